@@ -1,0 +1,1 @@
+"""Creatorly: a creator-commerce platform."""

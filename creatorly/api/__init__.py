@@ -1,0 +1,1 @@
+"""HTTP routes mounted into Reflex: translation between HTTP and services only."""

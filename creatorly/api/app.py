@@ -1,0 +1,15 @@
+"""The Starlette app handed to Reflex as `api_transformer`: our routes win over Reflex's."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from creatorly.api.health import health
+from creatorly.api.middleware import RequestIdMiddleware
+
+api = Starlette(
+    routes=[Route("/health", health, methods=["GET", "HEAD"])],
+    middleware=[Middleware(RequestIdMiddleware)],
+)

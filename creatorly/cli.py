@@ -1,0 +1,100 @@
+"""The `creatorly` command: migrate, seed demo data, run the worker, serve the app."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from alembic.config import Config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _alembic_config() -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    return config
+
+
+def _reflex_command() -> list[str]:
+    reflex = shutil.which("reflex") or str(Path(sys.executable).with_name("reflex"))
+    from creatorly.config import settings
+
+    return [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(settings.port)]
+
+
+@click.group()
+def main() -> None:
+    """Creatorly: sell what you make."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply every database migration (alembic upgrade head)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(), "head")
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo creator, storefront and products (once; safe to repeat)."""
+    from creatorly.services.demo.service import seed_demo_data
+
+    account = asyncio.run(seed_demo_data())
+    click.echo(f"Demo data {'loaded' if account.was_created else 'already present'}: storefront /{account.handle}")
+
+
+@main.command()
+@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+def worker(workers: int) -> None:
+    """Run the background job worker and scheduler until stopped."""
+    from creatorly.jobs.worker import run_worker
+
+    run_worker(workers=workers)
+
+
+@main.command()
+def start() -> None:
+    """Production entry point: migrate, then replace this process with `reflex run --env prod`."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(), "head")
+    arguments = _reflex_command()
+    os.execv(arguments[0], arguments)  # noqa: S606 — exec, so SIGTERM from the container reaches Reflex itself
+
+
+@main.command()
+def serve() -> None:
+    """Local all-in-one: the worker in the background and the app in the foreground (make run)."""
+    from creatorly.config import settings
+
+    worker_process = subprocess.Popen([sys.executable, "-m", "creatorly.cli", "worker"], cwd=PROJECT_ROOT)
+    app_process = subprocess.Popen(_reflex_command(), cwd=PROJECT_ROOT)  # noqa: S603 (our own command line)
+
+    def stop(_signal: int, _frame: object) -> None:
+        app_process.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(f"Creatorly is starting on {settings.resolved_public_url} (Ctrl+C to stop)")
+    try:
+        code = app_process.wait()
+    except KeyboardInterrupt:
+        code = app_process.wait()
+    finally:
+        worker_process.send_signal(signal.SIGTERM)
+        try:
+            worker_process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker_process.kill()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

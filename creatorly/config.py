@@ -1,0 +1,172 @@
+"""The one settings object: every CREATORLY_* value, validated at start."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "change-me"  # noqa: S105 (the value production refuses)
+MINIMUM_SECRET_KEY_LENGTH = 32
+
+
+class InvalidSettings(SystemExit):
+    """Raised at start when a setting is missing or wrong; the message names the setting."""
+
+
+class Settings(BaseSettings):
+    """Creatorly configuration read from the environment and `.env` (prefix CREATORLY_)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CREATORLY_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    env: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    redis_url: str = ""
+    public_url: str = ""
+    port: int = Field(default=3000, ge=1, le=65535)
+    secret_key: SecretStr = SecretStr("")
+
+    storage: Literal["local", "s3"] = "local"
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr = SecretStr("")
+
+    smtp_url: str = ""
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    email_from: str = "Creatorly <no-reply@creatorly.localhost>"
+    email_max_attempts: int = Field(default=8, ge=1, le=50)
+    email_retry_base_seconds: float = Field(default=30.0, ge=0, le=3600)
+
+    sweeper_interval_minutes: int = Field(default=1, ge=1, le=60)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["console", "json"] = "console"
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
+    @field_validator("public_url", "s3_endpoint_url")
+    @classmethod
+    def _check_http_url(cls, value: str) -> str:
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        return value.rstrip("/")
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: str) -> str:
+        if value:
+            parts = urlsplit(value)
+            if parts.scheme not in {"smtp", "smtps", "smtp+starttls"} or not parts.hostname:
+                raise ValueError("must look like smtp://user:password@host:port (or smtps://, smtp+starttls://)")
+        return value
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Settings:
+        if self.storage == "s3" and not self.s3_bucket:
+            raise ValueError("CREATORLY_S3_BUCKET is required when CREATORLY_STORAGE=s3")
+        if self.env == "production":
+            key = self.secret_key.get_secret_value()
+            if not key or key == DEFAULT_SECRET_KEY or len(key) < MINIMUM_SECRET_KEY_LENGTH:
+                raise ValueError(
+                    "CREATORLY_SECRET_KEY must be set to a random value of at least "
+                    f"{MINIMUM_SECRET_KEY_LENGTH} characters in production"
+                )
+            if not self.public_url:
+                raise ValueError("CREATORLY_PUBLIC_URL is required in production")
+        return self
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+    @property
+    def files_dir(self) -> Path:
+        return self.resolved_data_dir / "files"
+
+    @property
+    def resolved_public_url(self) -> str:
+        return self.public_url or f"http://localhost:{self.port}"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The async SQLAlchemy URL: aiosqlite for SQLite, asyncpg for PostgreSQL."""
+        url = self.database_url or f"sqlite:///{self.resolved_data_dir / 'creatorly.db'}"
+        for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url[len(prefix) :]
+        for prefix in ("sqlite+aiosqlite://", "sqlite://"):
+            if url.startswith(prefix):
+                return "sqlite+aiosqlite://" + url[len(prefix) :]
+        return url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def is_sandbox_mode(self) -> bool:
+        """True on the embedded default: outbox email, so the Dev mailbox may be shown."""
+        return not self.smtp_url and self.env != "production"
+
+    @cached_property
+    def resolved_secret_key(self) -> str:
+        """The configured key, or outside production a random one kept in the data folder."""
+        configured = self.secret_key.get_secret_value()
+        if configured:
+            return configured
+        key_file = self.resolved_data_dir / ".secret_key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line per bad setting, each naming the environment variable an operator must fix."""
+    lines = []
+    for problem in error.errors():
+        location = [str(part) for part in problem.get("loc", ()) if part]
+        name = f"CREATORLY_{location[0].upper()}" if location else "settings"
+        lines.append(f"Invalid setting {name}: {problem['msg'].removeprefix('Value error, ')}")
+    return "\n".join(lines)
+
+
+def load_settings() -> Settings:
+    """Read settings or stop the process with a message naming each bad setting."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise InvalidSettings(describe_validation_error(error)) from None
+
+
+settings = load_settings()

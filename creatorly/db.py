@@ -1,0 +1,95 @@
+"""Database engines and the `transaction()` unit of work."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
+from sqlmodel.ext.asyncio.session import AsyncSession as SQLModelAsyncSession
+
+from creatorly.config import settings
+
+_AFTER_COMMIT_KEY = "creatorly_after_commit"
+
+# Async connections belong to the event loop that opened them (asyncpg refuses to cross loops), and
+# Reflex, the worker and pytest each run their own loops: keep one engine per running loop (and URL).
+_engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, AsyncEngine]] = weakref.WeakKeyDictionary()
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _new_async_engine(url: str) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, poolclass=NullPool)
+        event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+
+
+def get_engine() -> AsyncEngine:
+    """The async engine of the running event loop, made on first use."""
+    url = settings.resolved_database_url
+    engines = _engines.setdefault(asyncio.get_running_loop(), {})
+    engine = engines.get(url)
+    if engine is None:
+        engine = engines[url] = _new_async_engine(url)
+    return engine
+
+
+async def dispose_engine() -> None:
+    """Close the running loop's pooled connections (shutdown and tests)."""
+    for engine in _engines.pop(asyncio.get_running_loop(), {}).values():
+        await engine.dispose()
+
+
+def _session_factory() -> async_sessionmaker[SQLModelAsyncSession]:
+    return async_sessionmaker(get_engine(), class_=SQLModelAsyncSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[SQLModelAsyncSession]:
+    """One unit of work: commit when the block ends, roll back on any exception.
+
+    Callbacks registered with `after_commit` run only once the commit has succeeded, so jobs are
+    never enqueued for rows that were rolled back.
+    """
+    async with _session_factory()() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+        callbacks: list[Callable[[], None]] = session.info.pop(_AFTER_COMMIT_KEY, [])
+    for callback in callbacks:
+        callback()
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+    """Run `callback` after the surrounding `transaction()` commits (never if it rolls back)."""
+    session.info.setdefault(_AFTER_COMMIT_KEY, []).append(callback)
+
+
+async def ping() -> None:
+    """Raise if the database does not answer a trivial query."""
+    from sqlalchemy import text
+
+    async with get_engine().connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+def get_settings_url() -> str:
+    return settings.resolved_database_url

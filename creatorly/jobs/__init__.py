@@ -1,0 +1,3 @@
+"""Background and scheduled work on Huey; importing this package registers every job."""
+
+from creatorly.jobs import email as email

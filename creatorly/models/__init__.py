@@ -1,0 +1,9 @@
+"""SQLModel tables, one module per aggregate; importing this package registers them all."""
+
+from creatorly.models.accounts import User
+from creatorly.models.catalog import Creator, Product, ProductFile
+from creatorly.models.email import OutboxEmail
+from creatorly.models.external_events import ExternalEvent
+from creatorly.models.orders import Order
+
+__all__ = ["Creator", "ExternalEvent", "Order", "OutboxEmail", "Product", "ProductFile", "User"]

@@ -1,0 +1,68 @@
+"""Creators, their products and the files attached to products."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from creatorly.kit.clock import utc_now
+from creatorly.models.base import UTCDateTime
+from creatorly.models.enums import PricingModel, ProductStatus
+
+
+class Creator(SQLModel, table=True):
+    __tablename__ = "creators"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="RESTRICT"), nullable=False, unique=True)
+    )
+    handle: str = Field(sa_column=Column(String(30), nullable=False, unique=True))
+    handle_skeleton: str = Field(sa_column=Column(String(120), nullable=False, unique=True))
+    display_name: str = Field(max_length=100)
+    bio_markdown: str = Field(default="", sa_type=Text)
+    accent_color: str = Field(default="#6E56CF", max_length=7)
+    default_currency: str = Field(default="USD", max_length=3)
+    timezone: str = Field(default="UTC", max_length=64)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class Product(SQLModel, table=True):
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("creator_id", "slug", name="uq_products_creator_slug"),
+        Index("ix_products_creator_status", "creator_id", "status"),
+        Index("ix_products_status_published_at", "status", "published_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    creator_id: int = Field(sa_column=Column(Integer, ForeignKey("creators.id", ondelete="CASCADE"), nullable=False))
+    slug: str = Field(max_length=80)
+    title: str = Field(max_length=120)
+    summary: str = Field(default="", max_length=280)
+    description_markdown: str = Field(default="", sa_type=Text)
+    pricing: PricingModel = Field(default=PricingModel.FIXED, sa_type=String(20))
+    price_amount: int = Field(default=0, sa_type=BigInteger)
+    currency: str = Field(default="USD", max_length=3)
+    status: ProductStatus = Field(default=ProductStatus.DRAFT, sa_type=String(20))
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ProductFile(SQLModel, table=True):
+    __tablename__ = "product_files"
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("products.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    storage_key: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    original_name: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size_bytes: int = Field(sa_type=BigInteger)
+    sha256: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

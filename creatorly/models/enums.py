@@ -1,0 +1,45 @@
+"""Every status and kind stored in the database, as string enums (stored as plain strings)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    FAN = "fan"
+    CREATOR = "creator"
+    ADMIN = "admin"
+
+
+class PricingModel(StrEnum):
+    FIXED = "fixed"
+    FREE = "free"
+    PAY_WHAT_YOU_WANT = "pay_what_you_want"
+
+
+class ProductStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class OrderStatus(StrEnum):
+    CREATED = "created"
+    PENDING = "pending"
+    PAID = "paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+class PaymentProviderName(StrEnum):
+    SANDBOX = "sandbox"
+    STRIPE = "stripe"
+    RAZORPAY = "razorpay"
+
+
+class EmailStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"

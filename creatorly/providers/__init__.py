@@ -1,0 +1,1 @@
+"""Adapters to outside systems; the only package that imports their SDKs."""

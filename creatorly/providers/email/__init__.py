@@ -1,0 +1,1 @@
+"""Email delivery: the outbox (embedded default) or SMTP."""

@@ -1,0 +1,37 @@
+"""The one place that picks each outside-system implementation from settings."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from creatorly.config import settings
+from creatorly.providers.email.base import Mailer
+from creatorly.providers.email.outbox import OutboxMailer
+from creatorly.providers.email.smtp import SmtpMailer
+from creatorly.providers.storage.base import FileStorage
+from creatorly.providers.storage.local import LocalFileStorage
+from creatorly.providers.storage.s3 import S3FileStorage
+
+
+def get_mailer() -> Mailer:
+    if settings.smtp_url:
+        return SmtpMailer(settings.smtp_url, timeout_seconds=settings.smtp_timeout_seconds)
+    return OutboxMailer()
+
+
+@cache
+def _storage(kind: str, location: str) -> FileStorage:
+    if kind == "s3":
+        return S3FileStorage(
+            bucket=location,
+            region=settings.s3_region,
+            endpoint_url=settings.s3_endpoint_url,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key.get_secret_value(),
+        )
+    return LocalFileStorage(settings.files_dir)
+
+
+def get_storage() -> FileStorage:
+    location = settings.s3_bucket if settings.storage == "s3" else str(settings.files_dir)
+    return _storage(settings.storage, location)

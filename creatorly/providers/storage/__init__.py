@@ -1,0 +1,1 @@
+"""Private file storage: a local folder (embedded default) or S3."""

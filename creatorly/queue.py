@@ -1,0 +1,61 @@
+"""The job queue (Huey): SQLite storage by default, Redis when configured.
+
+Services enqueue by job name with `enqueue_after_commit`; `creatorly.jobs` registers the functions.
+Keeping the names here lets services schedule work without importing the job layer above them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.api import TaskWrapper
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from creatorly import db
+from creatorly.config import settings
+from creatorly.observability import get_logger
+
+logger = get_logger(__name__)
+
+QUEUE_NAME = "creatorly"
+
+
+def _make_huey() -> Huey:
+    if settings.redis_url:
+        return RedisHuey(QUEUE_NAME, url=settings.redis_url, utc=True)
+    settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(QUEUE_NAME, filename=str(settings.resolved_data_dir / "jobs.db"), utc=True)
+
+
+huey: Huey = _make_huey()
+
+_jobs: dict[str, TaskWrapper] = {}
+
+
+def register(name: str, task: TaskWrapper) -> None:
+    _jobs[name] = task
+
+
+def enqueue(name: str, *arguments: Any) -> None:
+    """Put a job on the queue now. Prefer `enqueue_after_commit` inside a transaction."""
+    try:
+        task = _jobs[name]
+    except KeyError:
+        raise LookupError(f"no job named {name!r} is registered (import creatorly.jobs)") from None
+    task(*arguments)
+
+
+def enqueue_after_commit(session: AsyncSession, name: str, *arguments: Any) -> None:
+    """Enqueue once the surrounding transaction commits; a rollback enqueues nothing."""
+    if name not in _jobs:
+        raise LookupError(f"no job named {name!r} is registered (import creatorly.jobs)")
+
+    def enqueue_committed() -> None:
+        try:
+            enqueue(name, *arguments)
+        except Exception:
+            # The rows are committed; the periodic sweeper finds the due work and enqueues it again.
+            logger.exception("enqueue_failed_left_for_sweeper", job=name)
+
+    db.after_commit(session, enqueue_committed)

@@ -1,0 +1,1 @@
+"""Use cases, one package per domain; each public use case owns its transaction."""

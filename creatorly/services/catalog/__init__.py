@@ -1,0 +1,1 @@
+"""Creators' storefronts and their products."""

@@ -1,0 +1,57 @@
+"""Every query on the email outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from creatorly.models import OutboxEmail
+from creatorly.models.enums import EmailStatus
+
+
+async def add(session: AsyncSession, email: OutboxEmail) -> OutboxEmail:
+    session.add(email)
+    await session.flush()
+    return email
+
+
+async def get(session: AsyncSession, email_id: int) -> OutboxEmail | None:
+    return await session.get(OutboxEmail, email_id)
+
+
+async def claim(session: AsyncSession, email_id: int, *, now: datetime, lease_until: datetime) -> bool:
+    """Atomically take a pending, unclaimed message and count the attempt; False if someone else has it."""
+    statement = (
+        update(OutboxEmail)
+        .where(
+            col(OutboxEmail.id) == email_id,
+            col(OutboxEmail.status) == EmailStatus.PENDING,
+            or_(col(OutboxEmail.claimed_until).is_(None), col(OutboxEmail.claimed_until) < now),
+        )
+        .values(claimed_until=lease_until, attempts=OutboxEmail.attempts + 1)
+    )
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def due_ids(session: AsyncSession, *, due_before: datetime, now: datetime, limit: int) -> Sequence[int]:
+    statement = (
+        select(OutboxEmail.id)
+        .where(
+            col(OutboxEmail.status) == EmailStatus.PENDING,
+            col(OutboxEmail.next_attempt_at) <= due_before,
+            or_(col(OutboxEmail.claimed_until).is_(None), col(OutboxEmail.claimed_until) < now),
+        )
+        .order_by(col(OutboxEmail.next_attempt_at))
+        .limit(limit)
+    )
+    return [email_id for email_id in (await session.exec(statement)).all() if email_id is not None]
+
+
+async def latest(session: AsyncSession, *, limit: int) -> Sequence[OutboxEmail]:
+    statement = select(OutboxEmail).order_by(col(OutboxEmail.id).desc()).limit(limit)
+    return (await session.exec(statement)).all()

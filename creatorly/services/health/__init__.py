@@ -1,0 +1,1 @@
+"""Liveness of the parts the app depends on."""

@@ -1,0 +1,1 @@
+"""The Reflex user interface: pages lay out components and bind them to states."""

@@ -1,0 +1,1 @@
+"""Presentational pieces: take Vars and handlers, never call services."""

@@ -1,0 +1,1 @@
+"""Page shells: header, footer, width and metadata shared by groups of pages."""

@@ -1,0 +1,1 @@
+"""One module per route: compose layouts and components, bind them to states."""

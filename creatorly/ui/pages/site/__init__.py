@@ -1,0 +1,1 @@
+"""Public site pages: landing, legal, not found."""

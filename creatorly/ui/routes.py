@@ -1,0 +1,34 @@
+"""Route constants and builders: the only place a URL path is spelled out."""
+
+from __future__ import annotations
+
+LANDING = "/"
+STOREFRONT = "/[store_handle]"
+NOT_FOUND = "404"
+SIGN_UP = "/signup"
+SIGN_IN = "/signin"
+DASHBOARD = "/dashboard"
+DISCOVER = "/discover"
+DEMO_STOREFRONT = "/mira"  # the handle loaded by `creatorly seed-demo`
+
+LEGAL_TERMS = "/legal/terms"
+LEGAL_PRIVACY = "/legal/privacy"
+LEGAL_REFUNDS = "/legal/refunds"
+LEGAL_SELLER = "/legal/seller-agreement"
+LEGAL_CONTENT = "/legal/content-guidelines"
+
+LEGAL_LINKS: list[tuple[str, str]] = [
+    ("Terms", LEGAL_TERMS),
+    ("Privacy", LEGAL_PRIVACY),
+    ("Refunds", LEGAL_REFUNDS),
+    ("Seller agreement", LEGAL_SELLER),
+    ("Content guidelines", LEGAL_CONTENT),
+]
+
+
+def storefront(handle: str) -> str:
+    return f"/{handle}"
+
+
+def product(handle: str, slug: str) -> str:
+    return f"/{handle}/{slug}"

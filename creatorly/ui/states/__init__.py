@@ -1,0 +1,1 @@
+"""Reflex states: thin; each handler makes one service call and assigns plain data."""

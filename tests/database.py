@@ -1,0 +1,48 @@
+"""Bring the test database to the newest schema once, and empty it between tests."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic.config import Config
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import creatorly.models  # noqa: F401  (every table on the metadata)
+from alembic import command
+from creatorly import db
+from creatorly.cli import PROJECT_ROOT
+
+
+def alembic_config() -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    config.attributes["skip_logging"] = True
+    return config
+
+
+async def _drop_everything() -> None:
+    async with db.get_engine().begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        else:
+            await connection.run_sync(SQLModel.metadata.drop_all)
+            await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    await db.dispose_engine()
+
+
+def migrate_fresh() -> None:
+    """Start from an empty database and apply every migration, as a deployment would."""
+    asyncio.run(_drop_everything())
+    command.upgrade(alembic_config(), "head")
+
+
+async def empty_tables() -> None:
+    names = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
+    async with db.get_engine().begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in names:
+                await connection.execute(text(f"DELETE FROM {name}"))

@@ -1,0 +1,58 @@
+"""Build test data through the services, the same way the app does."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from creatorly import db
+from creatorly.models import Creator, Product
+from creatorly.models.enums import PricingModel, Role
+from creatorly.services.accounts import service as accounts
+from creatorly.services.catalog import service as catalog
+from creatorly.services.catalog.schemas import NewProduct
+
+_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class CreatorWithProducts:
+    creator: Creator
+    products: list[Product]
+
+
+def new_product(**overrides: object) -> NewProduct:
+    values: dict[str, object] = {
+        "title": f"Product {next(_numbers)}",
+        "summary": "A thing worth buying.",
+        "description_markdown": "Longer text.",
+        "pricing": PricingModel.FIXED,
+        "price_amount": 1200,
+        "currency": "USD",
+        "is_published": True,
+    }
+    values.update(overrides)
+    return NewProduct(**values)  # type: ignore[arg-type]
+
+
+async def make_creator(*, handle: str | None = None, products: list[NewProduct] | None = None) -> CreatorWithProducts:
+    number = next(_numbers)
+    async with db.transaction() as session:
+        user = await accounts.add_verified_user(
+            session,
+            email=f"creator{number}@example.com",
+            password="correct horse battery staple",
+            display_name=f"Creator {number}",
+            role=Role.CREATOR,
+        )
+        assert user.id is not None
+        creator = await catalog.add_creator(
+            session,
+            user_id=user.id,
+            handle=handle or f"creator{number}",
+            display_name=f"Creator {number}",
+            bio_markdown="Hello!",
+            currency="USD",
+        )
+        added = [await catalog.add_product(session, creator, product) for product in (products or [])]
+    return CreatorWithProducts(creator=creator, products=added)

@@ -1,0 +1,75 @@
+"""Migrations apply to empty SQLite and PostgreSQL databases and match the models (`alembic check`)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+from sqlalchemy import inspect
+
+from alembic import command
+from creatorly import db
+from creatorly.config import settings
+from tests.database import alembic_config
+
+CORE_TABLES = {"users", "creators", "products", "product_files", "orders", "external_events", "outbox_emails"}
+
+
+async def _table_names() -> set[str]:
+    async with db.get_engine().connect() as connection:
+        names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    await db.dispose_engine()
+    return names
+
+
+def _upgrade_check_downgrade() -> None:
+    config = alembic_config()
+    command.upgrade(config, "head")
+    assert asyncio.run(_table_names()) >= CORE_TABLES
+    command.check(config)  # raises when the models and the migrations disagree
+    command.downgrade(config, "base")
+    assert asyncio.run(_table_names()) == {"alembic_version"}
+    command.upgrade(config, "head")
+
+
+def test_migrations_apply_to_an_empty_sqlite_and_show_no_drift(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(settings, "database_url", f"sqlite:///{tmp_path / 'fresh.db'}")
+    _upgrade_check_downgrade()
+
+
+def _postgres_server_url() -> str:
+    url = os.environ.get("CREATORLY_TEST_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("set CREATORLY_TEST_DATABASE_URL to a PostgreSQL URL to run this (.ci/run does)")
+    return url
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+@pytest.mark.postgres
+def test_migrations_apply_to_an_empty_postgresql_and_show_no_drift(monkeypatch: pytest.MonkeyPatch) -> None:
+    server = _postgres_server_url()
+    name = f"creatorly_migrations_{secrets.token_hex(4)}"
+    admin_url = _with_database(server, "postgres").replace("postgresql+asyncpg://", "postgresql://")
+
+    async def admin(statement: str) -> None:
+        connection = await asyncpg.connect(admin_url)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        monkeypatch.setattr(settings, "database_url", _with_database(server, name))
+        _upgrade_check_downgrade()
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

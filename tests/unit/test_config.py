@@ -1,0 +1,94 @@
+"""Settings: embedded defaults, URL translation and start-up refusal that names the setting."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from creatorly.config import InvalidSettings, Settings, load_settings
+
+
+def _environment(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    for name in list(os.environ):
+        if name.startswith("CREATORLY_"):
+            monkeypatch.delenv(name)
+    for name, value in values.items():
+        monkeypatch.setenv(f"CREATORLY_{name.upper()}", value)
+
+
+def _settings(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
+    _environment(monkeypatch, **values)
+    return Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_embedded_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    settings = _settings(monkeypatch, data_dir=str(tmp_path))
+    assert settings.port == 3000
+    assert settings.storage == "local"
+    assert settings.resolved_database_url == f"sqlite+aiosqlite:///{tmp_path / 'creatorly.db'}"
+    assert settings.files_dir == tmp_path / "files"
+    assert settings.resolved_public_url == "http://localhost:3000"
+    assert settings.is_sandbox_mode is True
+    assert settings.redis_url == ""
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u@db:5432/app", "postgresql+asyncpg://u@db:5432/app"),
+        ("postgres://u@db/app", "postgresql+asyncpg://u@db/app"),
+        ("sqlite:////var/lib/app.db", "sqlite+aiosqlite:////var/lib/app.db"),
+    ],
+)
+def test_database_urls_get_async_drivers(monkeypatch: pytest.MonkeyPatch, given: str, expected: str) -> None:
+    assert _settings(monkeypatch, database_url=given).resolved_database_url == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"port": "70000"}, "CREATORLY_PORT"),
+        ({"storage": "ftp"}, "CREATORLY_STORAGE"),
+        ({"database_url": "mysql://x"}, "CREATORLY_DATABASE_URL"),
+        ({"redis_url": "http://x"}, "CREATORLY_REDIS_URL"),
+        ({"public_url": "localhost"}, "CREATORLY_PUBLIC_URL"),
+        ({"smtp_url": "mail.example.com"}, "CREATORLY_SMTP_URL"),
+    ],
+)
+def test_invalid_settings_stop_the_start_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, values: dict[str, str], named: str
+) -> None:
+    _environment(monkeypatch, **values)
+    with pytest.raises(InvalidSettings) as stopped:
+        load_settings()
+    assert named in str(stopped.value)
+
+
+@pytest.mark.parametrize("secret", ["", "change-me", "short"])
+def test_production_refuses_a_missing_or_default_secret_key(monkeypatch: pytest.MonkeyPatch, secret: str) -> None:
+    _environment(monkeypatch, env="production", public_url="https://shop.example.com", secret_key=secret)
+    with pytest.raises(InvalidSettings, match="CREATORLY_SECRET_KEY"):
+        load_settings()
+
+
+def test_production_accepts_a_real_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = "k" * 48
+    settings = _settings(monkeypatch, env="production", public_url="https://shop.example.com", secret_key=key)
+    assert settings.resolved_secret_key == key
+    assert settings.is_sandbox_mode is False
+
+
+def test_s3_storage_needs_a_bucket(monkeypatch: pytest.MonkeyPatch) -> None:
+    _environment(monkeypatch, storage="s3")
+    with pytest.raises(InvalidSettings, match="CREATORLY_S3_BUCKET"):
+        load_settings()
+
+
+def test_development_secret_key_is_generated_once_and_kept(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    first = _settings(monkeypatch, data_dir=str(tmp_path)).resolved_secret_key
+    second = _settings(monkeypatch, data_dir=str(tmp_path)).resolved_secret_key
+    assert first == second
+    assert len(first) >= 48
+    assert (tmp_path / ".secret_key").stat().st_mode & 0o777 == 0o600
