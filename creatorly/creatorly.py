@@ -9,6 +9,7 @@ from creatorly.api.app import api
 from creatorly.observability import configure_logging
 from creatorly.ui import routes, theme
 from creatorly.ui.pages.site.landing import landing_page
+from creatorly.ui.pages.site.legal import LEGAL_DOCUMENTS, legal_page
 from creatorly.ui.pages.site.not_found import not_found_page
 from creatorly.ui.pages.storefront.storefront import storefront_page
 from creatorly.ui.states.storefront.storefront import StorefrontState
@@ -35,4 +36,6 @@ app.add_page(
     title="Storefront · Creatorly",
     on_load=StorefrontState.load,
 )
+for route, (file_name, title) in LEGAL_DOCUMENTS.items():
+    app.add_page(legal_page(file_name), route=route, title=f"{title} · Creatorly")
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
+import creatorly.jobs  # noqa: F401  (job names registered, as in the app and the worker)
 from creatorly import db
 from tests.database import empty_tables, migrate_fresh
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _migrated_database() -> Iterator[None]:
+def _migrated_database() -> None:
     migrate_fresh()
-    yield
 
 
 @pytest.fixture(autouse=True)

@@ -34,8 +34,8 @@ async def claim(session: AsyncSession, email_id: int, *, now: datetime, lease_un
         )
         .values(claimed_until=lease_until, attempts=OutboxEmail.attempts + 1)
     )
-    result = await session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    result = await session.exec(statement)
+    return bool(result.rowcount)
 
 
 async def due_ids(session: AsyncSession, *, due_before: datetime, now: datetime, limit: int) -> Sequence[int]:

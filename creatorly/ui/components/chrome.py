@@ -21,7 +21,7 @@ def color_mode_toggle() -> rx.Component:
 
 
 def site_header(*actions: rx.Component) -> rx.Component:
-    return rx.box(
+    return rx.el.header(
         rx.hstack(
             wordmark(),
             rx.spacer(),
@@ -33,7 +33,6 @@ def site_header(*actions: rx.Component) -> rx.Component:
             padding_x=["1rem", "1.5rem"],
             padding_y="0.75rem",
         ),
-        as_="header",
         position="sticky",
         top="0",
         z_index="10",
@@ -45,16 +44,17 @@ def site_header(*actions: rx.Component) -> rx.Component:
 
 
 def site_footer() -> rx.Component:
-    return rx.box(
+    return rx.el.footer(
         rx.flex(
             rx.text("© 2026 Creatorly · Made for creators", size="2", color_scheme="gray"),
             rx.spacer(),
-            rx.flex(
-                *[rx.link(label, href=href, size="2", color_scheme="gray") for label, href in routes.LEGAL_LINKS],
-                as_="nav",
+            rx.el.nav(
+                rx.flex(
+                    *[rx.link(label, href=href, size="2", color_scheme="gray") for label, href in routes.LEGAL_LINKS],
+                    wrap="wrap",
+                    gap="1rem",
+                ),
                 aria_label="Legal",
-                wrap="wrap",
-                gap="1rem",
             ),
             direction=rx.breakpoints(initial="column", sm="row"),
             gap="0.75rem",
@@ -64,7 +64,6 @@ def site_footer() -> rx.Component:
             padding_x=["1rem", "1.5rem"],
             padding_y="1.5rem",
         ),
-        as_="footer",
         width="100%",
         border_top=f"1px solid {rx.color('gray', 4)}",
         margin_top="auto",

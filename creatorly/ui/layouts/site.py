@@ -12,9 +12,8 @@ def site_layout(*children: rx.Component, header_actions: list[rx.Component] | No
     return rx.flex(
         rx.el.a("Skip to content", href="#main", class_name="skip-link"),
         site_header(*(header_actions or [])),
-        rx.box(
+        rx.el.main(
             *children,
-            as_="main",
             id="main",
             width="100%",
             max_width=MAX_CONTENT_WIDTH,

@@ -1,0 +1,92 @@
+"""Browser tests: build and start the real app once per session, then drive system Chromium with Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import TEST_DATA_DIR
+from tests.processes import free_port, process_environment, running, wait_until
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+APP_START_TIMEOUT_SECONDS = 600  # a first production build on a fresh machine installs the npm packages
+
+
+def _chromium_path() -> str | None:
+    """System Chromium when present (Debian's package); None lets Playwright use its own browser build."""
+    configured = os.environ.get("CREATORLY_TEST_CHROMIUM", "")
+    for candidate in (configured, "/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or ""):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    executable = _chromium_path()
+    if executable is None and not _playwright_has_its_own_chromium():
+        pytest.fail("No Chromium for the browser tests: run `make test` (it installs Debian's chromium as root).")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+def _playwright_has_its_own_chromium() -> bool:
+    cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache" / "ms-playwright"))
+    return any(cache.glob("chromium*/chrome-linux*/chrome"))
+
+
+def _cli(*arguments: str, environment: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-m", "creatorly.cli", *arguments], check=True, env=environment, timeout=120)  # noqa: S603
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """The production build of Creatorly on a free port, with its own SQLite database and demo data."""
+    port = free_port()
+    data_dir = TEST_DATA_DIR / "e2e"
+    settings = {
+        "port": str(port),
+        "public_url": f"http://localhost:{port}",
+        "data_dir": str(data_dir),
+        "database_url": f"sqlite:///{data_dir / 'creatorly.db'}",
+        "redis_url": "",
+        "log_level": "INFO",
+    }
+    environment = process_environment(**settings)
+    _cli("migrate", environment=environment)
+    _cli("seed-demo", environment=environment)
+    url = f"http://localhost:{port}"
+    log_path = TEST_DATA_DIR / "e2e-app.log"
+    with running([sys.executable, "-m", "creatorly.cli", "serve"], log_path=log_path, **settings) as process:
+        wait_until(
+            lambda: process.poll() is not None or _is_healthy(url),
+            timeout_seconds=APP_START_TIMEOUT_SECONDS,
+            what=f"the app at {url} (log: {log_path})",
+            interval=1.0,
+        )
+        if process.poll() is not None:
+            raise AssertionError(f"the app exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
+        yield url
+
+
+def _is_healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200 and httpx.get(url, timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -1,0 +1,70 @@
+"""Start our own processes (worker, app) for tests, with this run's settings, and stop them cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from creatorly.cli import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(condition: Callable[[], bool], *, timeout_seconds: float, what: str, interval: float = 0.1) -> None:
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout_seconds}s waiting for {what}")
+
+
+def process_environment(**overrides: str) -> dict[str, str]:
+    environment = dict(os.environ)
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
+    environment.update({f"CREATORLY_{name.upper()}": value for name, value in overrides.items()})
+    return environment
+
+
+@contextmanager
+def running(arguments: list[str], *, log_path: Path, **settings: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a command in its own process group with the test settings; SIGTERM (then kill) at the end."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 (our own command line)
+            arguments,
+            cwd=PROJECT_ROOT,
+            env=process_environment(**settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield process
+        finally:
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "creatorly.cli", "worker", "--workers", "2"]
