@@ -15,13 +15,15 @@ from pathlib import Path
 
 BENCH_DIR = Path(tempfile.mkdtemp(prefix="creatorly-bench-"))
 os.environ["CREATORLY_DATA_DIR"] = str(BENCH_DIR)
-os.environ["CREATORLY_DATABASE_URL"] = os.environ.get("CREATORLY_BENCH_DATABASE_URL", f"sqlite:///{BENCH_DIR / 'bench.db'}")
+os.environ["CREATORLY_DATABASE_URL"] = os.environ.get(
+    "CREATORLY_BENCH_DATABASE_URL", f"sqlite:///{BENCH_DIR / 'bench.db'}"
+)
 os.environ["CREATORLY_LOG_LEVEL"] = "WARNING"
 
 import httpx  # noqa: E402
-from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402
 
+from alembic import command  # noqa: E402
 from creatorly import db  # noqa: E402
 from creatorly.api.app import api  # noqa: E402
 from creatorly.cli import PROJECT_ROOT  # noqa: E402
@@ -39,11 +41,20 @@ async def _seed() -> None:
     for number in range(CREATORS):
         async with db.transaction() as session:
             user = await accounts.add_verified_user(
-                session, email=f"bench{number}@example.com", password="x" * 12, display_name=f"B{number}", role=Role.CREATOR
+                session,
+                email=f"bench{number}@example.com",
+                password="x" * 12,
+                display_name=f"B{number}",
+                role=Role.CREATOR,
             )
             assert user.id is not None
             creator = await catalog.add_creator(
-                session, user_id=user.id, handle=f"bench{number}", display_name=f"B{number}", bio_markdown="", currency="USD"
+                session,
+                user_id=user.id,
+                handle=f"bench{number}",
+                display_name=f"B{number}",
+                bio_markdown="",
+                currency="USD",
             )
             for index in range(PRODUCTS_PER_CREATOR):
                 await catalog.add_product(
@@ -75,7 +86,7 @@ async def _time(label: str, call: object) -> None:
 async def _run() -> None:
     started = time.perf_counter()
     await _seed()
-    print(f"seeded {CREATORS} creators × {PRODUCTS_PER_CREATOR} products in {time.perf_counter() - started:.1f} s")
+    print(f"seeded {CREATORS} creators x {PRODUCTS_PER_CREATOR} products in {time.perf_counter() - started:.1f} s")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://bench") as client:
         await _time("storefront use case (40 published cards)", lambda: catalog.get_storefront(handle="bench42"))
         await _time("GET /health (database + storage)", lambda: client.get("/health"))

@@ -41,7 +41,7 @@ def process_environment(**overrides: str) -> dict[str, str]:
 def running(arguments: list[str], *, log_path: Path, **settings: str) -> Iterator[subprocess.Popen[bytes]]:
     """Run a command in its own process group with the test settings; SIGTERM (then kill) at the end."""
     with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 (our own command line)
+        process = subprocess.Popen(
             arguments,
             cwd=PROJECT_ROOT,
             env=process_environment(**settings),

@@ -32,7 +32,12 @@ APP_START_TIMEOUT_SECONDS = 600  # a first production build on a fresh machine i
 def _chromium_path() -> str | None:
     """System Chromium when present (Debian's package); None lets Playwright use its own browser build."""
     configured = os.environ.get("CREATORLY_TEST_CHROMIUM", "")
-    for candidate in (configured, "/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or ""):
+    for candidate in (
+        configured,
+        "/usr/bin/chromium",
+        shutil.which("chromium") or "",
+        shutil.which("chromium-browser") or "",
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -52,7 +57,7 @@ def _playwright_has_its_own_chromium() -> bool:
 
 
 def _cli(*arguments: str, environment: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "creatorly.cli", *arguments], check=True, env=environment, timeout=120)  # noqa: S603
+    subprocess.run([sys.executable, "-m", "creatorly.cli", *arguments], check=True, env=environment, timeout=120)
 
 
 @pytest.fixture(scope="session")

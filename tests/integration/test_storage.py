@@ -91,7 +91,11 @@ async def test_s3_presigned_url_serves_the_object(moto_endpoint: str) -> None:
     import httpx
 
     storage = S3FileStorage(
-        bucket=BUCKET, region="us-east-1", endpoint_url=moto_endpoint, access_key_id="testing", secret_access_key="testing"
+        bucket=BUCKET,
+        region="us-east-1",
+        endpoint_url=moto_endpoint,
+        access_key_id="testing",
+        secret_access_key="testing",
     )
     await storage.save("products/2/file", _chunks(b"hello presigned"), max_bytes=100)
     url = storage.presigned_url("products/2/file", expires_in_seconds=60, download_name="hello.txt")
