@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+_RATE = re.compile(r"^\d+\s*(/|per)\s*(\d+\s*)?(second|minute|hour|day)s?$")
 DEFAULT_SECRET_KEY = "change-me"  # noqa: S105 (the value production refuses)
 MINIMUM_SECRET_KEY_LENGTH = 32
 
@@ -50,6 +52,14 @@ class Settings(BaseSettings):
     email_max_attempts: int = Field(default=8, ge=1, le=50)
     email_retry_base_seconds: float = Field(default=30.0, ge=0, le=3600)
 
+    google_client_id: str = ""
+    google_client_secret: SecretStr = SecretStr("")
+    google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
+
+    rate_limit_sign_in: str = "5/5 minutes"
+    rate_limit_sign_up: str = "3/hour"
+    rate_limit_account_email: str = "3/hour"
+
     sweeper_interval_minutes: int = Field(default=1, ge=1, le=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["console", "json"] = "console"
@@ -61,6 +71,13 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value
 
+    @field_validator("rate_limit_sign_in", "rate_limit_sign_up", "rate_limit_account_email")
+    @classmethod
+    def _check_rate(cls, value: str) -> str:
+        if not _RATE.match(value):
+            raise ValueError("must look like '5/5 minutes' or '3/hour'")
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _check_redis_url(cls, value: str) -> str:
@@ -68,7 +85,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis://, rediss:// or unix:// URL")
         return value
 
-    @field_validator("public_url", "s3_endpoint_url")
+    @field_validator("public_url", "s3_endpoint_url", "google_discovery_url")
     @classmethod
     def _check_http_url(cls, value: str) -> str:
         if not value:
@@ -129,6 +146,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def is_google_enabled(self) -> bool:
+        return bool(self.google_client_id and self.google_client_secret.get_secret_value())
 
     @property
     def is_sandbox_mode(self) -> bool:

@@ -1,9 +1,21 @@
 """SQLModel tables, one module per aggregate; importing this package registers them all."""
 
-from creatorly.models.accounts import User
+from creatorly.models.accounts import AccountToken, BackupCode, ExternalIdentity, User, UserSession
 from creatorly.models.catalog import Creator, Product, ProductFile
 from creatorly.models.email import OutboxEmail
 from creatorly.models.external_events import ExternalEvent
 from creatorly.models.orders import Order
 
-__all__ = ["Creator", "ExternalEvent", "Order", "OutboxEmail", "Product", "ProductFile", "User"]
+__all__ = [
+    "AccountToken",
+    "BackupCode",
+    "Creator",
+    "ExternalIdentity",
+    "UserSession",
+    "ExternalEvent",
+    "Order",
+    "OutboxEmail",
+    "Product",
+    "ProductFile",
+    "User",
+]

@@ -8,6 +8,7 @@ from creatorly.config import settings
 from creatorly.providers.email.base import Mailer
 from creatorly.providers.email.outbox import OutboxMailer
 from creatorly.providers.email.smtp import SmtpMailer
+from creatorly.providers.ratelimit import RateLimiter
 from creatorly.providers.storage.base import FileStorage
 from creatorly.providers.storage.local import LocalFileStorage
 from creatorly.providers.storage.s3 import S3FileStorage
@@ -35,3 +36,12 @@ def _storage(kind: str, location: str) -> FileStorage:
 def get_storage() -> FileStorage:
     location = settings.s3_bucket if settings.storage == "s3" else str(settings.files_dir)
     return _storage(settings.storage, location)
+
+
+@cache
+def _rate_limiter(redis_url: str) -> RateLimiter:
+    return RateLimiter(redis_url)
+
+
+def get_rate_limiter() -> RateLimiter:
+    return _rate_limiter(settings.redis_url)

@@ -1,0 +1,70 @@
+"""Signed, expiring one-time tokens for emailed links and challenges; only their hash is stored."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from creatorly.config import settings
+from creatorly.kit.clock import utc_now
+from creatorly.kit.crypto import sha256_hex
+from creatorly.models import AccountToken
+from creatorly.services.accounts import repository
+from creatorly.services.accounts.errors import LinkInvalid
+
+SIGN_IN_PATH = "/signin"
+RESET_REQUEST_PATH = "/reset-password"
+VERIFY_EMAIL_PATH = "/verify-email"
+RESET_PASSWORD_PATH = "/reset-password/confirm"
+
+VERIFY_EMAIL = "verify_email"
+RESET_PASSWORD = "reset_password"
+TWO_FACTOR_CHALLENGE = "two_factor"
+
+LIFETIMES: dict[str, timedelta] = {
+    VERIFY_EMAIL: timedelta(days=2),
+    RESET_PASSWORD: timedelta(hours=1),
+    TWO_FACTOR_CHALLENGE: timedelta(minutes=10),
+}
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.resolved_secret_key, salt="creatorly-account-links")
+
+
+async def issue(session: AsyncSession, user_id: int, purpose: str) -> str:
+    """A new signed token for `purpose`; earlier unused tokens of the same purpose stop working."""
+    now = utc_now()
+    await repository.expire_unused_tokens(session, user_id, purpose, now=now)
+    raw = secrets.token_urlsafe(32)
+    await repository.add(
+        session,
+        AccountToken(
+            user_id=user_id, purpose=purpose, token_hash=sha256_hex(raw), expires_at=now + LIFETIMES[purpose]
+        ),
+    )
+    return _serializer().dumps({"p": purpose, "t": raw})
+
+
+async def consume(session: AsyncSession, signed: str, purpose: str) -> int:
+    """Check signature, purpose, expiry and single use; mark it used and return the user id."""
+    try:
+        payload = _serializer().loads(signed, max_age=int(LIFETIMES[purpose].total_seconds()))
+    except BadSignature:
+        raise LinkInvalid() from None
+    if not isinstance(payload, dict) or payload.get("p") != purpose or not isinstance(payload.get("t"), str):
+        raise LinkInvalid()
+    token = await repository.get_token_by_hash(session, sha256_hex(payload["t"]))
+    now = utc_now()
+    if token is None or token.id is None or token.purpose != purpose or token.expires_at <= now:
+        raise LinkInvalid()
+    if not await repository.use_token(session, token.id, now=now):
+        raise LinkInvalid()
+    return token.user_id
+
+
+def absolute_url(path: str, signed: str) -> str:
+    return f"{settings.resolved_public_url}{path}?token={signed}"

@@ -1,0 +1,68 @@
+"""Email verification and password reset through signed, single-use, expiring links."""
+
+from __future__ import annotations
+
+from creatorly import db
+from creatorly.kit.clock import utc_now
+from creatorly.services.accounts import emails, limits, links, repository
+from creatorly.services.accounts.errors import LinkInvalid
+from creatorly.services.accounts.passwords import hash_password
+from creatorly.services.accounts.rules import check_password, normalize_email
+from creatorly.services.accounts.schemas import Requester, SignedIn
+from creatorly.services.accounts.sessions import live_session, open_session, to_current_user
+from creatorly.services.email import service as email_service
+
+
+async def verify_email(*, token: str, requester: Requester, previous_token: str = "") -> SignedIn:
+    """Mark the address verified and sign this browser in: the link proves the mailbox is theirs."""
+    async with db.transaction() as session:
+        user_id = await links.consume(session, token, links.VERIFY_EMAIL)
+        user = await repository.get_user(session, user_id)
+        if user is None or user.deleted_at is not None or not user.is_active:
+            raise LinkInvalid()
+        if user.email_verified_at is None:
+            user.email_verified_at = utc_now()
+        session_token = await open_session(session, user_id, user_agent=requester.user_agent, replacing=previous_token)
+        return SignedIn(session_token=session_token, user=to_current_user(user))
+
+
+async def resend_verification(*, session_token: str, requester: Requester) -> None:
+    async with db.transaction() as session:
+        _row, user = await live_session(session, session_token)
+        if user.email_verified_at is not None or user.id is None:
+            return
+        await limits.count_account_email(kind="verify", email=user.email, ip=requester.ip)
+        signed = await links.issue(session, user.id, links.VERIFY_EMAIL)
+        text = emails.verify_email(links.absolute_url(links.VERIFY_EMAIL_PATH, signed))
+        await email_service.queue_email(session, to_address=user.email, subject=text.subject, text_body=text.text_body)
+
+
+async def request_password_reset(*, email: str, requester: Requester) -> None:
+    """Mail a reset link if the account exists; the answer is the same either way."""
+    address = normalize_email(email)
+    await limits.count_account_email(kind="reset", email=address, ip=requester.ip)
+    async with db.transaction() as session:
+        user = await repository.get_by_email(session, address)
+        if user is None or user.id is None or not user.is_active or user.deleted_at is not None:
+            return
+        signed = await links.issue(session, user.id, links.RESET_PASSWORD)
+        text = emails.reset_password(links.absolute_url(links.RESET_PASSWORD_PATH, signed))
+        await email_service.queue_email(session, to_address=address, subject=text.subject, text_body=text.text_body)
+
+
+async def reset_password(*, token: str, new_password: str) -> None:
+    """Set a new password from a reset link (once), sign out every device and tell the owner."""
+    check_password(new_password)  # before the link is used up, so a weak choice can be corrected
+    async with db.transaction() as session:
+        user_id = await links.consume(session, token, links.RESET_PASSWORD)
+        user = await repository.get_user(session, user_id)
+        if user is None or user.deleted_at is not None:
+            raise LinkInvalid()
+        check_password(new_password, email=user.email)
+        now = utc_now()
+        user.password_hash, user.password_changed_at, user.updated_at = hash_password(new_password), now, now
+        if user.email_verified_at is None:
+            user.email_verified_at = now  # the reset link reached the mailbox
+        await repository.revoke_sessions(session, user_id, now=now)
+        text = emails.password_changed()
+        await email_service.queue_email(session, to_address=user.email, subject=text.subject, text_body=text.text_body)
