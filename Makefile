@@ -78,7 +78,7 @@ e2e: setup browser
 	$(BIN)/pytest tests/e2e
 
 test: setup browser lint typecheck contracts
-	$(BIN)/pytest tests
+	$(BIN)/pytest tests/unit tests/integration tests/e2e
 
 # The integration suite again on PostgreSQL and Redis (used by .ci/run when they answer).
 test-integration: setup

@@ -8,11 +8,14 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from alembic.config import Config
 
+T = TypeVar("T")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,6 +30,16 @@ def _reflex_command() -> list[str]:
     from creatorly.config import settings
 
     return [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(settings.port)]
+
+
+async def _with_disposal(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a use case from the command line and close its database connections before exiting."""
+    from creatorly import db
+
+    try:
+        return await coroutine
+    finally:
+        await db.dispose_engine()
 
 
 @click.group()
@@ -47,7 +60,7 @@ def seed_demo() -> None:
     """Load the demo creator, storefront and products (once; safe to repeat)."""
     from creatorly.services.demo.service import seed_demo_data
 
-    account = asyncio.run(seed_demo_data())
+    account = asyncio.run(_with_disposal(seed_demo_data()))
     click.echo(f"Demo data {'loaded' if account.was_created else 'already present'}: storefront /{account.handle}")
 
 

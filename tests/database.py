@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from alembic.config import Config
 from sqlalchemy import text
 from sqlmodel import SQLModel
@@ -12,6 +10,7 @@ import creatorly.models  # noqa: F401  (every table on the metadata)
 from alembic import command
 from creatorly import db
 from creatorly.cli import PROJECT_ROOT
+from tests.processes import in_fresh_thread, run_async
 
 
 def alembic_config() -> Config:
@@ -34,8 +33,8 @@ async def _drop_everything() -> None:
 
 def migrate_fresh() -> None:
     """Start from an empty database and apply every migration, as a deployment would."""
-    asyncio.run(_drop_everything())
-    command.upgrade(alembic_config(), "head")
+    run_async(_drop_everything())
+    in_fresh_thread(command.upgrade, alembic_config(), "head")
 
 
 async def empty_tables() -> None:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
+from creatorly import db
 from creatorly.cli import PROJECT_ROOT
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -68,3 +74,24 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def worker_command() -> list[str]:
     return [sys.executable, "-m", "creatorly.cli", "worker", "--workers", "2"]
+
+
+def in_fresh_thread(function: Callable[..., T], *arguments: object) -> T:
+    """Run blocking code that starts its own event loop (asyncio.run, Alembic) outside any running loop.
+
+    Playwright's sync API keeps a loop running on the main thread for the whole session.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *arguments).result()
+
+
+def run_async(coroutine: Coroutine[object, object, T]) -> T:
+    """asyncio.run in a fresh thread, closing that loop's database connections afterwards."""
+
+    async def run_and_dispose() -> T:
+        try:
+            return await coroutine
+        finally:
+            await db.dispose_engine()
+
+    return in_fresh_thread(asyncio.run, run_and_dispose())

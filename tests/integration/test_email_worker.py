@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
@@ -16,7 +15,7 @@ from creatorly import db, queue
 from creatorly.models import OutboxEmail
 from creatorly.models.enums import EmailStatus
 from creatorly.services.email import service as email_service
-from tests.processes import free_port, running, wait_until, worker_command
+from tests.processes import free_port, run_async, running, wait_until, worker_command
 
 
 class Inbox:
@@ -68,7 +67,7 @@ def _load(email_id: int) -> OutboxEmail:
             assert email is not None
             return email
 
-    return asyncio.run(load())
+    return run_async(load())
 
 
 def test_worker_delivers_and_retries_after_the_smtp_server_was_down(smtp_server: SmtpServer, tmp_path: Path) -> None:
@@ -77,7 +76,7 @@ def test_worker_delivers_and_retries_after_the_smtp_server_was_down(smtp_server:
     settings = {"smtp_url": f"smtp://127.0.0.1:{smtp_server.port}", "email_retry_base_seconds": "0.5"}
     with running(worker_command(), log_path=tmp_path / "worker.log", **settings):
         # Given a running worker and SMTP server, when an email is queued, then it is delivered once.
-        delivered_id = asyncio.run(_queue("fan@example.com", "Your receipt"))
+        delivered_id = run_async(_queue("fan@example.com", "Your receipt"))
         wait_until(lambda: len(smtp_server.inbox.messages) == 1, timeout_seconds=20, what="first delivery")
         wait_until(lambda: _load(delivered_id).status == EmailStatus.SENT, timeout_seconds=10, what="sent status")
         received = smtp_server.inbox.messages[0]
@@ -86,7 +85,7 @@ def test_worker_delivers_and_retries_after_the_smtp_server_was_down(smtp_server:
 
         # Given the SMTP server is down, when an email is queued, then the attempt fails and is kept pending.
         smtp_server.stop()
-        retried_id = asyncio.run(_queue("member@example.com", "Welcome"))
+        retried_id = run_async(_queue("member@example.com", "Welcome"))
         wait_until(lambda: _load(retried_id).last_error is not None, timeout_seconds=20, what="a failed attempt")
         failed = _load(retried_id)
         assert failed.status == EmailStatus.PENDING

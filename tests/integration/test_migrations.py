@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 from pathlib import Path
@@ -16,30 +15,29 @@ from alembic import command
 from creatorly import db
 from creatorly.config import settings
 from tests.database import alembic_config
+from tests.processes import in_fresh_thread, run_async
 
 CORE_TABLES = {"users", "creators", "products", "product_files", "orders", "external_events", "outbox_emails"}
 
 
 async def _table_names() -> set[str]:
     async with db.get_engine().connect() as connection:
-        names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-    await db.dispose_engine()
-    return names
+        return await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
 
 
 def _upgrade_check_downgrade() -> None:
     config = alembic_config()
     command.upgrade(config, "head")
-    assert asyncio.run(_table_names()) >= CORE_TABLES
+    assert run_async(_table_names()) >= CORE_TABLES
     command.check(config)  # raises when the models and the migrations disagree
     command.downgrade(config, "base")
-    assert asyncio.run(_table_names()) == {"alembic_version"}
+    assert run_async(_table_names()) == {"alembic_version"}
     command.upgrade(config, "head")
 
 
 def test_migrations_apply_to_an_empty_sqlite_and_show_no_drift(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(settings, "database_url", f"sqlite:///{tmp_path / 'fresh.db'}")
-    _upgrade_check_downgrade()
+    in_fresh_thread(_upgrade_check_downgrade)
 
 
 def _postgres_server_url() -> str:
@@ -67,9 +65,9 @@ def test_migrations_apply_to_an_empty_postgresql_and_show_no_drift(monkeypatch: 
         finally:
             await connection.close()
 
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    run_async(admin(f'CREATE DATABASE "{name}"'))
     try:
         monkeypatch.setattr(settings, "database_url", _with_database(server, name))
-        _upgrade_check_downgrade()
+        in_fresh_thread(_upgrade_check_downgrade)
     finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_async(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
