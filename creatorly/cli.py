@@ -109,5 +109,26 @@ def serve() -> None:
     sys.exit(code)
 
 
+@main.group()
+def admin() -> None:
+    """Platform administration."""
+
+
+@admin.command("create")
+@click.argument("email")
+@click.password_option(help="The admin's password (prompted when not given).")
+def admin_create(email: str, password: str) -> None:
+    """Create an admin account for EMAIL, or promote the existing account to admin."""
+    from creatorly.errors import CreatorlyError
+    from creatorly.services.accounts.service import create_admin
+
+    try:
+        is_new = asyncio.run(_with_disposal(create_admin(email=email, password=password)))
+    except CreatorlyError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{'Created' if is_new else 'Promoted'} admin {email}.")
+    click.echo("Admins must turn on two-factor authentication at their first sign-in (Account → Security).")
+
+
 if __name__ == "__main__":
     main()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from functools import cache
 
 from creatorly.config import settings
@@ -38,10 +40,15 @@ def get_storage() -> FileStorage:
     return _storage(settings.storage, location)
 
 
-@cache
-def _rate_limiter(redis_url: str) -> RateLimiter:
-    return RateLimiter(redis_url)
+# The async Redis client belongs to the event loop that made it: one limiter per running loop.
+_rate_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, RateLimiter]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def get_rate_limiter() -> RateLimiter:
-    return _rate_limiter(settings.redis_url)
+    limiters = _rate_limiters.setdefault(asyncio.get_running_loop(), {})
+    limiter = limiters.get(settings.redis_url)
+    if limiter is None:
+        limiter = limiters[settings.redis_url] = RateLimiter(settings.redis_url)
+    return limiter

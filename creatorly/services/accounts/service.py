@@ -199,3 +199,16 @@ async def change_password(
         text = emails.password_changed()
         await email_service.queue_email(session, to_address=user.email, subject=text.subject, text_body=text.text_body)
         return SignedIn(session_token=token, user=to_current_user(user))
+
+
+async def create_admin(*, email: str, password: str) -> bool:
+    """Make an admin (verified) or promote an existing account; True when the account is new."""
+    address = validated_email(email)
+    check_password(password, email=address)
+    async with db.transaction() as session:
+        user = await repository.get_by_email(session, address)
+        if user is None:
+            await add_verified_user(session, email=address, password=password, display_name="Admin", role=Role.ADMIN)
+            return True
+        user.role, user.updated_at = Role.ADMIN, utc_now()
+        return False

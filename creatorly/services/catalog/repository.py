@@ -36,3 +36,8 @@ async def get_product_by_slug(session: AsyncSession, creator_id: int, slug: str)
 async def add(session: AsyncSession, row: Creator | Product) -> None:
     session.add(row)
     await session.flush()
+
+
+async def list_products(session: AsyncSession, creator_id: int) -> Sequence[Product]:
+    statement = select(Product).where(Product.creator_id == creator_id).order_by(col(Product.id))
+    return (await session.exec(statement)).all()

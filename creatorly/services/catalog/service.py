@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly import db
@@ -98,3 +100,39 @@ async def add_creator(
 
 async def get_creator_of_user(session: AsyncSession, user_id: int) -> Creator | None:
     return await repository.get_creator_by_user(session, user_id)
+
+
+async def export_creator_data(session: AsyncSession, *, user_id: int) -> dict[str, Any] | None:
+    """A creator's storefront and products, for their data export (None if they are not a creator)."""
+    creator = await repository.get_creator_by_user(session, user_id)
+    if creator is None or creator.id is None:
+        return None
+    products = await repository.list_products(session, creator.id)
+    return {
+        "handle": creator.handle,
+        "display_name": creator.display_name,
+        "bio": creator.bio_markdown,
+        "default_currency": creator.default_currency,
+        "timezone": creator.timezone,
+        "created_at": creator.created_at.isoformat(),
+        "products": [
+            {
+                "slug": product.slug,
+                "title": product.title,
+                "status": product.status,
+                "price": price_label(product.pricing, product.price_amount, product.currency),
+                "created_at": product.created_at.isoformat(),
+            }
+            for product in products
+        ],
+    }
+
+
+async def retire_creator(session: AsyncSession, *, user_id: int) -> None:
+    """When a creator deletes their account: no personal details left, every product archived."""
+    creator = await repository.get_creator_by_user(session, user_id)
+    if creator is None or creator.id is None:
+        return
+    creator.display_name, creator.bio_markdown, creator.updated_at = "Deleted creator", "", utc_now()
+    for product in await repository.list_products(session, creator.id):
+        product.status = ProductStatus.ARCHIVED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -55,3 +55,12 @@ async def due_ids(session: AsyncSession, *, due_before: datetime, now: datetime,
 async def latest(session: AsyncSession, *, limit: int) -> Sequence[OutboxEmail]:
     statement = select(OutboxEmail).order_by(col(OutboxEmail.id).desc()).limit(limit)
     return (await session.exec(statement)).all()
+
+
+async def list_for_address(session: AsyncSession, address: str) -> Sequence[OutboxEmail]:
+    statement = select(OutboxEmail).where(OutboxEmail.to_address == address).order_by(col(OutboxEmail.id))
+    return (await session.exec(statement)).all()
+
+
+async def delete_for_address(session: AsyncSession, address: str) -> None:
+    await session.exec(delete(OutboxEmail).where(col(OutboxEmail.to_address) == address))

@@ -111,3 +111,16 @@ async def list_outbox(*, limit: int = 100) -> list[OutboxMessage]:
             )
             for email in emails
         ]
+
+
+async def export_for_address(session: AsyncSession, address: str) -> list[dict[str, str]]:
+    """Emails we sent (or will send) to this address, for the person's data export."""
+    return [
+        {"subject": email.subject, "status": email.status, "created_at": email.created_at.isoformat()}
+        for email in await repository.list_for_address(session, address)
+    ]
+
+
+async def erase_address(session: AsyncSession, address: str) -> None:
+    """Forget every email to this address (account deletion)."""
+    await repository.delete_for_address(session, address)

@@ -1,0 +1,1 @@
+"""Orders: purchases from creation to payment, refund or expiry."""
