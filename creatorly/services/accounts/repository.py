@@ -41,9 +41,7 @@ async def list_live_sessions(session: AsyncSession, user_id: int, *, now: dateti
 async def revoke_sessions(
     session: AsyncSession, user_id: int, *, now: datetime, only_id: int | None = None, except_id: int | None = None
 ) -> int:
-    statement = update(UserSession).where(
-        col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None)
-    )
+    statement = update(UserSession).where(col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None))
     if only_id is not None:
         statement = statement.where(col(UserSession.id) == only_id)
     if except_id is not None:
@@ -96,7 +94,9 @@ async def delete_backup_codes(session: AsyncSession, user_id: int) -> None:
 
 
 async def get_identity(session: AsyncSession, provider: str, subject: str) -> ExternalIdentity | None:
-    statement = select(ExternalIdentity).where(ExternalIdentity.provider == provider, ExternalIdentity.subject == subject)
+    statement = select(ExternalIdentity).where(
+        ExternalIdentity.provider == provider, ExternalIdentity.subject == subject
+    )
     return (await session.exec(statement)).first()
 
 

@@ -53,5 +53,7 @@ def check_password(password: str, *, email: str = "") -> None:
         raise PasswordRejected("Don't use your email address in your password.", field="password")
 
 
-def session_is_live(*, now: datetime, expires_at: datetime, last_seen_at: datetime, revoked_at: datetime | None) -> bool:
+def session_is_live(
+    *, now: datetime, expires_at: datetime, last_seen_at: datetime, revoked_at: datetime | None
+) -> bool:
     return revoked_at is None and now < expires_at and now < last_seen_at + SESSION_IDLE_TIMEOUT

@@ -22,7 +22,7 @@ from creatorly.services.accounts.sessions import live_session
 
 ISSUER = "Creatorly"
 BACKUP_CODE_COUNT = 10
-_SECRET_PURPOSE = "totp-secret"
+_SECRET_PURPOSE = "totp-secret"  # noqa: S105 (a key-derivation label)
 _BACKUP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i look-alikes
 
 
