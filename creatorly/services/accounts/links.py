@@ -49,6 +49,14 @@ async def issue(session: AsyncSession, user_id: int, purpose: str) -> str:
 
 async def consume(session: AsyncSession, signed: str, purpose: str) -> int:
     """Check signature, purpose, expiry and single use; mark it used and return the user id."""
+    token_id, user_id = await peek(session, signed, purpose)
+    if not await repository.use_token(session, token_id, now=utc_now()):
+        raise LinkInvalid()
+    return user_id
+
+
+async def peek(session: AsyncSession, signed: str, purpose: str) -> tuple[int, int]:
+    """Check signature, purpose, expiry and that it is unused, without using it: (token id, user id)."""
     try:
         payload = _serializer().loads(signed, max_age=int(LIFETIMES[purpose].total_seconds()))
     except BadSignature:
@@ -59,9 +67,9 @@ async def consume(session: AsyncSession, signed: str, purpose: str) -> int:
     now = utc_now()
     if token is None or token.id is None or token.purpose != purpose or token.expires_at <= now:
         raise LinkInvalid()
-    if not await repository.use_token(session, token.id, now=now):
+    if token.used_at is not None:
         raise LinkInvalid()
-    return token.user_id
+    return token.id, token.user_id
 
 
 def absolute_url(path: str, signed: str) -> str:

@@ -129,7 +129,7 @@ async def complete_two_factor(
 ) -> SignedIn:
     """Second step of sign-in: a current TOTP code or an unused backup code turns the challenge into a session."""
     async with db.transaction() as session:
-        user_id = await links.consume(session, challenge_token, links.TWO_FACTOR_CHALLENGE)
+        _token_id, user_id = await links.peek(session, challenge_token, links.TWO_FACTOR_CHALLENGE)
         user = await repository.get_user(session, user_id)
         assert user is not None
     await limits.refuse_if_sign_in_blocked(ip=requester.ip, email=user.email)
@@ -137,6 +137,7 @@ async def complete_two_factor(
         user = await repository.get_user(session, user_id)
         assert user is not None and user.id is not None
         if await two_factor.accept_code(session, user, code):
+            await links.consume(session, challenge_token, links.TWO_FACTOR_CHALLENGE)
             token = await open_session(session, user.id, user_agent=requester.user_agent, replacing=previous_token)
             return SignedIn(session_token=token, user=to_current_user(user))
     await limits.count_failed_sign_in(ip=requester.ip, email=user.email)
