@@ -8,10 +8,20 @@ import creatorly.jobs  # noqa: F401  (registers job names so services can enqueu
 from creatorly.api.app import api
 from creatorly.observability import configure_logging
 from creatorly.ui import routes, theme
+from creatorly.ui.pages.accounts.account import account_page
+from creatorly.ui.pages.accounts.dev_mailbox import dev_mailbox_page
+from creatorly.ui.pages.accounts.recovery import reset_confirm_page, reset_request_page, verify_email_page
+from creatorly.ui.pages.accounts.sign_in import sign_in_page, two_factor_page
+from creatorly.ui.pages.accounts.sign_up import sign_up_page
 from creatorly.ui.pages.site.landing import landing_page
 from creatorly.ui.pages.site.legal import LEGAL_DOCUMENTS, legal_page
 from creatorly.ui.pages.site.not_found import not_found_page
 from creatorly.ui.pages.storefront.storefront import storefront_page
+from creatorly.ui.states.accounts.account import AccountState
+from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState
+from creatorly.ui.states.accounts.recovery import ResetConfirmState, VerifyEmailState
+from creatorly.ui.states.accounts.sign_in import SignInState, TwoFactorState
+from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.storefront.storefront import StorefrontState
 
 configure_logging()
@@ -24,18 +34,45 @@ app = rx.App(
     head_components=[rx.el.meta(name="theme-color", content="#6E56CF")],
 )
 
+PUBLIC = AuthState.load_user
+
 app.add_page(
     landing_page,
     route=routes.LANDING,
     title="Creatorly — sell what you make",
     description="Storefronts, digital products, memberships and tips for creators, with payouts you can trust.",
+    on_load=PUBLIC,
 )
 app.add_page(
-    storefront_page,
-    route=routes.STOREFRONT,
-    title="Storefront · Creatorly",
-    on_load=StorefrontState.load,
+    storefront_page, route=routes.STOREFRONT, title="Storefront · Creatorly", on_load=[PUBLIC, StorefrontState.load]
 )
 for route, (file_name, title) in LEGAL_DOCUMENTS.items():
-    app.add_page(legal_page(file_name), route=route, title=f"{title} · Creatorly")
-app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly")
+    app.add_page(legal_page(file_name), route=route, title=f"{title} · Creatorly", on_load=PUBLIC)
+
+app.add_page(
+    sign_up_page, route=routes.SIGN_UP, title="Create your account · Creatorly", on_load=AuthState.redirect_if_signed_in
+)
+app.add_page(sign_in_page, route=routes.SIGN_IN, title="Sign in · Creatorly", on_load=SignInState.load)
+app.add_page(
+    two_factor_page, route=routes.TWO_FACTOR_CHALLENGE, title="Two-factor · Creatorly", on_load=TwoFactorState.load
+)
+app.add_page(
+    verify_email_page, route=routes.VERIFY_EMAIL, title="Confirm your email · Creatorly", on_load=VerifyEmailState.load
+)
+app.add_page(reset_request_page, route=routes.RESET_PASSWORD, title="Reset your password · Creatorly", on_load=PUBLIC)
+app.add_page(
+    reset_confirm_page,
+    route=routes.RESET_PASSWORD_CONFIRM,
+    title="New password · Creatorly",
+    on_load=ResetConfirmState.load,
+)
+app.add_page(
+    account_page,
+    route=routes.ACCOUNT,
+    title="Your account · Creatorly",
+    on_load=[AuthState.require_login, AccountState.load],
+)
+app.add_page(
+    dev_mailbox_page, route=routes.DEV_MAILBOX, title="Dev mailbox · Creatorly", on_load=[PUBLIC, DevMailboxState.load]
+)
+app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly", on_load=PUBLIC)

@@ -10,6 +10,7 @@ from creatorly.config import settings
 from creatorly.providers.email.base import Mailer
 from creatorly.providers.email.outbox import OutboxMailer
 from creatorly.providers.email.smtp import SmtpMailer
+from creatorly.providers.identity.google import GoogleClientConfig, GoogleIdentityProvider
 from creatorly.providers.ratelimit import RateLimiter
 from creatorly.providers.storage.base import FileStorage
 from creatorly.providers.storage.local import LocalFileStorage
@@ -52,3 +53,17 @@ def get_rate_limiter() -> RateLimiter:
     if limiter is None:
         limiter = limiters[settings.redis_url] = RateLimiter(settings.redis_url)
     return limiter
+
+
+def get_google_identity(*, redirect_uri: str) -> GoogleIdentityProvider | None:
+    """Google sign-in when its client id and secret are set; None turns the feature off."""
+    if not settings.is_google_enabled:
+        return None
+    return GoogleIdentityProvider(
+        GoogleClientConfig(
+            client_id=settings.google_client_id,
+            client_secret=settings.google_client_secret.get_secret_value(),
+            discovery_url=settings.google_discovery_url,
+            redirect_uri=redirect_uri,
+        )
+    )

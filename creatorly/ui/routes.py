@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from creatorly.services.accounts import links
+
 LANDING = "/"
 STOREFRONT = "/[store_handle]"
 NOT_FOUND = "404"
 SIGN_UP = "/signup"
-SIGN_IN = "/signin"
+SIGN_IN = links.SIGN_IN_PATH
+TWO_FACTOR_CHALLENGE = "/signin/two-factor"
+VERIFY_EMAIL = links.VERIFY_EMAIL_PATH
+RESET_PASSWORD = links.RESET_REQUEST_PATH
+RESET_PASSWORD_CONFIRM = links.RESET_PASSWORD_PATH
+ACCOUNT = "/account"
+DEV_MAILBOX = "/dev/mailbox"
+GOOGLE_SIGN_IN = "/api/auth/google/start"
 DASHBOARD = "/dashboard"
 DISCOVER = "/discover"
 DEMO_STOREFRONT = "/mira"  # the handle loaded by `creatorly seed-demo`

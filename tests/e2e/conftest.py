@@ -72,6 +72,9 @@ def app_url() -> Iterator[str]:
         "database_url": f"sqlite:///{data_dir / 'creatorly.db'}",
         "redis_url": "",
         "log_level": "INFO",
+        "rate_limit_sign_up": "100/hour",  # every browser test signs up from 127.0.0.1
+        "rate_limit_sign_in": "50/5 minutes",
+        "rate_limit_account_email": "50/hour",
     }
     environment = process_environment(**settings)
     _cli("migrate", environment=environment)

@@ -1,17 +1,48 @@
-"""The public site shell: sticky header, centred content, footer with legal links."""
+"""The public site shell: sticky header (with who is signed in), centred content, footer with legal links."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from creatorly.ui import routes
 from creatorly.ui.components.chrome import site_footer, site_header
+from creatorly.ui.states.auth import AuthState
 from creatorly.ui.theme import MAX_CONTENT_WIDTH
+
+
+def _account_actions() -> rx.Component:
+    return rx.cond(
+        AuthState.is_signed_in,
+        rx.hstack(
+            rx.link(
+                rx.hstack(
+                    rx.avatar(fallback=AuthState.display_name[:1], size="2", radius="full"),
+                    rx.text(AuthState.display_name, size="2", weight="medium", display=["none", "block"]),
+                    align="center",
+                    spacing="2",
+                ),
+                href=routes.ACCOUNT,
+                underline="none",
+                color="inherit",
+                aria_label="Your account",
+            ),
+            rx.button("Sign out", variant="ghost", size="2", on_click=AuthState.sign_out),
+            align="center",
+            spacing="3",
+        ),
+        rx.hstack(
+            rx.link("Sign in", href=routes.SIGN_IN, size="2", weight="medium"),
+            rx.link(rx.button("Start selling", size="2"), href=routes.SIGN_UP, display=["none", "block"]),
+            align="center",
+            spacing="3",
+        ),
+    )
 
 
 def site_layout(*children: rx.Component, header_actions: list[rx.Component] | None = None) -> rx.Component:
     return rx.flex(
         rx.el.a("Skip to content", href="#main", class_name="skip-link"),
-        site_header(*(header_actions or [])),
+        site_header(*(header_actions or []), _account_actions()),
         rx.el.main(
             *children,
             id="main",
@@ -23,6 +54,7 @@ def site_layout(*children: rx.Component, header_actions: list[rx.Component] | No
             flex="1",
         ),
         site_footer(),
+        rx.el.span(id="app-ready", hidden=True, data_ready=rx.State.is_hydrated.to_string()),
         direction="column",
         min_height="100vh",
         background_color=rx.color("gray", 1),

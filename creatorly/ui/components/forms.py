@@ -1,0 +1,51 @@
+"""Form pieces: labelled fields with their error, submit buttons that show progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+
+def field(
+    label: str,
+    *,
+    name: str,
+    error: rx.Var[str] | str = "",
+    input_type: str = "text",
+    hint: str = "",
+    **input_props: Any,
+) -> rx.Component:
+    """A label bound to its input by id, an optional hint, and the field's error announced to readers."""
+    field_id = f"field-{name}"
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, class_name="field-label"),
+        rx.input(
+            id=field_id,
+            name=name,
+            type=input_type,
+            size="3",
+            width="100%",
+            aria_describedby=f"{field_id}-error",
+            **input_props,
+        ),
+        *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
+        rx.text(error, id=f"{field_id}-error", size="2", color_scheme="red", role="alert"),
+        spacing="1",
+        width="100%",
+        align="start",
+    )
+
+
+def submit_button(label: str, *, is_loading: rx.Var[bool] | bool = False, **props: Any) -> rx.Component:
+    """Disabled until the page is live, so an early click never falls back to a plain HTML form post."""
+    return rx.button(
+        label, type="submit", size="3", width="100%", loading=is_loading, disabled=~rx.State.is_hydrated, **props
+    )
+
+
+def form_error(message: rx.Var[str]) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="circle-alert", color_scheme="red", role="alert", width="100%"),
+    )

@@ -1,0 +1,51 @@
+"""The signed-in shell: site header, a section navigation (sidebar on wide screens) and the page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from creatorly.ui import routes
+from creatorly.ui.layouts.site import site_layout
+
+SECTIONS: list[tuple[str, str, str]] = [
+    ("Account", routes.ACCOUNT, "user-round"),
+]
+
+
+def _nav(active: str) -> rx.Component:
+    return rx.el.nav(
+        rx.flex(
+            *[
+                rx.link(
+                    rx.hstack(
+                        rx.icon(icon, size=16), rx.text(label, size="2", weight="medium"), spacing="2", align="center"
+                    ),
+                    href=href,
+                    underline="none",
+                    padding="0.5rem 0.75rem",
+                    border_radius="var(--radius-3)",
+                    background_color=rx.color("violet", 3) if href == active else "transparent",
+                    color=rx.color("violet", 11) if href == active else rx.color("gray", 11),
+                    aria_current="page" if href == active else None,
+                )
+                for label, href, icon in SECTIONS
+            ],
+            direction=rx.breakpoints(initial="row", md="column"),
+            gap="0.25rem",
+            wrap="wrap",
+        ),
+        aria_label="Dashboard",
+        min_width=["auto", "auto", "12rem"],
+    )
+
+
+def dashboard_layout(active: str, title: str, *children: rx.Component) -> rx.Component:
+    return site_layout(
+        rx.flex(
+            _nav(active),
+            rx.vstack(rx.heading(title, as_="h1", size="7"), *children, spacing="5", width="100%", min_width="0"),
+            direction=rx.breakpoints(initial="column", md="row"),
+            gap="2rem",
+            width="100%",
+        )
+    )

@@ -1,0 +1,1 @@
+"""Account pages: sign up, sign in, recovery, settings, dev mailbox."""
