@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 from dataclasses import dataclass
 
 from creatorly import db
-from creatorly.models import Creator, Product
-from creatorly.models.enums import PricingModel, Role
+from creatorly.models import Creator, Order, Product
+from creatorly.models.enums import OrderStatus, PricingModel, Role
 from creatorly.services.accounts import service as accounts
 from creatorly.services.catalog import service as catalog
 from creatorly.services.catalog.schemas import NewProduct
@@ -19,6 +20,7 @@ _numbers = itertools.count(1)
 class CreatorWithProducts:
     creator: Creator
     products: list[Product]
+    email: str
 
 
 def new_product(**overrides: object) -> NewProduct:
@@ -55,4 +57,24 @@ async def make_creator(*, handle: str | None = None, products: list[NewProduct] 
             currency="USD",
         )
         added = [await catalog.add_product(session, creator, product) for product in (products or [])]
-    return CreatorWithProducts(creator=creator, products=added)
+    return CreatorWithProducts(creator=creator, products=added, email=user.email)
+
+
+async def make_order(
+    *, product: Product, buyer_email: str, buyer_user_id: int | None = None, amount: int = 1200
+) -> Order:
+    """A paid order row; checkout builds these through its own service once it exists."""
+    assert product.id is not None
+    async with db.transaction() as session:
+        order = Order(
+            public_id=f"ord_{secrets.token_hex(8)}",
+            creator_id=product.creator_id,
+            product_id=product.id,
+            buyer_user_id=buyer_user_id,
+            buyer_email=buyer_email,
+            amount=amount,
+            currency=product.currency,
+            status=OrderStatus.PAID,
+        )
+        session.add(order)
+    return order

@@ -27,7 +27,9 @@ from creatorly.services.accounts.errors import (
     TwoFactorSetupRequired,
 )
 from creatorly.services.accounts.schemas import SignedIn, TwoFactorChallenge
+from creatorly.services.email import service as email_service
 from tests.accounts import PASSWORD, latest_link_token, new_requester, outbox_for, signed_up_and_verified
+from tests.smtp import SmtpServer
 
 
 async def _count(model: type[User] | type[UserSession] | type[AccountToken]) -> int:
@@ -366,3 +368,47 @@ async def test_a_backup_code_works_exactly_once() -> None:
         await accounts.complete_two_factor(
             challenge_token=again.challenge_token, code=codes[0], requester=new_requester()
         )
+
+
+async def test_account_emails_go_out_over_smtp_when_configured(
+    monkeypatch: pytest.MonkeyPatch, smtp_server: SmtpServer
+) -> None:
+    smtp_server.start()
+    monkeypatch.setattr(settings, "smtp_url", f"smtp://127.0.0.1:{smtp_server.port}")
+    await accounts.sign_up(
+        email="smtp@example.com", password=PASSWORD, display_name="S", accepted_terms=True, requester=new_requester()
+    )
+    [queued] = await outbox_for("smtp@example.com")
+    assert queued.id is not None
+    outcome = await email_service.deliver_email(email_id=queued.id)
+    assert outcome.result == "sent"
+    [message] = smtp_server.inbox.messages
+    assert (message["To"], message["Subject"]) == ("smtp@example.com", "Confirm your email for Creatorly")
+    body = message.get_payload()
+    assert isinstance(body, str) and "/verify-email?token=" in body
+
+
+async def test_reset_mails_are_rate_limited_without_revealing_the_account() -> None:
+    await signed_up_and_verified("limited@example.com")
+    for _ in range(3):
+        await recovery.request_password_reset(email="limited@example.com", requester=new_requester())
+        await recovery.request_password_reset(email="unknown@example.com", requester=new_requester())
+    with pytest.raises(TooManyAttempts):
+        await recovery.request_password_reset(email="limited@example.com", requester=new_requester())
+    with pytest.raises(TooManyAttempts):
+        await recovery.request_password_reset(email="unknown@example.com", requester=new_requester())
+    resets = [mail for mail in await outbox_for("limited@example.com") if mail.subject.startswith("Reset")]
+    assert len(resets) == 3
+
+
+def test_admin_create_command_makes_an_admin() -> None:
+    from click.testing import CliRunner
+
+    from creatorly.cli import main
+
+    result = CliRunner().invoke(main, ["admin", "create", "boss@example.com", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert "Created admin boss@example.com." in result.output
+    weak = CliRunner().invoke(main, ["admin", "create", "weak@example.com", "--password", "password"])
+    assert weak.exit_code == 1
+    assert "too common" in weak.output
