@@ -10,7 +10,12 @@ from creatorly.observability import configure_logging
 from creatorly.ui import routes, theme
 from creatorly.ui.pages.accounts.account import account_page
 from creatorly.ui.pages.accounts.dev_mailbox import dev_mailbox_page
-from creatorly.ui.pages.accounts.recovery import reset_confirm_page, reset_request_page, verify_email_page
+from creatorly.ui.pages.accounts.recovery import (
+    confirm_email_change_page,
+    reset_confirm_page,
+    reset_request_page,
+    verify_email_page,
+)
 from creatorly.ui.pages.accounts.sign_in import sign_in_page, two_factor_page
 from creatorly.ui.pages.accounts.sign_up import sign_up_page
 from creatorly.ui.pages.site.landing import landing_page
@@ -19,7 +24,7 @@ from creatorly.ui.pages.site.not_found import not_found_page
 from creatorly.ui.pages.storefront.storefront import storefront_page
 from creatorly.ui.states.accounts.account import AccountState
 from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState
-from creatorly.ui.states.accounts.recovery import ResetConfirmState, VerifyEmailState
+from creatorly.ui.states.accounts.recovery import ConfirmEmailChangeState, ResetConfirmState, VerifyEmailState
 from creatorly.ui.states.accounts.sign_in import SignInState, TwoFactorState
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.storefront.storefront import StorefrontState
@@ -71,6 +76,12 @@ app.add_page(
     route=routes.ACCOUNT,
     title="Your account · Creatorly",
     on_load=[AuthState.require_login, AccountState.load],
+)
+app.add_page(
+    confirm_email_change_page,
+    route=routes.CONFIRM_EMAIL_CHANGE,
+    title="Confirm your new email · Creatorly",
+    on_load=ConfirmEmailChangeState.load,
 )
 app.add_page(
     dev_mailbox_page, route=routes.DEV_MAILBOX, title="Dev mailbox · Creatorly", on_load=[PUBLIC, DevMailboxState.load]

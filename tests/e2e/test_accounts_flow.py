@@ -99,3 +99,27 @@ def test_account_page_needs_sign_in(page: Page, app_url: str) -> None:
     open_page(page, f"{app_url}/account")
     expect(page).to_have_url(re.compile(r"/signin/?\?next=/account$"))
     expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+
+
+def test_changing_the_email_needs_the_new_inbox(page: Page, app_url: str) -> None:
+    email = f"mover-{secrets.token_hex(3)}@example.com"
+    new_email = f"moved-{secrets.token_hex(3)}@example.com"
+    open_page(page, f"{app_url}/signup")
+    page.get_by_label("Your name").fill("Mo Ver")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("We sent a confirmation link to")).to_be_visible()
+    open_mail_link(page, app_url, to_address=email, subject="Confirm your email for Creatorly")
+    open_page(page, f"{app_url}/account")
+
+    page.get_by_label("New email").fill(new_email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Change email").click()
+    expect(page.get_by_text("Check your new inbox")).to_be_visible()
+
+    open_mail_link(page, app_url, to_address=new_email, subject="Confirm your new email for Creatorly")
+    expect(page.get_by_text(f"You now sign in with {new_email}.")).to_be_visible()
+    open_page(page, f"{app_url}/account")
+    expect(page.get_by_text(new_email, exact=True)).to_be_visible()

@@ -412,3 +412,39 @@ def test_admin_create_command_makes_an_admin() -> None:
     weak = CliRunner().invoke(main, ["admin", "create", "weak@example.com", "--password", "password"])
     assert weak.exit_code == 1
     assert "too common" in weak.output
+
+
+async def test_email_change_happens_only_after_the_new_address_confirms() -> None:
+    signed_in = await signed_up_and_verified("old@example.com")
+    with pytest.raises(InvalidCredentials):
+        await recovery.request_email_change(
+            session_token=signed_in.session_token,
+            new_email="new@example.com",
+            password="wrong",
+            requester=new_requester(),
+        )
+    await recovery.request_email_change(
+        session_token=signed_in.session_token, new_email="New@Example.com", password=PASSWORD, requester=new_requester()
+    )
+    assert (await authorization.require_user(signed_in.session_token)).email == "old@example.com"
+    token = await latest_link_token("new@example.com", "Confirm your new email")
+    assert await recovery.confirm_email_change(token=token) == "new@example.com"
+    assert (await authorization.require_user(signed_in.session_token)).email == "new@example.com"
+    assert [mail.subject for mail in await outbox_for("old@example.com")][-1] == "Your Creatorly email was changed"
+    with pytest.raises(LinkInvalid):
+        await recovery.confirm_email_change(token=token)
+
+
+async def test_email_change_refuses_an_address_taken_meanwhile() -> None:
+    signed_in = await signed_up_and_verified("first@example.com")
+    await recovery.request_email_change(
+        session_token=signed_in.session_token,
+        new_email="wanted@example.com",
+        password=PASSWORD,
+        requester=new_requester(),
+    )
+    token = await latest_link_token("wanted@example.com", "Confirm your new email")
+    await signed_up_and_verified("wanted@example.com")
+    with pytest.raises(EmailRejected):
+        await recovery.confirm_email_change(token=token)
+    assert (await authorization.require_user(signed_in.session_token)).email == "first@example.com"

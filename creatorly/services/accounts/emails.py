@@ -42,3 +42,19 @@ def password_changed() -> EmailText:
         "Your password was just changed and every device was signed out. "
         "If this wasn't you, reset your password right away and contact support@creatorly.example.",
     )
+
+
+def confirm_new_email(link: str) -> EmailText:
+    return EmailText(
+        "Confirm your new email for Creatorly",
+        f"Confirm that this is your new sign-in email:\n{link}\n\n"
+        "The link works once and expires in 24 hours. If you didn't ask for this, ignore this email.",
+    )
+
+
+def email_changed(new_address: str) -> EmailText:
+    return EmailText(
+        "Your Creatorly email was changed",
+        f"Your account now signs in with {new_address}. "
+        "If this wasn't you, contact support@creatorly.example right away.",
+    )

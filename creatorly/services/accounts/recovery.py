@@ -5,9 +5,9 @@ from __future__ import annotations
 from creatorly import db
 from creatorly.kit.clock import utc_now
 from creatorly.services.accounts import emails, limits, links, repository
-from creatorly.services.accounts.errors import LinkInvalid
-from creatorly.services.accounts.passwords import hash_password
-from creatorly.services.accounts.rules import check_password, normalize_email
+from creatorly.services.accounts.errors import EmailRejected, InvalidCredentials, LinkInvalid
+from creatorly.services.accounts.passwords import hash_password, verify_password
+from creatorly.services.accounts.rules import check_password, normalize_email, validated_email
 from creatorly.services.accounts.schemas import Requester, SignedIn
 from creatorly.services.accounts.sessions import live_session, open_session, to_current_user
 from creatorly.services.email import service as email_service
@@ -66,3 +66,35 @@ async def reset_password(*, token: str, new_password: str) -> None:
         await repository.revoke_sessions(session, user_id, now=now)
         text = emails.password_changed()
         await email_service.queue_email(session, to_address=user.email, subject=text.subject, text_body=text.text_body)
+
+
+async def request_email_change(*, session_token: str, new_email: str, password: str, requester: Requester) -> None:
+    """Mail a confirmation link to the new address; the change happens only when that link is opened."""
+    address = validated_email(new_email)
+    async with db.transaction() as session:
+        _row, user = await live_session(session, session_token)
+        assert user.id is not None
+        if user.password_hash is not None and not verify_password(password, user.password_hash):
+            raise InvalidCredentials("Your password is not correct.")
+        if address == user.email:
+            raise EmailRejected("That is already your email address.", field="new_email")
+        await limits.count_account_email(kind="change-email", email=user.email, ip=requester.ip)
+        signed = await links.issue(session, user.id, links.CHANGE_EMAIL, detail=address)
+        text = emails.confirm_new_email(links.absolute_url(links.CONFIRM_EMAIL_CHANGE_PATH, signed))
+        await email_service.queue_email(session, to_address=address, subject=text.subject, text_body=text.text_body)
+
+
+async def confirm_email_change(*, token: str) -> str:
+    """Switch the account to the confirmed address (unless another account took it); tell the old one."""
+    async with db.transaction() as session:
+        user_id, address = await links.consume_with_detail(session, token, links.CHANGE_EMAIL)
+        user = await repository.get_user(session, user_id)
+        if user is None or user.deleted_at is not None or not address:
+            raise LinkInvalid()
+        if await repository.get_by_email(session, address) is not None:
+            raise EmailRejected("Another account already uses that email address.", field="new_email")
+        previous, now = user.email, utc_now()
+        user.email, user.email_verified_at, user.updated_at = address, now, now
+        text = emails.email_changed(address)
+        await email_service.queue_email(session, to_address=previous, subject=text.subject, text_body=text.text_body)
+        return address

@@ -52,6 +52,37 @@ def _profile() -> rx.Component:
     )
 
 
+def _email() -> rx.Component:
+    return _section(
+        "Email",
+        "We send a confirmation link to the new address; the change happens when you open it.",
+        rx.form(
+            rx.vstack(
+                field(
+                    "New email",
+                    name="new_email",
+                    input_type="email",
+                    error=AccountState.email_errors["new_email"],
+                    auto_complete="email",
+                ),
+                field(
+                    "Password",
+                    name="password",
+                    input_type="password",
+                    error=AccountState.email_errors["password"],
+                    auto_complete="current-password",
+                ),
+                rx.button("Change email", type="submit"),
+                spacing="3",
+                width="100%",
+                max_width="24rem",
+            ),
+            on_submit=AccountState.request_email_change,
+            reset_on_submit=True,
+        ),
+    )
+
+
 def _password() -> rx.Component:
     return _section(
         "Password",
@@ -268,5 +299,5 @@ def _privacy() -> rx.Component:
 
 def account_page() -> rx.Component:
     return dashboard_layout(
-        routes.ACCOUNT, "Your account", _profile(), _two_factor(), _password(), _sessions(), _privacy()
+        routes.ACCOUNT, "Your account", _profile(), _two_factor(), _email(), _password(), _sessions(), _privacy()
     )

@@ -7,7 +7,12 @@ import reflex as rx
 from creatorly.ui import routes
 from creatorly.ui.components.forms import field, form_error, submit_button
 from creatorly.ui.layouts.auth import auth_layout
-from creatorly.ui.states.accounts.recovery import ResetConfirmState, ResetRequestState, VerifyEmailState
+from creatorly.ui.states.accounts.recovery import (
+    ConfirmEmailChangeState,
+    ResetConfirmState,
+    ResetRequestState,
+    VerifyEmailState,
+)
 
 
 def verify_email_page() -> rx.Component:
@@ -101,6 +106,31 @@ def reset_confirm_page() -> rx.Component:
                 ),
                 on_submit=ResetConfirmState.submit,
                 width="100%",
+            ),
+        ),
+    )
+
+
+def confirm_email_change_page() -> rx.Component:
+    return auth_layout(
+        "Confirm your new email",
+        "One moment while we check your link.",
+        rx.cond(
+            ConfirmEmailChangeState.is_loading,
+            rx.hstack(rx.spinner(), rx.text("Checking your link…"), aria_busy="true"),
+            rx.cond(
+                ConfirmEmailChangeState.error == "",
+                rx.vstack(
+                    rx.callout(
+                        rx.text("You now sign in with ", rx.text.strong(ConfirmEmailChangeState.new_email), "."),
+                        icon="badge-check",
+                        color_scheme="green",
+                        role="status",
+                    ),
+                    rx.link(rx.button("Go to your account", size="3"), href=routes.ACCOUNT),
+                    spacing="3",
+                ),
+                rx.callout(ConfirmEmailChangeState.error, icon="circle-alert", color_scheme="red", role="alert"),
             ),
         ),
     )

@@ -32,6 +32,7 @@ class SessionRow:
 class AccountState(rx.State):
     sessions: list[SessionRow] = []
     password_errors: dict[str, str] = {}
+    email_errors: dict[str, str] = {}
     is_saving_password: bool = False
     totp_qr: str = ""
     totp_secret: str = ""
@@ -51,7 +52,7 @@ class AccountState(rx.State):
 
     @rx.event
     async def load(self) -> Events:
-        self.password_errors, self.two_factor_error, self.delete_error = {}, "", ""
+        self.password_errors, self.email_errors, self.two_factor_error, self.delete_error = {}, {}, "", ""
         self.totp_qr, self.totp_secret, self.backup_codes = "", "", []
         try:
             rows = await accounts.list_sessions(session_token=await self._token())
@@ -115,6 +116,27 @@ class AccountState(rx.State):
         auth.forget()
         yield rx.redirect(routes.SIGN_IN)
         yield rx.toast.success("You're signed out on every device.")
+
+    @rx.event
+    async def request_email_change(self, form: dict[str, str]) -> Events:
+        self.email_errors = {}
+        auth = await self.get_state(AuthState)
+        try:
+            await recovery.request_email_change(
+                session_token=auth.session_token,
+                new_email=form.get("new_email", ""),
+                password=form.get("password", ""),
+                requester=auth.requester(),
+            )
+        except InvalidInput as error:
+            self.email_errors = {error.field or "new_email": error.message}
+            yield rx.toast.error(error.message)
+            return
+        except CreatorlyError as error:
+            self.email_errors = {"password": error.message}
+            yield rx.toast.error(error.message)
+            return
+        yield rx.toast.success("Check your new inbox: we sent a link to confirm the change.")
 
     @rx.event
     async def resend_verification(self) -> Events:

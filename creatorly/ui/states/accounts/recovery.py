@@ -87,3 +87,23 @@ class ResetConfirmState(rx.State):
             auth.forget()
         finally:
             self.is_submitting = False
+
+
+class ConfirmEmailChangeState(rx.State):
+    is_loading: bool = True
+    new_email: str = ""
+    error: str = ""
+
+    @rx.event
+    async def load(self) -> None:
+        self.is_loading, self.new_email, self.error = True, "", ""
+        try:
+            self.new_email = await recovery.confirm_email_change(
+                token=self.router.url.query_parameters.get("token", "")
+            )
+        except CreatorlyError as error:
+            self.error = error.message
+        else:
+            auth = await self.get_state(AuthState)
+            await auth.load_user()
+        self.is_loading = False
