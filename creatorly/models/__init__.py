@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate; importing this package registers them all."""
 
 from creatorly.models.accounts import AccountToken, BackupCode, ExternalIdentity, User, UserSession
+from creatorly.models.audience import Subscriber
 from creatorly.models.catalog import Creator, Product, ProductFile
 from creatorly.models.email import OutboxEmail
 from creatorly.models.external_events import ExternalEvent
@@ -16,6 +17,7 @@ __all__ = [
     "OutboxEmail",
     "Product",
     "ProductFile",
+    "Subscriber",
     "User",
     "UserSession",
 ]
