@@ -31,6 +31,7 @@ from creatorly.models.enums import PricingModel, Role  # noqa: E402
 from creatorly.services.accounts import service as accounts  # noqa: E402
 from creatorly.services.catalog import service as catalog  # noqa: E402
 from creatorly.services.catalog.schemas import NewProduct  # noqa: E402
+from creatorly.services.creators import service as creators  # noqa: E402
 
 CREATORS = 50
 PRODUCTS_PER_CREATOR = 50
@@ -48,7 +49,7 @@ async def _seed() -> None:
                 role=Role.CREATOR,
             )
             assert user.id is not None
-            creator = await catalog.add_creator(
+            creator = await creators.add_creator(
                 session,
                 user_id=user.id,
                 handle=f"bench{number}",

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     s3_access_key_id: str = ""
     s3_secret_access_key: SecretStr = SecretStr("")
 
+    max_upload_bytes: int = Field(default=2 * 1024**3, ge=1024, le=50 * 1024**3)
+
     smtp_url: str = ""
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     email_from: str = "Creatorly <no-reply@creatorly.localhost>"

@@ -12,6 +12,7 @@ from creatorly.models.enums import OrderStatus, PricingModel, Role
 from creatorly.services.accounts import service as accounts
 from creatorly.services.catalog import service as catalog
 from creatorly.services.catalog.schemas import NewProduct
+from creatorly.services.creators import service as creators
 
 _numbers = itertools.count(1)
 
@@ -48,7 +49,7 @@ async def make_creator(*, handle: str | None = None, products: list[NewProduct] 
             role=Role.CREATOR,
         )
         assert user.id is not None
-        creator = await catalog.add_creator(
+        creator = await creators.add_creator(
             session,
             user_id=user.id,
             handle=handle or f"creator{number}",

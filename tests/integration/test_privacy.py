@@ -20,7 +20,7 @@ from tests.factories import make_creator, make_order, new_product
 
 
 async def test_export_holds_my_data_and_nobody_elses() -> None:
-    shop = await make_creator(handle="shop", products=[new_product(title="Zine")])
+    shop = await make_creator(handle="zineshop", products=[new_product(title="Zine")])
     [zine] = shop.products
     mine = await signed_up_and_verified("me@example.com")
     await signed_up_and_verified("someone@example.com")
@@ -50,7 +50,7 @@ async def test_a_creator_export_includes_the_storefront() -> None:
 
 
 async def test_delete_erases_personal_data_and_keeps_anonymous_orders() -> None:
-    shop = await make_creator(handle="store", products=[new_product(title="Pack")])
+    shop = await make_creator(handle="storehouse", products=[new_product(title="Pack")])
     [pack] = shop.products
     leaving = await signed_up_and_verified("leaving@example.com")
     staying = await signed_up_and_verified("staying@example.com")

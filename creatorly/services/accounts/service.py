@@ -213,3 +213,10 @@ async def create_admin(*, email: str, password: str) -> bool:
             return True
         user.role, user.updated_at = Role.ADMIN, utc_now()
         return False
+
+
+async def grant_role(session: AsyncSession, user_id: int, role: Role) -> None:
+    """Raise a fan to creator (admins keep their role), in the caller's transaction."""
+    user = await repository.get_user(session, user_id)
+    if user is not None and user.role == Role.FAN:
+        user.role, user.updated_at = role, utc_now()

@@ -1,14 +1,17 @@
-"""Every query on creators and products."""
+"""Every query on creators' storefronts, products and product files."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from creatorly.models import Creator, Product
-from creatorly.models.enums import ProductStatus
+from creatorly.models import Creator, Order, Product, ProductFile
+from creatorly.models.enums import PricingModel, ProductStatus
+from creatorly.services.catalog.schemas import DiscoverQuery
 
 
 async def get_creator_by_handle(session: AsyncSession, handle: str) -> Creator | None:
@@ -33,11 +36,101 @@ async def get_product_by_slug(session: AsyncSession, creator_id: int, slug: str)
     return (await session.exec(statement)).first()
 
 
-async def add(session: AsyncSession, row: Creator | Product) -> None:
+async def get_product_of_creator(session: AsyncSession, creator_id: int, product_id: int) -> Product | None:
+    statement = select(Product).where(Product.id == product_id, Product.creator_id == creator_id)
+    return (await session.exec(statement)).first()
+
+
+async def add(session: AsyncSession, row: Creator | Product | ProductFile) -> None:
     session.add(row)
+    await session.flush()
+
+
+async def delete(session: AsyncSession, row: Product | ProductFile) -> None:
+    await session.delete(row)
     await session.flush()
 
 
 async def list_products(session: AsyncSession, creator_id: int) -> Sequence[Product]:
     statement = select(Product).where(Product.creator_id == creator_id).order_by(col(Product.id))
     return (await session.exec(statement)).all()
+
+
+async def list_products_newest_first(session: AsyncSession, creator_id: int) -> Sequence[Product]:
+    statement = select(Product).where(Product.creator_id == creator_id).order_by(col(Product.updated_at).desc())
+    return (await session.exec(statement)).all()
+
+
+async def file_counts(session: AsyncSession, product_ids: Sequence[int]) -> dict[int, int]:
+    """Files per product in one query (no N+1)."""
+    if not product_ids:
+        return {}
+    statement = (
+        select(ProductFile.product_id, func.count())
+        .where(col(ProductFile.product_id).in_(product_ids))
+        .group_by(col(ProductFile.product_id))
+    )
+    return dict((await session.exec(statement)).all())
+
+
+async def list_files(session: AsyncSession, product_id: int) -> Sequence[ProductFile]:
+    statement = (
+        select(ProductFile)
+        .where(ProductFile.product_id == product_id)
+        .order_by(col(ProductFile.position), col(ProductFile.id))
+    )
+    return (await session.exec(statement)).all()
+
+
+async def get_file_of_creator(session: AsyncSession, creator_id: int, file_id: int) -> ProductFile | None:
+    statement = (
+        select(ProductFile)
+        .join(Product, col(Product.id) == col(ProductFile.product_id))
+        .where(ProductFile.id == file_id, Product.creator_id == creator_id)
+    )
+    return (await session.exec(statement)).first()
+
+
+async def has_orders(session: AsyncSession, product_id: int) -> bool:
+    statement = select(Order.id).where(Order.product_id == product_id).limit(1)
+    return (await session.exec(statement)).first() is not None
+
+
+def _discover_filters(query: DiscoverQuery) -> list[Any]:
+    filters: list[Any] = [col(Product.status) == ProductStatus.PUBLISHED]
+    if query.text:
+        pattern = f"%{query.text.lower()}%"
+        filters.append(
+            or_(
+                func.lower(col(Product.title)).like(pattern),
+                func.lower(col(Product.summary)).like(pattern),
+                func.lower(col(Product.tags)).like(pattern),
+                func.lower(col(Creator.display_name)).like(pattern),
+            )
+        )
+    if query.category:
+        filters.append(col(Product.category) == query.category)
+    if query.is_free_only:
+        filters.append(col(Product.pricing) == PricingModel.FREE)
+    elif query.max_price is not None:
+        filters.append(col(Product.price_amount) <= query.max_price)
+    return filters
+
+
+_SORTS: dict[str, list[Any]] = {
+    "newest": [col(Product.published_at).desc(), col(Product.id).desc()],
+    "price_low": [col(Product.price_amount).asc(), col(Product.id).desc()],
+    "price_high": [col(Product.price_amount).desc(), col(Product.id).desc()],
+    "popular": [col(Product.sold_count).desc(), col(Product.published_at).desc(), col(Product.id).desc()],
+}
+
+
+async def discover(session: AsyncSession, query: DiscoverQuery) -> tuple[Sequence[tuple[Product, Creator]], int]:
+    """One page of published products of every creator, with the total count: two queries."""
+    filters = _discover_filters(query)
+    joined = select(Product, Creator).join(Creator, col(Creator.id) == col(Product.creator_id)).where(*filters)
+    page = joined.order_by(*_SORTS.get(query.sort, _SORTS["newest"])).offset((query.page - 1) * query.page_size)
+    rows = (await session.exec(page.limit(query.page_size))).all()
+    counted = select(func.count()).select_from(Product).join(Creator, col(Creator.id) == col(Product.creator_id))
+    total = (await session.exec(counted.where(*filters))).one()
+    return rows, int(total)

@@ -1,7 +1,9 @@
-"""Catalog use cases: read a storefront; create creators and products (demo data for now)."""
+"""Public catalog reads: storefronts, product pages and discovery; helpers other domains reuse."""
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -9,17 +11,44 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from creatorly import db
 from creatorly.errors import NotFound
 from creatorly.kit.clock import utc_now
+from creatorly.kit.markdown import render_markdown
 from creatorly.kit.slugs import slugify
 from creatorly.models import Creator, Product
-from creatorly.models.enums import ProductStatus
+from creatorly.models.enums import PricingModel, ProductStatus
 from creatorly.services.catalog import repository
-from creatorly.services.catalog.rules import price_label
-from creatorly.services.catalog.schemas import NewProduct, ProductCard, Storefront
+from creatorly.services.catalog.rules import CATEGORIES, price_label
+from creatorly.services.catalog.schemas import (
+    DiscoverPage,
+    DiscoverQuery,
+    NewProduct,
+    ProductCard,
+    ProductPage,
+    Storefront,
+)
+from creatorly.services.creators.service import media_url
 
 
 class StorefrontNotFound(NotFound):
     code = "storefront_not_found"
     default_message = "We couldn't find that storefront."
+
+
+class ProductNotFound(NotFound):
+    code = "product_not_found"
+    default_message = "We couldn't find that product."
+
+
+def to_card(product: Product, creator: Creator) -> ProductCard:
+    return ProductCard(
+        slug=product.slug,
+        title=product.title,
+        summary=product.summary,
+        price_label=price_label(product.pricing, product.price_amount, product.currency),
+        is_free=product.pricing == PricingModel.FREE,
+        cover_url=media_url(product.cover_key),
+        creator_handle=creator.handle,
+        creator_name=creator.display_name,
+    )
 
 
 async def get_storefront(*, handle: str) -> Storefront:
@@ -33,47 +62,81 @@ async def get_storefront(*, handle: str) -> Storefront:
             handle=creator.handle,
             display_name=creator.display_name,
             bio=creator.bio_markdown,
+            bio_html=render_markdown(creator.bio_markdown),
             accent_color=creator.accent_color,
-            products=[
-                ProductCard(
-                    slug=product.slug,
-                    title=product.title,
-                    summary=product.summary,
-                    price_label=price_label(product.pricing, product.price_amount, product.currency),
-                    is_free=product.price_amount == 0,
-                )
-                for product in products
-            ],
+            avatar_url=media_url(creator.avatar_key),
+            banner_url=media_url(creator.banner_key),
+            social_links=list(json.loads(creator.social_links or "[]")),
+            products=[to_card(product, creator) for product in products],
         )
 
 
+async def get_product_page(*, handle: str, slug: str) -> ProductPage:
+    """A published product for its public page; drafts and archived products are not found."""
+    async with db.transaction() as session:
+        creator = await repository.get_creator_by_handle(session, handle.strip().casefold())
+        product = (
+            None
+            if creator is None or creator.id is None
+            else await repository.get_product_by_slug(session, creator.id, slug.strip().lower())
+        )
+        if creator is None or product is None or product.id is None or product.status != ProductStatus.PUBLISHED:
+            raise ProductNotFound()
+        file_count = (await repository.file_counts(session, [product.id])).get(product.id, 0)
+        return ProductPage(
+            handle=creator.handle,
+            creator_name=creator.display_name,
+            slug=product.slug,
+            title=product.title,
+            summary=product.summary,
+            description_html=render_markdown(product.description_markdown),
+            price_label=price_label(product.pricing, product.price_amount, product.currency),
+            pricing=product.pricing,
+            cover_url=media_url(product.cover_key),
+            file_count=file_count,
+            is_sold_out=product.quantity_limit is not None and product.sold_count >= product.quantity_limit,
+            category_label=CATEGORIES.get(product.category, "Other"),
+            tags=[tag for tag in product.tags.split(",") if tag],
+        )
+
+
+async def discover(query: DiscoverQuery) -> DiscoverPage:
+    """Published products of every creator: text search, category and price filters, sorting, pages."""
+    page_size = max(1, min(query.page_size, 60))
+    page = max(1, query.page)
+    cleaned = DiscoverQuery(
+        text=query.text.strip()[:80],
+        category=query.category if query.category in CATEGORIES else "",
+        max_price=query.max_price,
+        is_free_only=query.is_free_only,
+        sort=query.sort,
+        page=page,
+        page_size=page_size,
+    )
+    async with db.transaction() as session:
+        rows, total = await repository.discover(session, cleaned)
+    return DiscoverPage(
+        items=[to_card(product, creator) for product, creator in rows],
+        total=total,
+        page=page,
+        page_count=max(1, math.ceil(total / page_size)),
+    )
+
+
 async def add_product(session: AsyncSession, creator: Creator, new: NewProduct) -> Product:
-    """Add a product to a creator's catalog in the caller's transaction; the slug is unique per creator."""
+    """Add a product in the caller's transaction (demo data, tests); the slug is unique per creator."""
     assert creator.id is not None
-    slug = slugify(new.title)
-    if await repository.get_product_by_slug(session, creator.id, slug) is not None:
-        return await _add_with_free_slug(session, creator.id, slug, new)
-    return await _insert_product(session, creator.id, slug, new)
-
-
-async def _add_with_free_slug(session: AsyncSession, creator_id: int, slug: str, new: NewProduct) -> Product:
-    number = 2
-    while await repository.get_product_by_slug(session, creator_id, f"{slug}-{number}") is not None:
-        number += 1
-    return await _insert_product(session, creator_id, f"{slug}-{number}", new)
-
-
-async def _insert_product(session: AsyncSession, creator_id: int, slug: str, new: NewProduct) -> Product:
     now = utc_now()
     product = Product(
-        creator_id=creator_id,
-        slug=slug,
+        creator_id=creator.id,
+        slug=await free_slug(session, creator.id, new.title),
         title=new.title,
         summary=new.summary,
         description_markdown=new.description_markdown,
         pricing=new.pricing,
         price_amount=new.price_amount,
         currency=new.currency,
+        category=new.category,
         status=ProductStatus.PUBLISHED if new.is_published else ProductStatus.DRAFT,
         published_at=now if new.is_published else None,
     )
@@ -81,25 +144,14 @@ async def _insert_product(session: AsyncSession, creator_id: int, slug: str, new
     return product
 
 
-async def add_creator(
-    session: AsyncSession, *, user_id: int, handle: str, display_name: str, bio_markdown: str, currency: str
-) -> Creator:
-    """Make a user a creator with a storefront handle, in the caller's transaction."""
-    normalized = handle.strip().casefold()
-    creator = Creator(
-        user_id=user_id,
-        handle=normalized,
-        handle_skeleton=normalized,
-        display_name=display_name,
-        bio_markdown=bio_markdown,
-        default_currency=currency,
-    )
-    await repository.add(session, creator)
-    return creator
-
-
-async def get_creator_of_user(session: AsyncSession, user_id: int) -> Creator | None:
-    return await repository.get_creator_by_user(session, user_id)
+async def free_slug(session: AsyncSession, creator_id: int, title: str, *, except_product_id: int | None = None) -> str:
+    base = slugify(title)
+    slug, number = base, 2
+    while (existing := await repository.get_product_by_slug(session, creator_id, slug)) is not None:
+        if existing.id == except_product_id:
+            return slug
+        slug, number = f"{base}-{number}", number + 1
+    return slug
 
 
 async def export_creator_data(session: AsyncSession, *, user_id: int) -> dict[str, Any] | None:
@@ -112,6 +164,7 @@ async def export_creator_data(session: AsyncSession, *, user_id: int) -> dict[st
         "handle": creator.handle,
         "display_name": creator.display_name,
         "bio": creator.bio_markdown,
+        "social_links": json.loads(creator.social_links or "[]"),
         "default_currency": creator.default_currency,
         "timezone": creator.timezone,
         "created_at": creator.created_at.isoformat(),
@@ -133,6 +186,7 @@ async def retire_creator(session: AsyncSession, *, user_id: int) -> None:
     creator = await repository.get_creator_by_user(session, user_id)
     if creator is None or creator.id is None:
         return
-    creator.display_name, creator.bio_markdown, creator.updated_at = "Deleted creator", "", utc_now()
+    creator.display_name, creator.bio_markdown, creator.social_links = "Deleted creator", "", "[]"
+    creator.avatar_key, creator.banner_key, creator.updated_at = None, None, utc_now()
     for product in await repository.list_products(session, creator.id):
         product.status = ProductStatus.ARCHIVED

@@ -9,6 +9,7 @@ from creatorly.models.enums import PricingModel, Role
 from creatorly.services.accounts import service as accounts
 from creatorly.services.catalog import service as catalog
 from creatorly.services.catalog.schemas import NewProduct
+from creatorly.services.creators import service as creators
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "creatorly-demo-2026"  # noqa: S105 (public demo account, printed by make run)
@@ -85,7 +86,7 @@ async def seed_demo_data() -> DemoAccount:
             session, email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name="Mira Costa", role=Role.CREATOR
         )
         assert user.id is not None
-        creator = await catalog.add_creator(
+        creator = await creators.add_creator(
             session, user_id=user.id, handle=DEMO_HANDLE, display_name="Mira Costa", bio_markdown=_BIO, currency="USD"
         )
         for product in DEMO_PRODUCTS:

@@ -1,0 +1,234 @@
+"""SEO over HTTP: page meta written into Reflex's HTML, /sitemap.xml, /robots.txt and public images."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from creatorly.config import settings
+from creatorly.observability import get_logger
+from creatorly.services.catalog import public
+from creatorly.services.catalog.public import PageMeta, SitemapUrl
+
+logger = get_logger(__name__)
+
+# granian offers pathsend and Starlette's FileResponse then sends no body we could rewrite.
+_DROPPED_EXTENSIONS = ("http.response.pathsend", "http.response.zerocopysend")
+# The whole, uncompressed, current document is what we rewrite: no gzip sidecar, no 304, no byte range.
+_DROPPED_REQUEST_HEADERS = frozenset(
+    {b"accept-encoding", b"if-none-match", b"if-modified-since", b"range", b"if-range"}
+)
+_MAX_BUFFERED_BYTES = 2 * 1024 * 1024
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_TITLE = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
+_REPLACED_TAGS = re.compile(
+    r"""<meta\b[^>]*\b(?:name|property)\s*=\s*["'](?:description|og:[^"']*|twitter:[^"']*|product:[^"']*)["'][^>]*>"""
+    r"""|<link\b[^>]*\brel\s*=\s*["']canonical["'][^>]*>""",
+    re.IGNORECASE,
+)
+DISALLOWED_PREFIXES = ("/api/", "/dev/")
+# Exact pages, not prefixes: a plain "Disallow: /account" would also hide a storefront such as /accountant.
+DISALLOWED_PAGES = ("/account", "/dashboard", "/signin", "/signup", "/reset-password", "/verify-email")
+
+
+def _escape(value: str) -> str:
+    return escape(value, quote=True)
+
+
+def render_meta_tags(meta: PageMeta) -> str:
+    """The canonical link and description, Open Graph, product price and Twitter tags, values escaped."""
+    tags = [("name", "description", meta.description)]
+    tags += [("property", "og:type", meta.og_type), ("property", "og:site_name", public.SITE_NAME)]
+    tags += [("property", "og:title", meta.title), ("property", "og:description", meta.description)]
+    tags += [("property", "og:url", meta.canonical_url)]
+    if meta.image_url:
+        tags.append(("property", "og:image", meta.image_url))
+    if meta.price_amount is not None and meta.price_currency is not None:
+        tags += [("property", "product:price:amount", meta.price_amount)]
+        tags += [("property", "product:price:currency", meta.price_currency)]
+    tags.append(("name", "twitter:card", "summary_large_image" if meta.image_url else "summary"))
+    tags += [("name", "twitter:title", meta.title), ("name", "twitter:description", meta.description)]
+    if meta.image_url:
+        tags.append(("name", "twitter:image", meta.image_url))
+    canonical = f'<link rel="canonical" href="{_escape(meta.canonical_url)}">'
+    return canonical + "".join(f'<meta {kind}="{name}" content="{_escape(value)}">' for kind, name, value in tags)
+
+
+def inject_page_meta(document: str, meta: PageMeta) -> str | None:
+    """The document with its title replaced (or added) and the meta tags before </head>; None without a head."""
+    head_end = _HEAD_END.search(document)
+    if head_end is None:
+        return None
+    head, rest = _REPLACED_TAGS.sub("", document[: head_end.start()]), document[head_end.start() :]
+    title = f"<title>{_escape(meta.title)}</title>"
+    head, replaced = _TITLE.subn(lambda _match: title, head, count=1)
+    return head + ("" if replaced else title) + render_meta_tags(meta) + rest
+
+
+def _is_page_request(scope: Scope) -> bool:
+    return (
+        scope["type"] == "http"
+        and scope["method"] in ("GET", "HEAD")
+        and public.public_page_path(scope["path"]) is not None
+    )
+
+
+def _prepared_scope(scope: Scope) -> Scope:
+    extensions = dict(scope.get("extensions") or {})
+    for name in _DROPPED_EXTENSIONS:
+        extensions.pop(name, None)
+    headers = [(name, value) for name, value in scope["headers"] if name.lower() not in _DROPPED_REQUEST_HEADERS]
+    return {**scope, "extensions": extensions, "headers": headers}
+
+
+class SeoMetaMiddleware:
+    """Wraps the whole ASGI app: storefront and product HTML gets its own title, description and social tags.
+
+    Prod builds prerender only static routes, so `/{handle}` and `/{handle}/{slug}` are served a generic
+    shell; crawlers and link previews read the tags written here. Anything else streams through untouched.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_page_request(scope):
+            await self.app(scope, receive, send)
+            return
+        responder = _MetaResponder(scope, send)
+        await self.app(_prepared_scope(scope), receive, responder.send)
+
+
+class _MetaResponder:
+    """Passes messages through, except a 200 text/html page with meta: buffered, rewritten, sent once."""
+
+    def __init__(self, scope: Scope, send: Send) -> None:
+        self._path: str = scope["path"]
+        self._is_head = scope["method"] == "HEAD"
+        self._send = send
+        self._meta: PageMeta | None = None
+        self._start: Message | None = None
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    async def send(self, message: Message) -> None:
+        if self._start is not None:
+            await self._buffer(message)
+        elif message["type"] == "http.response.start" and await self._has_meta(message):
+            self._start = message
+        else:
+            await self._send(message)
+
+    async def _has_meta(self, start: Message) -> bool:
+        headers = Headers(raw=start.get("headers", []))
+        is_html = headers.get("content-type", "").lower().startswith("text/html")
+        if start["status"] != 200 or not is_html or "content-encoding" in headers:
+            return False
+        try:
+            self._meta = await public.page_meta_for_path(self._path)
+        except Exception:
+            logger.exception("seo_meta_lookup_failed", path=self._path)
+            return False
+        return self._meta is not None
+
+    async def _buffer(self, message: Message) -> None:
+        if message["type"] != "http.response.body":
+            await self._send(message)
+            return
+        self._chunks.append(message.get("body", b""))
+        self._size += len(self._chunks[-1])
+        if self._size > _MAX_BUFFERED_BYTES:
+            await self._flush_unchanged(more_body=message.get("more_body", False))
+        elif not message.get("more_body", False):
+            await self._send_rewritten()
+
+    async def _flush_unchanged(self, *, more_body: bool) -> None:
+        assert self._start is not None
+        start, self._start = self._start, None
+        await self._send(start)
+        await self._send({"type": "http.response.body", "body": b"".join(self._chunks), "more_body": more_body})
+
+    async def _send_rewritten(self) -> None:
+        assert self._start is not None and self._meta is not None
+        document = _decoded(b"".join(self._chunks))
+        rewritten = None if document is None else inject_page_meta(document, self._meta)
+        if rewritten is None and not self._is_head:
+            await self._flush_unchanged(more_body=False)
+            return
+        body = b"" if rewritten is None else rewritten.encode("utf-8")
+        headers = MutableHeaders(raw=list(self._start.get("headers", [])))
+        for name in ("etag", "last-modified", "content-length"):
+            del headers[name]
+        if not self._is_head:
+            # A HEAD answer has no body to measure; its length would be the rewritten GET's, so leave it out.
+            headers["content-length"] = str(len(body))
+        await self._send({**self._start, "headers": headers.raw})
+        await self._send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def _decoded(body: bytes) -> str | None:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def render_sitemap(urls: list[SitemapUrl]) -> str:
+    entries = "".join(
+        f"<url><loc>{_escape(url.loc)}</loc>"
+        + (f"<lastmod>{url.lastmod.isoformat()}</lastmod>" if url.lastmod else "")
+        + "</url>\n"
+        for url in urls
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{entries}</urlset>\n"
+    )
+
+
+def render_robots() -> str:
+    lines = ["User-agent: *", "Allow: /"]
+    lines += [f"Disallow: {prefix}" for prefix in DISALLOWED_PREFIXES]
+    for page in DISALLOWED_PAGES:
+        lines += [f"Disallow: {page}$", f"Disallow: {page}/", f"Disallow: {page}?"]
+    return "\n".join([*lines, "", f"Sitemap: {settings.resolved_public_url}/sitemap.xml", ""])
+
+
+async def sitemap(_request: Request) -> Response:
+    urls = await public.sitemap_urls()
+    return Response(
+        render_sitemap(urls), media_type="application/xml", headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+async def robots(_request: Request) -> Response:
+    return PlainTextResponse(render_robots(), headers={"Cache-Control": "public, max-age=3600"})
+
+
+async def media(request: Request) -> Response:
+    """GET /media/{key}: a public image (storage key media/{key}); everything else is 404."""
+    image = await public.open_public_image(request.path_params["key"])
+    if image is None:
+        return PlainTextResponse("Not found.", status_code=404)
+    headers = {
+        "Content-Length": str(image.size_bytes),
+        "Cache-Control": "public, max-age=31536000, immutable",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if request.method == "HEAD":
+        return Response(headers=headers, media_type=image.content_type)
+    return StreamingResponse(image.chunks, headers=headers, media_type=image.content_type)
+
+
+routes = [
+    Route("/sitemap.xml", sitemap, methods=["GET", "HEAD"]),
+    Route("/robots.txt", robots, methods=["GET", "HEAD"]),
+    Route("/media/{key:path}", media, methods=["GET", "HEAD"]),
+]

@@ -1,0 +1,128 @@
+"""Product files: streamed straight into private storage, typed by magic bytes, never whole in memory."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+
+from creatorly import db
+from creatorly.config import settings
+from creatorly.errors import InvalidInput, NotFound
+from creatorly.kit.filetypes import FileKind, detect_file_kind, safe_original_name
+from creatorly.models import ProductFile
+from creatorly.providers.registry import get_storage
+from creatorly.providers.storage.base import ObjectTooLarge
+from creatorly.services.accounts import authorization
+from creatorly.services.catalog import repository
+from creatorly.services.catalog.schemas import FileView
+from creatorly.services.catalog.service import ProductNotFound
+from creatorly.services.creators import service as creators
+
+SNIFF_BYTES = 8192
+ALLOWED_KINDS_LABEL = "PDF, ZIP, EPUB, MP3, WAV, MP4, PNG, JPEG or plain text"
+
+
+class FileTypeRefused(InvalidInput):
+    code = "file_type_refused"
+    default_message = f"That file type isn't allowed. Upload a {ALLOWED_KINDS_LABEL} file."
+
+
+class FileTooLarge(InvalidInput):
+    code = "file_too_large"
+
+
+def size_label(size: int) -> str:
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{size} B"
+
+
+def file_view(item: ProductFile) -> FileView:
+    return FileView(
+        id=item.id or 0,
+        name=item.original_name,
+        kind=item.content_type,
+        size_label=size_label(item.size_bytes),
+        sha256=item.sha256,
+    )
+
+
+async def _sniffed(chunks: AsyncIterator[bytes]) -> tuple[FileKind, AsyncIterator[bytes]]:
+    """Read just enough to know the type (refusing before anything is stored), then replay the stream."""
+    head = bytearray()
+    async for chunk in chunks:
+        head.extend(chunk)
+        if len(head) >= SNIFF_BYTES:
+            break
+    kind = detect_file_kind(bytes(head[:SNIFF_BYTES]))
+    if kind is None:
+        raise FileTypeRefused()
+
+    async def replay() -> AsyncIterator[bytes]:
+        yield bytes(head)
+        async for rest in chunks:
+            yield rest
+
+    return kind, replay()
+
+
+async def add_product_file(
+    *, session_token: str, product_id: int, filename: str, chunks: AsyncIterator[bytes]
+) -> FileView:
+    """Stream an upload into storage under a generated key; the original name is kept only for downloads."""
+    user = await authorization.require_user(session_token)
+    async with db.transaction() as session:
+        creator = await creators.creator_of(session, user.id)
+        assert creator.id is not None
+        if await repository.get_product_of_creator(session, creator.id, product_id) is None:
+            raise ProductNotFound()
+    kind, stream = await _sniffed(chunks)
+    key = f"files/{creator.id}/{product_id}/{secrets.token_urlsafe(24)}"
+    try:
+        stored = await get_storage().save(key, stream, max_bytes=settings.max_upload_bytes)
+    except ObjectTooLarge:
+        raise FileTooLarge(f"Files can be at most {size_label(settings.max_upload_bytes)}.") from None
+    return await _record(
+        session_token, product_id, key, kind, safe_original_name(filename), stored.size_bytes, stored.sha256
+    )
+
+
+async def _record(
+    session_token: str, product_id: int, key: str, kind: FileKind, name: str, size: int, sha256: str
+) -> FileView:
+    try:
+        user = await authorization.require_user(session_token)
+        async with db.transaction() as session:
+            creator = await creators.creator_of(session, user.id)
+            assert creator.id is not None
+            if await repository.get_product_of_creator(session, creator.id, product_id) is None:
+                raise ProductNotFound()
+            position = len(await repository.list_files(session, product_id))
+            item = ProductFile(
+                product_id=product_id,
+                storage_key=key,
+                original_name=name,
+                content_type=kind.mime_type,
+                size_bytes=size,
+                sha256=sha256,
+                position=position,
+            )
+            await repository.add(session, item)
+            return file_view(item)
+    except BaseException:
+        await get_storage().delete(key)  # the product vanished or the write failed: keep no orphan
+        raise
+
+
+async def delete_product_file(*, session_token: str, file_id: int) -> None:
+    user = await authorization.require_user(session_token)
+    async with db.transaction() as session:
+        creator = await creators.creator_of(session, user.id)
+        assert creator.id is not None
+        item = await repository.get_file_of_creator(session, creator.id, file_id)
+        if item is None:
+            raise NotFound("We couldn't find that file.")
+        key = item.storage_key
+        await repository.delete(session, item)
+    await get_storage().delete(key)

@@ -1,0 +1,1 @@
+"""Creators: onboarding, storefront profile, handles and images."""

@@ -1,0 +1,181 @@
+"""Creator use cases: become a creator, edit the storefront profile, upload avatar and banner images."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from creatorly import db
+from creatorly.config import settings
+from creatorly.errors import InvalidInput, NotFound
+from creatorly.kit.clock import utc_now
+from creatorly.kit.images import ImagePurpose, ImageRejected, ProcessedImage, process_image
+from creatorly.kit.markdown import render_markdown
+from creatorly.kit.streams import single_chunk
+from creatorly.models import Creator
+from creatorly.models.enums import Role
+from creatorly.providers.registry import get_storage
+from creatorly.services.accounts import authorization
+from creatorly.services.accounts import service as accounts
+from creatorly.services.creators import repository, rules
+from creatorly.services.creators.rules import HandleUnavailable
+from creatorly.services.creators.rules import normalize_handle as normalize_handle_text
+from creatorly.services.creators.schemas import CreatorProfile, ProfileInput
+
+
+class NotACreator(NotFound):
+    code = "not_a_creator"
+    default_message = "Set up your storefront first."
+
+
+def media_url(key: str | None) -> str:
+    return f"{settings.resolved_public_url}/media/{key.removeprefix('media/')}" if key else ""
+
+
+def to_profile(creator: Creator) -> CreatorProfile:
+    assert creator.id is not None
+    return CreatorProfile(
+        id=creator.id,
+        handle=creator.handle,
+        display_name=creator.display_name,
+        bio=creator.bio_markdown,
+        bio_html=render_markdown(creator.bio_markdown),
+        social_links=list(json.loads(creator.social_links or "[]")),
+        accent_color=creator.accent_color,
+        currency=creator.default_currency,
+        timezone=creator.timezone,
+        avatar_url=media_url(creator.avatar_key),
+        banner_url=media_url(creator.banner_key),
+    )
+
+
+async def add_creator(
+    session: AsyncSession, *, user_id: int, handle: str, display_name: str, bio_markdown: str, currency: str
+) -> Creator:
+    """Make a user a creator in the caller's transaction (seed data, onboarding)."""
+    normalized, skeleton = await _available_handle(session, handle)
+    creator = Creator(
+        user_id=user_id,
+        handle=normalized,
+        handle_skeleton=skeleton,
+        display_name=display_name,
+        bio_markdown=bio_markdown,
+        default_currency=currency,
+    )
+    return await repository.add(session, creator)
+
+
+async def _available_handle(
+    session: AsyncSession, raw: str, *, except_creator_id: int | None = None
+) -> tuple[str, str]:
+    """Reserved words and look-alikes of taken handles are refused before the character rules."""
+    handle, skeleton = rules.handle_and_skeleton(raw)
+    if await repository.is_skeleton_taken(session, skeleton, except_creator_id=except_creator_id):
+        raise HandleUnavailable("That handle is taken. Try another one.", field="handle")
+    rules.check_handle_characters(handle)
+    return handle, skeleton
+
+
+async def creator_of(session: AsyncSession, user_id: int) -> Creator:
+    """The signed-in user's creator profile, or NotACreator (answered as not found)."""
+    creator = await repository.get_by_user(session, user_id)
+    if creator is None or creator.id is None:
+        raise NotACreator()
+    return creator
+
+
+async def become_creator(*, session_token: str, profile: ProfileInput) -> CreatorProfile:
+    """Onboarding: claim a handle and set up the storefront; the account gains the creator role."""
+    user = await authorization.require_user(session_token)
+    values = _checked(profile)
+    try:
+        async with db.transaction() as session:
+            if await repository.get_by_user(session, user.id) is not None:
+                raise HandleUnavailable("You already have a storefront.", field="handle")
+            creator = await add_creator(
+                session,
+                user_id=user.id,
+                handle=profile.handle,
+                display_name=values["display_name"],
+                bio_markdown=values["bio_markdown"],
+                currency=values["default_currency"],
+            )
+            _apply(creator, values)
+            await accounts.grant_role(session, user.id, Role.CREATOR)
+            return to_profile(creator)
+    except IntegrityError:
+        raise HandleUnavailable("That handle is taken. Try another one.", field="handle") from None
+
+
+async def get_my_profile(*, session_token: str) -> CreatorProfile:
+    user = await authorization.require_user(session_token)
+    async with db.transaction() as session:
+        return to_profile(await creator_of(session, user.id))
+
+
+async def update_profile(*, session_token: str, profile: ProfileInput) -> CreatorProfile:
+    user = await authorization.require_user(session_token)
+    values = _checked(profile)
+    try:
+        async with db.transaction() as session:
+            creator = await creator_of(session, user.id)
+            handle, skeleton = await _available_handle(session, profile.handle, except_creator_id=creator.id)
+            creator.handle, creator.handle_skeleton = handle, skeleton
+            _apply(creator, values)
+            return to_profile(creator)
+    except IntegrityError:
+        raise HandleUnavailable("That handle is taken. Try another one.", field="handle") from None
+
+
+def _checked(profile: ProfileInput) -> dict[str, str]:
+    return {
+        "display_name": rules.check_display_name(profile.display_name),
+        "bio_markdown": rules.check_bio(profile.bio),
+        "social_links": rules.check_social_links(profile.social_links),
+        "accent_color": rules.check_accent_color(profile.accent_color),
+        "default_currency": rules.check_currency(profile.currency),
+        "timezone": rules.check_timezone(profile.timezone),
+    }
+
+
+def _apply(creator: Creator, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        setattr(creator, name, value)
+    creator.updated_at = utc_now()
+
+
+async def set_image(*, session_token: str, purpose: ImagePurpose, data: bytes) -> CreatorProfile:
+    """Replace the avatar or banner: checked, re-encoded without metadata, stored under a new key."""
+    user = await authorization.require_user(session_token)
+    async with db.transaction() as session:
+        creator_id = (await creator_of(session, user.id)).id
+    image = await checked_image(data, purpose)
+    key = f"media/creators/{creator_id}/{purpose.value}-{secrets.token_hex(8)}.{image.extension}"
+    await get_storage().save(key, single_chunk(image.data), max_bytes=len(image.data))
+    async with db.transaction() as session:
+        creator = await creator_of(session, user.id)
+        attribute = "avatar_key" if purpose is ImagePurpose.AVATAR else "banner_key"
+        previous = getattr(creator, attribute)
+        setattr(creator, attribute, key)
+        creator.updated_at = utc_now()
+        profile = to_profile(creator)
+    if previous:
+        await get_storage().delete(previous)
+    return profile
+
+
+async def checked_image(data: bytes, purpose: ImagePurpose) -> ProcessedImage:
+    """Decode and re-encode off the event loop; a refused image becomes a message for the form."""
+    try:
+        return await asyncio.to_thread(process_image, data, purpose=purpose)
+    except ImageRejected as error:
+        raise InvalidInput(str(error), field=purpose.value) from None
+
+
+async def creator_by_handle(session: AsyncSession, handle: str) -> Creator | None:
+    """A storefront's creator by (case-insensitive) handle, in the caller's transaction."""
+    return await repository.get_by_handle(session, normalize_handle_text(handle))
