@@ -37,9 +37,20 @@ def run_migrations_offline() -> None:
 
 
 def _run_sync(connection: Connection) -> None:
+    is_sqlite = connection.dialect.name == "sqlite"
+    if is_sqlite:
+        # Batch migrations rebuild tables (copy, drop, rename). With foreign keys on, dropping a parent
+        # table deletes its children through ON DELETE CASCADE. SQLite ignores this pragma inside a
+        # transaction, so it is set before the migration transaction begins.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     _configure(connection)
     with context.begin_transaction():
         context.run_migrations()
+    if is_sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration left rows that break foreign keys: {broken[:5]}")
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 async def _run_async() -> None:

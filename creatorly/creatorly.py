@@ -6,6 +6,7 @@ import reflex as rx
 
 import creatorly.jobs  # noqa: F401  (registers job names so services can enqueue)
 from creatorly.api.app import api
+from creatorly.api.seo import SeoMetaMiddleware
 from creatorly.observability import configure_logging
 from creatorly.ui import routes, theme
 from creatorly.ui.pages.accounts.account import account_page
@@ -18,15 +19,31 @@ from creatorly.ui.pages.accounts.recovery import (
 )
 from creatorly.ui.pages.accounts.sign_in import sign_in_page, two_factor_page
 from creatorly.ui.pages.accounts.sign_up import sign_up_page
+from creatorly.ui.pages.dashboard.audience import audience_page
+from creatorly.ui.pages.dashboard.onboarding import onboarding_page
+from creatorly.ui.pages.dashboard.product_editor import product_editor_page
+from creatorly.ui.pages.dashboard.products import products_page
+from creatorly.ui.pages.dashboard.storefront_settings import storefront_settings_page
 from creatorly.ui.pages.site.landing import landing_page
 from creatorly.ui.pages.site.legal import LEGAL_DOCUMENTS, legal_page
 from creatorly.ui.pages.site.not_found import not_found_page
+from creatorly.ui.pages.storefront.audience import confirm_subscription_page, unsubscribe_page
+from creatorly.ui.pages.storefront.discover import discover_page
+from creatorly.ui.pages.storefront.product import product_page
 from creatorly.ui.pages.storefront.storefront import storefront_page
 from creatorly.ui.states.accounts.account import AccountState
 from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState
 from creatorly.ui.states.accounts.recovery import ConfirmEmailChangeState, ResetConfirmState, VerifyEmailState
 from creatorly.ui.states.accounts.sign_in import SignInState, TwoFactorState
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.dashboard.audience import AudienceState
+from creatorly.ui.states.dashboard.onboarding import OnboardingState
+from creatorly.ui.states.dashboard.product_editor import ProductEditorState
+from creatorly.ui.states.dashboard.products import ProductsState
+from creatorly.ui.states.dashboard.storefront_settings import StorefrontSettingsState
+from creatorly.ui.states.storefront.audience import AudienceConfirmState, AudienceUnsubscribeState
+from creatorly.ui.states.storefront.discover import DiscoverState
+from creatorly.ui.states.storefront.product import ProductState
 from creatorly.ui.states.storefront.storefront import StorefrontState
 
 configure_logging()
@@ -35,7 +52,7 @@ app = rx.App(
     theme=theme.theme,
     style=theme.global_style,
     stylesheets=["/styles.css"],
-    api_transformer=api,
+    api_transformer=[api, SeoMetaMiddleware],  # the SEO wrapper ends up outermost
     head_components=[rx.el.meta(name="theme-color", content="#6E56CF")],
 )
 
@@ -50,6 +67,22 @@ app.add_page(
 )
 app.add_page(
     storefront_page, route=routes.STOREFRONT, title="Storefront · Creatorly", on_load=[PUBLIC, StorefrontState.load]
+)
+app.add_page(product_page, route=routes.PRODUCT, title="Product · Creatorly", on_load=[PUBLIC, ProductState.load])
+app.add_page(
+    discover_page, route=routes.DISCOVER, title="Discover products · Creatorly", on_load=[PUBLIC, DiscoverState.load]
+)
+app.add_page(
+    confirm_subscription_page,
+    route=routes.AUDIENCE_CONFIRM,
+    title="Confirm your subscription · Creatorly",
+    on_load=[PUBLIC, AudienceConfirmState.load],
+)
+app.add_page(
+    unsubscribe_page,
+    route=routes.AUDIENCE_UNSUBSCRIBE,
+    title="Unsubscribe · Creatorly",
+    on_load=[PUBLIC, AudienceUnsubscribeState.load],
 )
 for route, (file_name, title) in LEGAL_DOCUMENTS.items():
     app.add_page(legal_page(file_name), route=route, title=f"{title} · Creatorly", on_load=PUBLIC)
@@ -85,5 +118,30 @@ app.add_page(
 )
 app.add_page(
     dev_mailbox_page, route=routes.DEV_MAILBOX, title="Dev mailbox · Creatorly", on_load=[PUBLIC, DevMailboxState.load]
+)
+PRIVATE = AuthState.require_login
+app.add_page(
+    onboarding_page,
+    route=routes.DASHBOARD_ONBOARDING,
+    title="Open your storefront · Creatorly",
+    on_load=[PRIVATE, OnboardingState.load],
+)
+app.add_page(
+    products_page, route=routes.DASHBOARD_PRODUCTS, title="Products · Creatorly", on_load=[PRIVATE, ProductsState.load]
+)
+app.add_page(
+    product_editor_page,
+    route=routes.DASHBOARD_PRODUCT_EDITOR,
+    title="Edit product · Creatorly",
+    on_load=[PRIVATE, ProductEditorState.load],
+)
+app.add_page(
+    storefront_settings_page,
+    route=routes.DASHBOARD_STOREFRONT,
+    title="Storefront settings · Creatorly",
+    on_load=[PRIVATE, StorefrontSettingsState.load],
+)
+app.add_page(
+    audience_page, route=routes.DASHBOARD_AUDIENCE, title="Audience · Creatorly", on_load=[PRIVATE, AudienceState.load]
 )
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly", on_load=PUBLIC)

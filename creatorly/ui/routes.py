@@ -6,6 +6,7 @@ from creatorly.services.accounts import links
 
 LANDING = "/"
 STOREFRONT = "/[store_handle]"
+PRODUCT = "/[store_handle]/[product_slug]"
 NOT_FOUND = "404"
 SIGN_UP = "/signup"
 SIGN_IN = links.SIGN_IN_PATH
@@ -18,7 +19,14 @@ CONFIRM_EMAIL_CHANGE = links.CONFIRM_EMAIL_CHANGE_PATH
 DEV_MAILBOX = "/dev/mailbox"
 GOOGLE_SIGN_IN = "/api/auth/google/start"
 DASHBOARD = "/dashboard"
+DASHBOARD_ONBOARDING = "/dashboard/onboarding"
+DASHBOARD_PRODUCTS = "/dashboard/products"
+DASHBOARD_PRODUCT_EDITOR = "/dashboard/products/[edit_product_id]"
+DASHBOARD_STOREFRONT = "/dashboard/storefront"
+DASHBOARD_AUDIENCE = "/dashboard/audience"
 DISCOVER = "/discover"
+AUDIENCE_CONFIRM = "/audience/confirm"
+AUDIENCE_UNSUBSCRIBE = "/audience/unsubscribe"
 DEMO_STOREFRONT = "/mira"  # the handle loaded by `creatorly seed-demo`
 
 LEGAL_TERMS = "/legal/terms"
@@ -42,3 +50,7 @@ def storefront(handle: str) -> str:
 
 def product(handle: str, slug: str) -> str:
     return f"/{handle}/{slug}"
+
+
+def product_editor(product_id: int) -> str:
+    return f"/dashboard/products/{product_id}"

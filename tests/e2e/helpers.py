@@ -23,3 +23,16 @@ def open_mail_link(page: Page, app_url: str, *, to_address: str, subject: str) -
     assert href is not None
     open_page(page, href)
     return href
+
+
+def sign_up_and_confirm(page: Page, app_url: str, *, email: str, password: str, name: str = "Ada Fan") -> None:
+    """Create an account through the UI and confirm it from the Dev mailbox (ends signed in)."""
+    open_page(page, f"{app_url}/signup")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("We sent a confirmation link to")).to_be_visible()
+    open_mail_link(page, app_url, to_address=email, subject="Confirm your email for Creatorly")
+    expect(page.get_by_text("Your email is confirmed and you're signed in.")).to_be_visible()

@@ -8,7 +8,7 @@ import secrets
 import pyotp
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import open_mail_link, open_page
+from tests.e2e.helpers import open_mail_link, open_page, sign_up_and_confirm
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a fresh new passphrase"
@@ -104,14 +104,7 @@ def test_account_page_needs_sign_in(page: Page, app_url: str) -> None:
 def test_changing_the_email_needs_the_new_inbox(page: Page, app_url: str) -> None:
     email = f"mover-{secrets.token_hex(3)}@example.com"
     new_email = f"moved-{secrets.token_hex(3)}@example.com"
-    open_page(page, f"{app_url}/signup")
-    page.get_by_label("Your name").fill("Mo Ver")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("checkbox").check()
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("We sent a confirmation link to")).to_be_visible()
-    open_mail_link(page, app_url, to_address=email, subject="Confirm your email for Creatorly")
+    sign_up_and_confirm(page, app_url, email=email, password=PASSWORD, name="Mo Ver")
     open_page(page, f"{app_url}/account")
 
     page.get_by_label("New email").fill(new_email)

@@ -251,3 +251,19 @@ async def test_discover_searches_filters_sorts_and_pages() -> None:
     ]
     second = await catalog.discover(DiscoverQuery(sort="price_low", page=2, page_size=2))
     assert ([card.title for card in second.items], second.total, second.page_count) == (["Film Presets"], 3, 2)
+
+
+async def test_the_address_follows_the_title_until_first_published() -> None:
+    token = await _creator("slug@example.com", "sluggy")
+    product_id = await manage.create_product(
+        session_token=token, values=ProductInput(title="Untitled product", price="5")
+    )
+    await manage.update_product(
+        session_token=token, product_id=product_id, values=ProductInput(title="Moon Maps", price="5")
+    )
+    assert (await manage.get_my_product(session_token=token, product_id=product_id)).slug == "moon-maps"
+    await manage.set_status(session_token=token, product_id=product_id, status="published")
+    await manage.update_product(
+        session_token=token, product_id=product_id, values=ProductInput(title="Moon Maps 2", price="5")
+    )
+    assert (await manage.get_my_product(session_token=token, product_id=product_id)).slug == "moon-maps"

@@ -71,3 +71,44 @@ def test_migrations_apply_to_an_empty_postgresql_and_show_no_drift(monkeypatch: 
         in_fresh_thread(_upgrade_check_downgrade)
     finally:
         run_async(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_upgrading_a_sqlite_database_keeps_its_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Batch table rebuilds must not cascade-delete children (foreign keys are off while migrating)."""
+    monkeypatch.setattr(settings, "database_url", f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config()
+    in_fresh_thread(command.upgrade, config, "0002_accounts")
+    run_async(_insert_rows_as_of_0002())
+    in_fresh_thread(command.upgrade, config, "head")
+    assert run_async(_scalar("SELECT count(*) FROM products")) == 1
+    assert run_async(_scalar("SELECT count(*) FROM product_files")) == 1
+    assert run_async(_scalar("SELECT download_limit FROM products")) == 5
+    assert run_async(_scalar("SELECT social_links FROM creators")) == "[]"
+
+
+async def _insert_rows_as_of_0002() -> None:
+    now = "2026-01-01 00:00:00+00:00"
+    async with db.get_engine().begin() as connection:
+        await connection.exec_driver_sql(
+            "INSERT INTO users (id, email, display_name, role, is_active, created_at, updated_at) "
+            f"VALUES (1, 'old@example.com', 'Old', 'creator', 1, '{now}', '{now}')"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO creators (id, user_id, handle, handle_skeleton, display_name, bio_markdown, accent_color, "
+            f"default_currency, timezone, created_at, updated_at) VALUES (1, 1, 'old', 'old', 'Old', '', '#000000', "
+            f"'USD', 'UTC', '{now}', '{now}')"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO products (id, creator_id, slug, title, summary, description_markdown, pricing, price_amount, "
+            f"currency, status, created_at, updated_at) VALUES (1, 1, 'zine', 'Zine', '', '', 'fixed', 500, 'USD', "
+            f"'published', '{now}', '{now}')"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO product_files (id, product_id, storage_key, original_name, content_type, size_bytes, sha256, "
+            f"created_at) VALUES (1, 1, 'files/1/1/k', 'zine.pdf', 'application/pdf', 10, 'x', '{now}')"
+        )
+
+
+async def _scalar(sql: str) -> object:
+    async with db.get_engine().connect() as connection:
+        return (await connection.exec_driver_sql(sql)).scalar()

@@ -90,6 +90,9 @@ async def update_product(*, session_token: str, product_id: int, values: Product
         creator = await _mine(session, session_token)
         product = await _my_product(session, creator, product_id)
         _apply(product, values, creator.default_currency)
+        if product.published_at is None:  # the address follows the title until the product first goes live
+            assert creator.id is not None
+            product.slug = await free_slug(session, creator.id, product.title, except_product_id=product.id)
 
 
 async def set_status(*, session_token: str, product_id: int, status: str) -> None:

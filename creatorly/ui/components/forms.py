@@ -49,3 +49,50 @@ def form_error(message: rx.Var[str]) -> rx.Component:
         message != "",
         rx.callout(message, icon="circle-alert", color_scheme="red", role="alert", width="100%"),
     )
+
+
+def select_field(
+    label: str,
+    *,
+    name: str,
+    options: rx.Var[list[str]] | list[str],
+    default: rx.Var[str] | str = "",
+    error: rx.Var[str] | str = "",
+) -> rx.Component:
+    """A native <select> (keyboard- and screen-reader-friendly) with its label and error."""
+    field_id = f"field-{name}"
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, class_name="field-label"),
+        rx.el.select(
+            rx.foreach(options, lambda option: rx.el.option(option, value=option)),
+            id=field_id,
+            name=name,
+            default_value=default,
+            class_name="native-select",
+        ),
+        rx.text(error, size="2", color_scheme="red", role="alert"),
+        spacing="1",
+        width="100%",
+        align="start",
+    )
+
+
+def text_area_field(
+    label: str,
+    *,
+    name: str,
+    default: rx.Var[str] | str = "",
+    error: rx.Var[str] | str = "",
+    hint: str = "",
+    **props: Any,
+) -> rx.Component:
+    field_id = f"field-{name}"
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, class_name="field-label"),
+        rx.text_area(id=field_id, name=name, default_value=default, width="100%", size="3", **props),
+        *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
+        rx.text(error, size="2", color_scheme="red", role="alert"),
+        spacing="1",
+        width="100%",
+        align="start",
+    )

@@ -8,6 +8,9 @@ from creatorly.ui import routes
 from creatorly.ui.layouts.site import site_layout
 
 SECTIONS: list[tuple[str, str, str]] = [
+    ("Products", routes.DASHBOARD_PRODUCTS, "package"),
+    ("Storefront", routes.DASHBOARD_STOREFRONT, "store"),
+    ("Audience", routes.DASHBOARD_AUDIENCE, "users"),
     ("Account", routes.ACCOUNT, "user-round"),
 ]
 

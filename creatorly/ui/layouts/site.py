@@ -14,6 +14,7 @@ def _account_actions() -> rx.Component:
     return rx.cond(
         AuthState.is_signed_in,
         rx.hstack(
+            rx.link("Dashboard", href=routes.DASHBOARD_PRODUCTS, size="2", weight="medium"),
             rx.link(
                 rx.hstack(
                     rx.avatar(fallback=AuthState.display_name[:1], size="2", radius="full"),

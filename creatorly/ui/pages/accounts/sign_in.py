@@ -16,7 +16,7 @@ def _google() -> rx.Component:
         rx.vstack(
             rx.el.a(
                 rx.button(
-                    rx.icon("chrome", size=16), "Continue with Google", variant="outline", size="3", width="100%"
+                    rx.icon("globe", size=16), "Continue with Google", variant="outline", size="3", width="100%"
                 ),
                 href=routes.GOOGLE_SIGN_IN,
                 style={"width": "100%"},

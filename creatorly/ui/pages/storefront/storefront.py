@@ -1,14 +1,21 @@
-"""`/{handle}`: a creator's public storefront with their published products."""
+"""`/{handle}`: a creator's public storefront with their published products and an email sign-up."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from creatorly.ui import routes
-from creatorly.ui.components.feedback import card_skeletons, empty_state
-from creatorly.ui.components.storefront import creator_header, product_card, product_grid
+from creatorly.ui.components.feedback import empty_state
+from creatorly.ui.components.storefront import (
+    creator_header,
+    email_capture_card,
+    link_button,
+    product_card,
+    product_grid,
+    storefront_skeleton,
+)
 from creatorly.ui.layouts.site import site_layout
-from creatorly.ui.states.storefront.storefront import StorefrontState
+from creatorly.ui.states.storefront.storefront import SUBSCRIBED_MESSAGE, StorefrontState
 
 
 def _products() -> rx.Component:
@@ -18,14 +25,18 @@ def _products() -> rx.Component:
             rx.foreach(
                 StorefrontState.products,
                 lambda item: product_card(
-                    title=item.title, summary=item.summary, price_label=item.price_label, href=item.href
+                    title=item.title,
+                    summary=item.summary,
+                    price_label=item.price_label,
+                    href=item.href,
+                    cover_url=item.cover_url,
                 ),
             )
         ),
         empty_state(
-            icon="package-open",
+            icon="package_open",
             title="Nothing for sale yet",
-            text="This creator hasn't published any products. Check back soon!",
+            text="This creator hasn't published any products. Subscribe below to hear when they do.",
         ),
     )
 
@@ -33,10 +44,27 @@ def _products() -> rx.Component:
 def _storefront() -> rx.Component:
     return rx.vstack(
         creator_header(
-            display_name=StorefrontState.display_name, handle=StorefrontState.handle, bio=StorefrontState.bio
+            display_name=StorefrontState.display_name,
+            handle=StorefrontState.handle,
+            bio_html=StorefrontState.bio_html,
+            avatar_url=StorefrontState.avatar_url,
+            banner_url=StorefrontState.banner_url,
+            social_links=StorefrontState.social_links,
         ),
         rx.heading("Products", size="6", as_="h2", padding_top="1rem"),
         _products(),
+        rx.box(
+            email_capture_card(
+                display_name=StorefrontState.display_name,
+                on_submit=StorefrontState.subscribe,
+                is_submitting=StorefrontState.is_subscribing,
+                is_subscribed=StorefrontState.is_subscribed,
+                error=StorefrontState.subscribe_error,
+                success_message=SUBSCRIBED_MESSAGE,
+            ),
+            width="100%",
+            padding_top="1.5rem",
+        ),
         spacing="5",
         width="100%",
     )
@@ -46,8 +74,14 @@ def _missing() -> rx.Component:
     return empty_state(
         icon="store",
         title="Storefront not found",
-        text="There's no creator at this address. Check the link, or start with the demo storefront.",
-        action=rx.link(rx.button("Back to Creatorly", size="3"), href=routes.LANDING),
+        text="There's no creator at this address. Check the link, or browse every creator's products.",
+        action=rx.flex(
+            link_button("Discover products", href=routes.DISCOVER),
+            link_button("Back to Creatorly", href=routes.LANDING, variant="soft"),
+            gap="0.75rem",
+            wrap="wrap",
+            justify="center",
+        ),
     )
 
 
@@ -55,7 +89,7 @@ def storefront_page() -> rx.Component:
     return site_layout(
         rx.cond(
             StorefrontState.is_loading,
-            card_skeletons(),
+            storefront_skeleton(),
             rx.cond(StorefrontState.is_missing, _missing(), _storefront()),
         )
     )

@@ -1,0 +1,93 @@
+"""`/{handle}/{slug}`: a published product's public page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from creatorly.ui import routes
+from creatorly.ui.components.feedback import empty_state
+from creatorly.ui.components.storefront import link_button, product_cover, product_skeleton, tag_list
+from creatorly.ui.layouts.site import site_layout
+from creatorly.ui.states.storefront.product import ProductState
+
+
+def _facts() -> rx.Component:
+    return rx.vstack(
+        rx.badge(ProductState.category_label, size="2", variant="soft", radius="full"),
+        rx.heading(ProductState.title, as_="h1", size=rx.breakpoints(initial="7", sm="8"), class_name="wrap-anywhere"),
+        rx.text(
+            "by ",
+            rx.link(ProductState.creator_name, href=ProductState.creator_href, weight="medium"),
+            color_scheme="gray",
+        ),
+        rx.text(rx.el.span("Price: ", class_name="visually-hidden"), ProductState.price_label, size="6", weight="bold"),
+        rx.cond(ProductState.summary != "", rx.text(ProductState.summary, size="4", color_scheme="gray")),
+        rx.button(
+            ProductState.buy_label,
+            size="4",
+            width="100%",
+            disabled=ProductState.is_sold_out,
+            on_click=ProductState.buy,
+        ),
+        rx.hstack(
+            rx.icon("files", size=18, color=rx.color("violet", 11), aria_hidden="true"),
+            rx.text(rx.text.strong("What you get: "), ProductState.files_label),
+            align="center",
+            spacing="2",
+        ),
+        tag_list(ProductState.tags),
+        spacing="4",
+        align="start",
+        width="100%",
+    )
+
+
+def _description() -> rx.Component:
+    return rx.cond(
+        ProductState.description_html != "",
+        rx.el.section(
+            rx.heading("About this product", as_="h2", size="5", id="about-product"),
+            rx.html(ProductState.description_html, class_name="rich-text"),
+            aria_labelledby="about-product",
+            display="flex",
+            flex_direction="column",
+            gap="0.75rem",
+            max_width="44rem",
+            width="100%",
+        ),
+    )
+
+
+def _product() -> rx.Component:
+    return rx.vstack(
+        rx.grid(
+            product_cover(cover_url=ProductState.cover_url, title=ProductState.title),
+            _facts(),
+            columns=rx.breakpoints(initial="1", md="2"),
+            gap=["1.5rem", "2rem", "3rem"],
+            width="100%",
+            align_items="start",
+        ),
+        _description(),
+        spacing="7",
+        width="100%",
+    )
+
+
+def _missing() -> rx.Component:
+    return empty_state(
+        icon="package_x",
+        title="Product not found",
+        text="This product doesn't exist or isn't for sale right now. It may have been renamed or unpublished.",
+        action=link_button("Discover other products", href=routes.DISCOVER),
+    )
+
+
+def product_page() -> rx.Component:
+    return site_layout(
+        rx.cond(
+            ProductState.is_loading,
+            product_skeleton(),
+            rx.cond(ProductState.is_missing, _missing(), _product()),
+        )
+    )

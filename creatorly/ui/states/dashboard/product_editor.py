@@ -1,0 +1,160 @@
+"""State of `/dashboard/products/{id}`: edit a product, its cover and its files (streamed uploads)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import reflex as rx
+
+from creatorly.errors import CreatorlyError, InvalidInput
+from creatorly.kit.images import IMAGE_LIMITS, ImagePurpose
+from creatorly.services.catalog import files, manage
+from creatorly.services.catalog.rules import CATEGORIES
+from creatorly.services.catalog.schemas import ProductInput
+from creatorly.ui import routes
+from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.dashboard.uploads import first_name_and_stream, read_capped
+from creatorly.ui.states.events import Events
+
+FILES_UPLOAD_ID = "product-files"
+COVER_UPLOAD_ID = "product-cover"
+
+
+@dataclass
+class EditorFile:
+    id: int = 0
+    name: str = ""
+    kind: str = ""
+    size: str = ""
+    sha256: str = ""
+
+
+class ProductEditorState(rx.State):
+    is_found: bool = False
+    is_loading: bool = True
+    form: dict[str, str] = {}
+    status: str = ""
+    public_url: str = ""
+    cover_url: str = ""
+    files: list[EditorFile] = []
+    errors: dict[str, str] = {}
+    categories: list[list[str]] = [[key, label] for key, label in CATEGORIES.items()]
+    is_saving: bool = False
+    is_uploading: bool = False
+    upload_progress: int = 0
+    upload_error: str = ""
+    _product_id: int = 0
+
+    async def _token(self) -> str:
+        return (await self.get_state(AuthState)).session_token
+
+    @rx.event
+    async def load(self) -> Events:
+        self.is_loading, self.errors, self.upload_error = True, {}, ""
+        raw_id = str(getattr(self, "edit_product_id", "") or "")
+        self._product_id = int(raw_id) if raw_id.isdigit() else 0
+        try:
+            detail = await manage.get_my_product(session_token=await self._token(), product_id=self._product_id)
+        except CreatorlyError:
+            self.is_found, self.is_loading = False, False
+            return
+        self.is_found = True
+        self.form = {name: str(value) for name, value in asdict(detail.values).items()}
+        self.status, self.public_url, self.cover_url = detail.status, detail.public_url, detail.cover_url
+        self.files = [EditorFile(item.id, item.name, item.kind, item.size_label, item.sha256) for item in detail.files]
+        self.is_loading = False
+        yield None
+
+    @rx.event
+    def set_pricing(self, pricing: str) -> None:
+        self.form = {**self.form, "pricing": pricing}
+
+    @rx.event
+    async def save(self, form: dict[str, str]) -> Events:
+        self.is_saving, self.errors = True, {}
+        yield None
+        values = ProductInput(**{name: str(form.get(name, self.form.get(name, ""))) for name in ProductInput.__slots__})
+        try:
+            await manage.update_product(session_token=await self._token(), product_id=self._product_id, values=values)
+        except InvalidInput as error:
+            self.errors = {error.field or "title": error.message}
+            yield rx.toast.error(error.message)
+            return
+        except CreatorlyError as error:
+            yield rx.toast.error(error.message)
+            return
+        finally:
+            self.is_saving = False
+        yield rx.toast.success("Saved.")
+        yield ProductEditorState.load
+
+    @rx.event
+    async def change_status(self, status: str) -> Events:
+        try:
+            await manage.set_status(session_token=await self._token(), product_id=self._product_id, status=status)
+        except CreatorlyError as error:
+            yield rx.toast.error(error.message)
+            return
+        labels = {"published": "Published! It's live on your storefront.", "draft": "Moved back to drafts."}
+        yield rx.toast.success(labels.get(status, "Archived."))
+        yield ProductEditorState.load
+
+    @rx.event
+    def on_upload_progress(self, progress: dict[str, float]) -> None:
+        self.upload_progress = round(progress.get("progress", 0) * 100)
+
+    @rx.event(background=True)
+    async def upload_file(self, chunks: rx.UploadChunkIterator) -> Events:
+        async with self:
+            token, product_id = (await self.get_state(AuthState)).session_token, self._product_id
+            self.is_uploading, self.upload_error, self.upload_progress = True, "", 0
+        try:
+            name, stream = await first_name_and_stream(chunks)
+            added = await files.add_product_file(
+                session_token=token, product_id=product_id, filename=name, chunks=stream
+            )
+        except CreatorlyError as error:
+            async with self:
+                self.is_uploading, self.upload_error = False, error.message
+            yield rx.toast.error(error.message)
+            return
+        async with self:
+            self.is_uploading, self.upload_progress = False, 100
+            self.files = [*self.files, EditorFile(added.id, added.name, added.kind, added.size_label, added.sha256)]
+        yield rx.clear_selected_files(FILES_UPLOAD_ID)
+        yield rx.toast.success(f"{added.name} uploaded.")
+
+    @rx.event
+    def cancel_upload(self) -> Events:  # type: ignore[misc]
+        self.is_uploading, self.upload_progress = False, 0
+        yield rx.cancel_upload(FILES_UPLOAD_ID)
+        yield rx.toast.info("Upload cancelled.")
+
+    @rx.event
+    async def delete_file(self, file_id: int) -> Events:
+        try:
+            await files.delete_product_file(session_token=await self._token(), file_id=file_id)
+        except CreatorlyError as error:
+            yield rx.toast.error(error.message)
+            return
+        self.files = [item for item in self.files if item.id != file_id]
+        yield rx.toast.success("File removed.")
+
+    @rx.event(background=True)
+    async def upload_cover(self, chunks: rx.UploadChunkIterator) -> Events:
+        async with self:
+            token, product_id = (await self.get_state(AuthState)).session_token, self._product_id
+        try:
+            data = await read_capped(chunks, max_bytes=IMAGE_LIMITS[ImagePurpose.COVER].max_bytes, label="Cover images")
+            url = await manage.set_cover(session_token=token, product_id=product_id, data=data)
+        except (CreatorlyError, ValueError) as error:
+            yield rx.toast.error(getattr(error, "message", str(error)))
+            return
+        async with self:
+            self.cover_url = url
+        yield rx.clear_selected_files(COVER_UPLOAD_ID)
+        yield rx.toast.success("Cover updated.")
+
+    @rx.event
+    def back(self) -> Events:  # type: ignore[misc]
+        yield rx.redirect(routes.DASHBOARD_PRODUCTS)
