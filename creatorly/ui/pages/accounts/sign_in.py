@@ -15,9 +15,7 @@ def _google() -> rx.Component:
         SignInState.is_google_enabled,
         rx.vstack(
             rx.el.a(
-                rx.button(
-                    rx.icon("globe", size=16), "Continue with Google", variant="outline", size="3", width="100%"
-                ),
+                rx.button(rx.icon("globe", size=16), "Continue with Google", variant="outline", size="3", width="100%"),
                 href=routes.GOOGLE_SIGN_IN,
                 style={"width": "100%"},
             ),
