@@ -12,10 +12,11 @@ RUN python -m venv /opt/venv
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY creatorly ./creatorly
-RUN pip install .
 COPY rxconfig.py alembic.ini ./
 COPY alembic ./alembic
 COPY assets ./assets
+# Editable, so `creatorly` runs from /app beside rxconfig.py, alembic/ and assets/ (copied as-is below).
+RUN pip install -e .
 # Compile the app and build the frontend now (npm packages, Vite bundle), so the container start
 # only re-runs a warm build with its own public URL.
 RUN CREATORLY_DATA_DIR=/tmp/build-data reflex export --frontend-only --no-zip --env prod \

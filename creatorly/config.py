@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_access_key_id: str = ""
     s3_secret_access_key: SecretStr = SecretStr("")
+
+    platform_fee_percent: Decimal = Field(default=Decimal(10), ge=0, le=50, decimal_places=2)
+    hold_period_days: int = Field(default=7, ge=0, le=90)
+    webhook_tolerance_seconds: int = Field(default=300, ge=30, le=3600)
 
     max_upload_bytes: int = Field(default=2 * 1024**3, ge=1024, le=50 * 1024**3)
 

@@ -5,6 +5,7 @@ from creatorly.models.audience import Subscriber
 from creatorly.models.catalog import Creator, Product, ProductFile
 from creatorly.models.email import OutboxEmail
 from creatorly.models.external_events import ExternalEvent
+from creatorly.models.ledger import LedgerEntry, LedgerTransaction
 from creatorly.models.orders import Order
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "Creator",
     "ExternalEvent",
     "ExternalIdentity",
+    "LedgerEntry",
+    "LedgerTransaction",
     "Order",
     "OutboxEmail",
     "Product",

@@ -25,5 +25,6 @@ class ExternalEvent(SQLModel, table=True):
     payload: str = Field(sa_type=Text)
     received_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, sa_type=Text)
