@@ -6,11 +6,17 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from creatorly.api import audience, auth_google, seo
+from creatorly.api import audience, auth_google, seo, webhooks
 from creatorly.api.health import health
 from creatorly.api.middleware import RequestIdMiddleware
 
 api = Starlette(
-    routes=[Route("/health", health, methods=["GET", "HEAD"]), *auth_google.routes, *audience.routes, *seo.routes],
+    routes=[
+        Route("/health", health, methods=["GET", "HEAD"]),
+        *auth_google.routes,
+        *audience.routes,
+        *seo.routes,
+        *webhooks.routes,
+    ],
     middleware=[Middleware(RequestIdMiddleware)],
 )

@@ -29,6 +29,7 @@ DEMO_PRODUCTS = [
         price_amount=1500,
         currency="USD",
         is_published=True,
+        category="photography",
     ),
     NewProduct(
         title="Watercolor Brush Pack",
@@ -38,6 +39,7 @@ DEMO_PRODUCTS = [
         price_amount=900,
         currency="USD",
         is_published=True,
+        category="art",
     ),
     NewProduct(
         title="Field Guide to Film Photography",
@@ -47,6 +49,7 @@ DEMO_PRODUCTS = [
         price_amount=500,
         currency="USD",
         is_published=True,
+        category="ebooks",
     ),
     NewProduct(
         title="Lisbon Wallpapers",
@@ -56,6 +59,7 @@ DEMO_PRODUCTS = [
         price_amount=0,
         currency="USD",
         is_published=True,
+        category="art",
     ),
     NewProduct(
         title="Darkroom Notebook (coming soon)",
@@ -65,6 +69,7 @@ DEMO_PRODUCTS = [
         price_amount=400,
         currency="USD",
         is_published=False,
+        category="templates",
     ),
 ]
 

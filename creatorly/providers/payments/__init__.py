@@ -1,0 +1,1 @@
+"""Payment providers: the built-in sandbox (embedded default), later Stripe and Razorpay."""

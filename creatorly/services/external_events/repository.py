@@ -1,0 +1,119 @@
+"""Every query on stored inbound events (external_events)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from creatorly.models import ExternalEvent
+from creatorly.services.external_events.schemas import ClaimedEvent
+
+
+async def insert_if_new(
+    session: AsyncSession, *, provider: str, event_id: str, event_type: str, payload: str, received_at: datetime
+) -> bool:
+    """Insert the event unless (provider, event_id) is already stored; True when this call inserted it.
+
+    ON CONFLICT DO NOTHING waits for a concurrent inserter instead of failing, so no check-then-insert race.
+    """
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(ExternalEvent)
+        .values(
+            provider=provider,
+            event_id=event_id,
+            event_type=event_type,
+            payload=payload,
+            received_at=received_at,
+            attempts=0,
+        )
+        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+    )
+    result = await session.exec(statement)
+    return bool(result.rowcount)
+
+
+async def find_id(session: AsyncSession, *, provider: str, event_id: str) -> int | None:
+    statement = select(ExternalEvent.id).where(
+        col(ExternalEvent.provider) == provider, col(ExternalEvent.event_id) == event_id
+    )
+    return (await session.exec(statement)).first()
+
+
+async def get(session: AsyncSession, external_event_id: int) -> ExternalEvent | None:
+    return await session.get(ExternalEvent, external_event_id)
+
+
+async def claim(
+    session: AsyncSession, external_event_id: int, *, now: datetime, lease_until: datetime
+) -> ClaimedEvent | None:
+    """Atomically take an unhandled event nobody holds and count the attempt; None if it is not available."""
+    statement = (
+        update(ExternalEvent)
+        .where(
+            col(ExternalEvent.id) == external_event_id,
+            col(ExternalEvent.handled_at).is_(None),
+            or_(col(ExternalEvent.claimed_until).is_(None), col(ExternalEvent.claimed_until) < now),
+        )
+        .values(claimed_until=lease_until, attempts=col(ExternalEvent.attempts) + 1)
+        .returning(
+            col(ExternalEvent.provider),
+            col(ExternalEvent.event_id),
+            col(ExternalEvent.event_type),
+            col(ExternalEvent.attempts),
+        )
+    )
+    row = (await session.exec(statement)).mappings().first()
+    if row is None:
+        return None
+    return ClaimedEvent(
+        id=external_event_id,
+        provider=row["provider"],
+        event_id=row["event_id"],
+        event_type=row["event_type"],
+        attempt=row["attempts"],
+    )
+
+
+async def mark_handled(session: AsyncSession, external_event_id: int, *, handled_at: datetime) -> bool:
+    """Stamp `handled_at` unless another worker already did; the row stays locked until the transaction ends."""
+    statement = (
+        update(ExternalEvent)
+        .where(col(ExternalEvent.id) == external_event_id, col(ExternalEvent.handled_at).is_(None))
+        .values(handled_at=handled_at, claimed_until=None, last_error=None)
+    )
+    result = await session.exec(statement)
+    return bool(result.rowcount)
+
+
+async def record_failure(session: AsyncSession, external_event_id: int, *, error: str) -> None:
+    """Keep the error and release the claim, so the provider's retry or the sweeper can try again."""
+    statement = (
+        update(ExternalEvent)
+        .where(col(ExternalEvent.id) == external_event_id, col(ExternalEvent.handled_at).is_(None))
+        .values(last_error=error, claimed_until=None)
+    )
+    await session.exec(statement)
+
+
+async def stale_unhandled_ids(
+    session: AsyncSession, *, received_before: datetime, now: datetime, limit: int
+) -> Sequence[int]:
+    """Unhandled events received before the cut-off that nobody holds, least-tried first."""
+    statement = (
+        select(ExternalEvent.id)
+        .where(
+            col(ExternalEvent.handled_at).is_(None),
+            col(ExternalEvent.received_at) <= received_before,
+            or_(col(ExternalEvent.claimed_until).is_(None), col(ExternalEvent.claimed_until) < now),
+        )
+        .order_by(col(ExternalEvent.attempts), col(ExternalEvent.received_at))
+        .limit(limit)
+    )
+    return [event_id for event_id in (await session.exec(statement)).all() if event_id is not None]

@@ -1,0 +1,208 @@
+"""Receive provider webhooks: verify the raw body, store it once, dispatch by type, stamp it handled."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from creatorly import db
+from creatorly.config import settings
+from creatorly.errors import CreatorlyError, NotFound
+from creatorly.kit.clock import utc_now
+from creatorly.observability import get_logger
+from creatorly.providers.payments import sandbox_signing
+from creatorly.services.external_events import repository
+from creatorly.services.external_events.schemas import (
+    ClaimedEvent,
+    EventHandler,
+    HandleOutcome,
+    InboundEvent,
+    ReceiveResult,
+    WebhookVerifier,
+)
+
+SANDBOX = "sandbox"
+CLAIM_LEASE = timedelta(minutes=2)
+MAX_ERROR_LENGTH = 500
+MAX_EVENT_ID_LENGTH = 255
+MAX_EVENT_TYPE_LENGTH = 100
+_SANDBOX_SECRET_LABEL = b"creatorly:payments:sandbox:webhook-secret"
+
+logger = get_logger(__name__)
+
+
+class WebhookRejected(CreatorlyError):
+    """The body failed verification or is not an event: nothing was stored, and a retry will not help."""
+
+    code = "webhook_rejected"
+    status = 400
+    default_message = "Webhook rejected."
+
+
+class WebhookHandlingFailed(CreatorlyError):
+    """The event is stored but its handler failed: answer 5xx so the provider delivers it again."""
+
+    code = "webhook_handling_failed"
+    status = 500
+    default_message = "The event could not be handled; it will be retried."
+
+
+_handlers: dict[tuple[str, str], EventHandler] = {}
+
+
+def register_handler(provider: str, event_type: str, handler: EventHandler) -> None:
+    """Route events of this provider and type to `handler` (replacing any earlier one); it must be idempotent."""
+    _handlers[(provider, event_type)] = handler
+
+
+def sandbox_webhook_secret() -> str:
+    """The sandbox provider's signing secret, derived from the app secret so it needs no setting of its own."""
+    return hmac.new(settings.resolved_secret_key.encode(), _SANDBOX_SECRET_LABEL, hashlib.sha256).hexdigest()
+
+
+def _verify_sandbox(raw_body: bytes, headers: Mapping[str, str]) -> None:
+    sandbox_signing.verify(
+        raw_body,
+        headers.get(sandbox_signing.SIGNATURE_HEADER.lower(), ""),
+        secret=sandbox_webhook_secret(),
+        now=int(utc_now().timestamp()),
+        tolerance_seconds=settings.webhook_tolerance_seconds,
+    )
+
+
+_verifiers: dict[str, WebhookVerifier] = {SANDBOX: _verify_sandbox}
+
+
+async def receive(*, provider: str, raw_body: bytes, headers: Mapping[str, str]) -> ReceiveResult:
+    """Verify, store once and handle one delivery; a duplicate of a handled event changes nothing."""
+    verifier = _verifiers.get(provider)
+    if verifier is None:
+        raise NotFound()
+    try:
+        verifier(raw_body, {name.lower(): value for name, value in headers.items()})
+    except ValueError as error:
+        raise _rejected(provider, str(error)) from None
+    event, payload_text = _parse_event(provider, raw_body)
+    external_event_id, is_new = await _store(event, payload_text)
+    outcome = await handle_stored(external_event_id=external_event_id)
+    return ReceiveResult(
+        provider=provider,
+        event_id=event.event_id,
+        event_type=event.event_type,
+        is_duplicate=not is_new,
+        outcome=outcome,
+    )
+
+
+def _parse_event(provider: str, raw_body: bytes) -> tuple[InboundEvent, str]:
+    try:
+        text = raw_body.decode("utf-8")
+        payload: Any = json.loads(text)
+    except (ValueError, RecursionError):
+        raise _rejected(provider, "body is not UTF-8 JSON") from None
+    if not isinstance(payload, dict):
+        raise _rejected(provider, "body is not a JSON object")
+    event_id, event_type = payload.get("id"), payload.get("type")
+    if not (isinstance(event_id, str) and 0 < len(event_id) <= MAX_EVENT_ID_LENGTH):
+        raise _rejected(provider, "event has no usable string id")
+    if not (isinstance(event_type, str) and 0 < len(event_type) <= MAX_EVENT_TYPE_LENGTH):
+        raise _rejected(provider, "event has no usable string type")
+    return InboundEvent(provider=provider, event_id=event_id, event_type=event_type, payload=payload), text
+
+
+def _rejected(provider: str, reason: str) -> WebhookRejected:
+    logger.warning("webhook_rejected", provider=provider, reason=reason)
+    return WebhookRejected()
+
+
+async def _store(event: InboundEvent, payload_text: str) -> tuple[int, bool]:
+    async with db.transaction() as session:
+        is_new = await repository.insert_if_new(
+            session,
+            provider=event.provider,
+            event_id=event.event_id,
+            event_type=event.event_type,
+            payload=payload_text,
+            received_at=utc_now(),
+        )
+        external_event_id = await repository.find_id(session, provider=event.provider, event_id=event.event_id)
+    assert external_event_id is not None
+    return external_event_id, is_new
+
+
+async def handle_stored(*, external_event_id: int) -> HandleOutcome:
+    """Claim a stored event and apply it once; raise WebhookHandlingFailed (after recording why) if it fails."""
+    now = utc_now()
+    async with db.transaction() as session:
+        claimed = await repository.claim(session, external_event_id, now=now, lease_until=now + CLAIM_LEASE)
+    if claimed is None:
+        return HandleOutcome.SKIPPED
+    try:
+        async with db.transaction() as session:
+            outcome = await _apply(session, claimed)
+    except Exception as error:
+        await _record_failure(claimed, error)
+        raise WebhookHandlingFailed() from error
+    logger.info("webhook_attempt", **_log_fields(claimed), outcome=outcome.value)
+    return outcome
+
+
+async def _apply(session: AsyncSession, claimed: ClaimedEvent) -> HandleOutcome:
+    # Stamping first locks the row: a second worker whose lease ran out waits here, then finds it handled.
+    if not await repository.mark_handled(session, claimed.id, handled_at=utc_now()):
+        return HandleOutcome.SKIPPED
+    handler = _handlers.get((claimed.provider, claimed.event_type))
+    if handler is None:
+        return HandleOutcome.IGNORED
+    stored = await repository.get(session, claimed.id)
+    assert stored is not None
+    event = InboundEvent(
+        provider=claimed.provider,
+        event_id=claimed.event_id,
+        event_type=claimed.event_type,
+        payload=json.loads(stored.payload),
+    )
+    await handler(session, event)
+    return HandleOutcome.HANDLED
+
+
+async def _record_failure(claimed: ClaimedEvent, error: Exception) -> None:
+    # Only the class and message, cut short: never the payload, which may hold personal or card data.
+    description = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+    async with db.transaction() as session:
+        await repository.record_failure(session, claimed.id, error=description)
+    logger.warning("webhook_attempt", **_log_fields(claimed), outcome="failed", error=description)
+
+
+def _log_fields(claimed: ClaimedEvent) -> dict[str, str | int]:
+    """What identifies an attempt in the logs; never the payload."""
+    return {
+        "provider": claimed.provider,
+        "event_id": claimed.event_id,
+        "event_type": claimed.event_type,
+        "attempt": claimed.attempt,
+    }
+
+
+async def handle_unhandled(*, older_than_seconds: int = 60, limit: int = 100) -> int:
+    """Retry events stored a while ago but never handled (a crash, or a failed handler); return how many now are."""
+    now = utc_now()
+    async with db.transaction() as session:
+        stale_ids = await repository.stale_unhandled_ids(
+            session, received_before=now - timedelta(seconds=older_than_seconds), now=now, limit=limit
+        )
+    completed = 0
+    for external_event_id in stale_ids:
+        try:
+            outcome = await handle_stored(external_event_id=external_event_id)
+        except WebhookHandlingFailed:
+            continue  # recorded and logged; the next sweep tries again
+        if outcome is not HandleOutcome.SKIPPED:
+            completed += 1
+    return completed

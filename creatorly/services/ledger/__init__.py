@@ -1,0 +1,1 @@
+"""Ledger: an append-only double-entry record of money owed, in integer minor units per currency."""
