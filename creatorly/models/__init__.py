@@ -6,20 +6,26 @@ from creatorly.models.catalog import Creator, Product, ProductFile
 from creatorly.models.email import OutboxEmail
 from creatorly.models.external_events import ExternalEvent
 from creatorly.models.ledger import LedgerEntry, LedgerTransaction
-from creatorly.models.orders import Order
+from creatorly.models.orders import Entitlement, Order, OrderEvent, PaymentAttempt
+from creatorly.models.sandbox import SandboxPayment, SandboxWebhook
 
 __all__ = [
     "AccountToken",
     "BackupCode",
     "Creator",
+    "Entitlement",
     "ExternalEvent",
     "ExternalIdentity",
     "LedgerEntry",
     "LedgerTransaction",
     "Order",
+    "OrderEvent",
     "OutboxEmail",
+    "PaymentAttempt",
     "Product",
     "ProductFile",
+    "SandboxPayment",
+    "SandboxWebhook",
     "Subscriber",
     "User",
     "UserSession",

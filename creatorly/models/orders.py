@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from creatorly.kit.clock import utc_now
@@ -28,10 +28,64 @@ class Order(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
     )
     buyer_email: str = Field(max_length=320)
-    amount: int = Field(sa_type=BigInteger)
+    amount: int = Field(sa_type=BigInteger)  # what the buyer pays, after any discount
     currency: str = Field(max_length=3)
+    provider_fee: int = Field(default=0, sa_type=BigInteger)
+    refunded_amount: int = Field(default=0, sa_type=BigInteger)
+    checkout_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, unique=True))
+    paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status: OrderStatus = Field(default=OrderStatus.CREATED, sa_type=String(30))
     provider: PaymentProviderName = Field(default=PaymentProviderName.SANDBOX, sa_type=String(20))
     provider_reference: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class OrderEvent(SQLModel, table=True):
+    """One transition of an order's state machine, with when and why."""
+
+    __tablename__ = "order_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    from_status: str = Field(max_length=30)
+    to_status: str = Field(max_length=30)
+    cause: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class PaymentAttempt(SQLModel, table=True):
+    """The payment log: every call to or from a provider about an order, never with card data."""
+
+    __tablename__ = "payment_attempts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("orders.id", ondelete="SET NULL"), nullable=True, index=True)
+    )
+    provider: str = Field(max_length=20)
+    action: str = Field(max_length=40)
+    outcome: str = Field(max_length=20)
+    detail: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class Entitlement(SQLModel, table=True):
+    """A buyer's right to download one file of a paid order, with its limits."""
+
+    __tablename__ = "entitlements"
+    __table_args__ = (UniqueConstraint("order_id", "product_file_id", name="uq_entitlements_order_file"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(sa_column=Column(Integer, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False))
+    product_file_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("product_files.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    download_count: int = Field(default=0)
+    download_limit: int = Field(default=5)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
