@@ -24,6 +24,8 @@ from creatorly.ui.pages.dashboard.onboarding import onboarding_page
 from creatorly.ui.pages.dashboard.product_editor import product_editor_page
 from creatorly.ui.pages.dashboard.products import products_page
 from creatorly.ui.pages.dashboard.storefront_settings import storefront_settings_page
+from creatorly.ui.pages.orders.order import order_page
+from creatorly.ui.pages.sandbox.pay import sandbox_pay_page
 from creatorly.ui.pages.site.landing import landing_page
 from creatorly.ui.pages.site.legal import LEGAL_DOCUMENTS, legal_page
 from creatorly.ui.pages.site.not_found import not_found_page
@@ -41,6 +43,8 @@ from creatorly.ui.states.dashboard.onboarding import OnboardingState
 from creatorly.ui.states.dashboard.product_editor import ProductEditorState
 from creatorly.ui.states.dashboard.products import ProductsState
 from creatorly.ui.states.dashboard.storefront_settings import StorefrontSettingsState
+from creatorly.ui.states.orders.order import OrderPageState
+from creatorly.ui.states.sandbox.pay import SandboxPayState
 from creatorly.ui.states.storefront.audience import AudienceConfirmState, AudienceUnsubscribeState
 from creatorly.ui.states.storefront.discover import DiscoverState
 from creatorly.ui.states.storefront.product import ProductState
@@ -143,5 +147,12 @@ app.add_page(
 )
 app.add_page(
     audience_page, route=routes.DASHBOARD_AUDIENCE, title="Audience · Creatorly", on_load=[PRIVATE, AudienceState.load]
+)
+app.add_page(order_page, route=routes.ORDER, title="Your order · Creatorly", on_load=[PUBLIC, OrderPageState.load])
+app.add_page(
+    sandbox_pay_page,
+    route=routes.SANDBOX_PAY,
+    title="Sandbox payment · Creatorly",
+    on_load=[PUBLIC, SandboxPayState.load],
 )
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly", on_load=PUBLIC)

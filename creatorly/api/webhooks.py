@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from creatorly.errors import CreatorlyError
+from creatorly.services.checkout import events as checkout_events  # noqa: F401  (registers payment handlers)
 from creatorly.services.external_events import service as external_events
 
 _NO_STORE = {"Cache-Control": "no-store"}

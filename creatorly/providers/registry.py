@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import weakref
 from functools import cache
 
@@ -11,6 +13,8 @@ from creatorly.providers.email.base import Mailer
 from creatorly.providers.email.outbox import OutboxMailer
 from creatorly.providers.email.smtp import SmtpMailer
 from creatorly.providers.identity.google import GoogleClientConfig, GoogleIdentityProvider
+from creatorly.providers.payments.base import PaymentProvider
+from creatorly.providers.payments.sandbox import SandboxPaymentProvider
 from creatorly.providers.ratelimit import RateLimiter
 from creatorly.providers.storage.base import FileStorage
 from creatorly.providers.storage.local import LocalFileStorage
@@ -67,3 +71,18 @@ def get_google_identity(*, redirect_uri: str) -> GoogleIdentityProvider | None:
             redirect_uri=redirect_uri,
         )
     )
+
+
+_SANDBOX_API_KEY_LABEL = b"creatorly:payments:sandbox:api-key"
+
+
+def sandbox_api_key() -> str:
+    """The built-in sandbox gateway's API key, derived from the app secret so it needs no setting of its own."""
+    return hmac.new(settings.resolved_secret_key.encode(), _SANDBOX_API_KEY_LABEL, hashlib.sha256).hexdigest()
+
+
+def get_payment_provider(name: str) -> PaymentProvider:
+    """The payment provider called `name`; raise LookupError for one Creatorly does not have."""
+    if name == "sandbox":
+        return SandboxPaymentProvider(base_url=settings.resolved_public_url, api_key=sandbox_api_key())
+    raise LookupError(f"no payment provider named {name!r}")

@@ -54,3 +54,8 @@ def product(handle: str, slug: str) -> str:
 
 def product_editor(product_id: int) -> str:
     return f"/dashboard/products/{product_id}"
+
+
+SANDBOX_PAY = "/sandbox/pay/[sandbox_ref]"
+
+ORDER = "/orders/[order_ref]"

@@ -9,6 +9,7 @@ from creatorly import db
 from creatorly.config import settings
 from creatorly.errors import InvalidInput, NotFound
 from creatorly.kit.filetypes import FileKind, detect_file_kind, safe_original_name
+from creatorly.kit.streams import single_chunk
 from creatorly.models import ProductFile
 from creatorly.providers.registry import get_storage
 from creatorly.providers.storage.base import ObjectTooLarge
@@ -126,3 +127,25 @@ async def delete_product_file(*, session_token: str, file_id: int) -> None:
         key = item.storage_key
         await repository.delete(session, item)
     await get_storage().delete(key)
+
+
+async def add_file_as_platform(*, creator_id: int, product_id: int, filename: str, data: bytes) -> FileView:
+    """Attach a file without a signed-in creator (demo data); the same checks as an upload apply."""
+    kind = detect_file_kind(data[:SNIFF_BYTES])
+    if kind is None:
+        raise FileTypeRefused()
+    key = f"files/{creator_id}/{product_id}/{secrets.token_urlsafe(24)}"
+    stored = await get_storage().save(key, single_chunk(data), max_bytes=settings.max_upload_bytes)
+    async with db.transaction() as session:
+        position = len(await repository.list_files(session, product_id))
+        item = ProductFile(
+            product_id=product_id,
+            storage_key=key,
+            original_name=safe_original_name(filename),
+            content_type=kind.mime_type,
+            size_bytes=stored.size_bytes,
+            sha256=stored.sha256,
+            position=position,
+        )
+        await repository.add(session, item)
+        return file_view(item)

@@ -36,6 +36,7 @@ RESERVED_FIRST_SEGMENTS = frozenset(
     {
         "api", "static", "assets", "sitemap.xml", "robots.txt", "favicon.ico", "legal", "signin", "signup",
         "account", "dashboard", "discover", "dev", "reset-password", "verify-email", "audience", "media", "health",
+        "orders", "sandbox",
     }
 )  # fmt: skip
 _SEGMENT = re.compile(r"[a-z0-9_-]{1,80}")

@@ -79,6 +79,8 @@ class ProductPage:
     is_sold_out: bool
     category_label: str
     tags: list[str] = field(default_factory=list)
+    minimum_amount_text: str = ""  # pay what you want: the least a buyer may pay, e.g. "5.00"
+    suggested_amount_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ from creatorly import db
 from creatorly.errors import NotFound
 from creatorly.kit.clock import utc_now
 from creatorly.kit.markdown import render_markdown
+from creatorly.kit.money import Money
 from creatorly.kit.slugs import slugify
-from creatorly.models import Creator, Product
+from creatorly.models import Creator, Product, ProductFile
 from creatorly.models.enums import PricingModel, ProductStatus
 from creatorly.services.catalog import repository
 from creatorly.services.catalog.rules import CATEGORIES, price_label
@@ -97,7 +98,13 @@ async def get_product_page(*, handle: str, slug: str) -> ProductPage:
             is_sold_out=product.quantity_limit is not None and product.sold_count >= product.quantity_limit,
             category_label=CATEGORIES.get(product.category, "Other"),
             tags=[tag for tag in product.tags.split(",") if tag],
+            minimum_amount_text=_amount_text(product.price_amount, product.currency),
+            suggested_amount_text=_amount_text(product.suggested_amount, product.currency),
         )
+
+
+def _amount_text(amount: int | None, currency: str) -> str:
+    return "" if amount is None else format(Money(amount, currency).to_decimal(), "f")
 
 
 async def discover(query: DiscoverQuery) -> DiscoverPage:
@@ -190,3 +197,39 @@ async def retire_creator(session: AsyncSession, *, user_id: int) -> None:
     creator.avatar_key, creator.banner_key, creator.updated_at = None, None, utc_now()
     for product in await repository.list_products(session, creator.id):
         product.status = ProductStatus.ARCHIVED
+
+
+# --- Helpers checkout reuses, in the caller's transaction --------------------------------------------
+
+
+async def published_product_for_checkout(session: AsyncSession, *, handle: str, slug: str) -> Product:
+    """The published product, its row locked so stock checks and sales of it happen one at a time."""
+    creator = await repository.get_creator_by_handle(session, handle.strip().casefold())
+    product = (
+        None
+        if creator is None or creator.id is None
+        else await repository.get_product_by_slug(session, creator.id, slug.strip().lower())
+    )
+    if product is None or product.id is None or product.status != ProductStatus.PUBLISHED:
+        raise ProductNotFound()
+    return await lock_product(session, product.id)
+
+
+async def lock_product(session: AsyncSession, product_id: int) -> Product:
+    """The product, re-read under a row lock (PostgreSQL; SQLite serialises writers anyway)."""
+    product = await session.get(Product, product_id, with_for_update=True, populate_existing=True)
+    if product is None:
+        raise ProductNotFound()
+    return product
+
+
+async def files_of_product(session: AsyncSession, product_id: int) -> list[ProductFile]:
+    return list(await repository.list_files(session, product_id))
+
+
+async def count_sale(session: AsyncSession, product_id: int) -> Product:
+    """One more unit sold; the row is locked first, so concurrent sales never lose a count."""
+    product = await lock_product(session, product_id)
+    product.sold_count += 1
+    session.add(product)
+    return product

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from creatorly import db
 from creatorly.models.enums import PricingModel, Role
 from creatorly.services.accounts import service as accounts
+from creatorly.services.catalog import files
 from creatorly.services.catalog import service as catalog
 from creatorly.services.catalog.schemas import NewProduct
 from creatorly.services.creators import service as creators
@@ -94,6 +95,18 @@ async def seed_demo_data() -> DemoAccount:
         creator = await creators.add_creator(
             session, user_id=user.id, handle=DEMO_HANDLE, display_name="Mira Costa", bio_markdown=_BIO, currency="USD"
         )
-        for product in DEMO_PRODUCTS:
-            await catalog.add_product(session, creator, product)
+        added = [await catalog.add_product(session, creator, product) for product in DEMO_PRODUCTS]
+    for product in added:
+        assert product.id is not None and creator.id is not None
+        await files.add_file_as_platform(
+            creator_id=creator.id, product_id=product.id, filename="README.txt", data=demo_file_text(product.title)
+        )
     return DemoAccount(DEMO_EMAIL, DEMO_PASSWORD, DEMO_HANDLE, was_created=True)
+
+
+def demo_file_text(title: str) -> bytes:
+    """The small text file each demo product delivers, so a local purchase downloads something real."""
+    return (
+        f"{title}\n{'=' * len(title)}\n\nThank you for trying Creatorly's demo storefront!\n"
+        "This file stands in for the real product: it was paid for with the sandbox, and no money moved.\n"
+    ).encode()

@@ -13,10 +13,11 @@ def field(
     name: str,
     error: rx.Var[str] | str = "",
     input_type: str = "text",
-    hint: str = "",
+    hint: rx.Var[str] | str = "",
     **input_props: Any,
 ) -> rx.Component:
     """A label bound to its input by id, an optional hint, and the field's error announced to readers."""
+    has_hint = isinstance(hint, rx.Var) or bool(hint)
     field_id = f"field-{name}"
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
@@ -29,7 +30,7 @@ def field(
             aria_describedby=f"{field_id}-error",
             **input_props,
         ),
-        *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
+        *([rx.text(hint, size="1", color_scheme="gray")] if has_hint else []),
         rx.text(error, id=f"{field_id}-error", size="2", color_scheme="red", role="alert"),
         spacing="1",
         width="100%",

@@ -31,6 +31,10 @@ class AuthState(rx.State):
     has_two_factor: bool = False
     _user_id: int = 0
 
+    def signed_in_user_id(self) -> int:
+        """The signed-in user's id as last checked against the database (0 when signed out)."""
+        return self._user_id
+
     def requester(self) -> Requester:
         return Requester(ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent)
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.components.feedback import empty_state
+from creatorly.ui.components.forms import field, form_error
 from creatorly.ui.components.storefront import link_button, product_cover, product_skeleton, tag_list
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.states.storefront.product import ProductState
@@ -36,9 +37,54 @@ def _facts() -> rx.Component:
             spacing="2",
         ),
         tag_list(ProductState.tags),
+        _checkout_dialog(),
         spacing="4",
         align="start",
         width="100%",
+    )
+
+
+def _checkout_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Checkout"),
+            rx.dialog.description(ProductState.title, " · ", ProductState.price_label),
+            rx.form(
+                rx.vstack(
+                    form_error(ProductState.checkout_error),
+                    field(
+                        "Email for your receipt and downloads",
+                        name="email",
+                        input_type="email",
+                        default_value=ProductState.buyer_email,
+                        auto_complete="email",
+                        required=True,
+                    ),
+                    rx.cond(
+                        ProductState.is_pay_what_you_want,
+                        field(
+                            "Your price",
+                            name="amount",
+                            default_value=ProductState.suggested_amount,
+                            hint="Pay what you want, from " + ProductState.minimum_amount + ".",
+                            input_mode="decimal",
+                        ),
+                    ),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.button("Continue to payment", type="submit", loading=ProductState.is_paying),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    padding_top="0.5rem",
+                ),
+                on_submit=ProductState.pay,
+            ),
+            max_width="28rem",
+        ),
+        open=ProductState.is_checkout_open,
+        on_open_change=ProductState.set_checkout_open,
     )
 
 

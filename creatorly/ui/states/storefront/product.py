@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+
 import reflex as rx
 
-from creatorly.errors import NotFound
+from creatorly.errors import CreatorlyError, NotFound
 from creatorly.services.catalog import service as catalog
+from creatorly.services.checkout import service as checkout
 from creatorly.ui import routes
+from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.events import Events
 
-CHECKOUT_COMING_MESSAGE = "Checkout is coming in the next release — subscribe to the creator to hear when it opens."
 FREE_PRICING = "free"  # catalog's PricingModel.FREE; the UI does not import models
+PAY_WHAT_YOU_WANT = "pay_what_you_want"
 
 
 class ProductState(rx.State):
@@ -30,7 +34,17 @@ class ProductState(rx.State):
     creator_href: str = ""
     buy_label: str = "Buy now"
     is_sold_out: bool = False
+    is_pay_what_you_want: bool = False
+    minimum_amount: str = ""
+    suggested_amount: str = ""
+    is_checkout_open: bool = False
+    is_paying: bool = False
+    checkout_error: str = ""
+    buyer_email: str = ""
     _loaded_path: str = ""
+    _handle: str = ""
+    _slug: str = ""
+    _checkout_key: str = ""
 
     @rx.event
     async def load(self) -> Events:
@@ -51,14 +65,48 @@ class ProductState(rx.State):
         self.files_label = f"{product.file_count} file" if product.file_count == 1 else f"{product.file_count} files"
         self.creator_name, self.creator_href = product.creator_name, routes.storefront(product.handle)
         self.is_sold_out = product.is_sold_out
+        self.is_pay_what_you_want = product.pricing == PAY_WHAT_YOU_WANT
+        self.minimum_amount, self.suggested_amount = product.minimum_amount_text, product.suggested_amount_text
+        self._handle, self._slug = product.handle, product.slug
         self.buy_label = _buy_label(product.pricing, is_sold_out=product.is_sold_out)
         self.is_missing, self.is_loading = False, False
         self._loaded_path = routes.product(handle, slug)
 
     @rx.event
     async def buy(self) -> Events:
-        # Checkout ships in the next release; until then the button says so instead of pretending.
-        yield rx.toast.info(CHECKOUT_COMING_MESSAGE, duration=8000)
+        """Open the checkout form; one key per attempt makes a double-click pay once."""
+        auth = await self.get_state(AuthState)
+        self._checkout_key = secrets.token_urlsafe(24)
+        self.buyer_email, self.checkout_error, self.is_checkout_open = auth.email, "", True
+        yield None
+
+    @rx.event
+    def set_checkout_open(self, is_open: bool) -> None:
+        self.is_checkout_open = is_open
+
+    @rx.event
+    async def pay(self, form: dict[str, str]) -> Events:
+        if self.is_paying:
+            return
+        self.is_paying, self.checkout_error = True, ""
+        yield None
+        auth = await self.get_state(AuthState)
+        try:
+            started = await checkout.start_checkout(
+                handle=self._handle,
+                slug=self._slug,
+                buyer_email=form.get("email", ""),
+                amount_text=form.get("amount", ""),
+                checkout_key=self._checkout_key,
+                buyer_user_id=auth.signed_in_user_id() or None,
+            )
+        except CreatorlyError as error:
+            self.checkout_error = error.message
+            yield rx.toast.error(error.message)
+            return
+        finally:
+            self.is_paying = False
+        yield rx.redirect(started.redirect_url)
 
 
 def _buy_label(pricing: str, *, is_sold_out: bool) -> str:

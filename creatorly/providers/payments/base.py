@@ -1,0 +1,35 @@
+"""The interface every payment provider implements: create a payment, hand back where the buyer pays it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRequest:
+    """One payment to take: an integer amount in minor units of `currency` (ISO 4217)."""
+
+    merchant_reference: str
+    amount: int
+    currency: str
+    description: str
+    buyer_email: str
+    return_url: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedPayment:
+    """The provider's id for the payment and the page the buyer is sent to."""
+
+    provider_reference: str
+    redirect_url: str
+
+
+class PaymentProvider(Protocol):
+    """Raises `creatorly.errors.ProviderError(is_retryable=…)` when the provider fails or refuses."""
+
+    name: str
+
+    async def create_payment(self, request: PaymentRequest) -> CreatedPayment: ...

@@ -1,0 +1,70 @@
+"""Client of the built-in sandbox gateway, spoken to over HTTP exactly like a real provider's SDK."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from creatorly.errors import ProviderError
+from creatorly.providers.payments.base import CreatedPayment, PaymentRequest
+
+PAYMENTS_PATH = "/sandbox/api/payments"
+# Rate limiting and request timeouts are the 4xx answers that a later try can get past.
+_RETRYABLE_CLIENT_ERRORS = frozenset({408, 429})
+
+
+class SandboxPaymentProvider:
+    """Creates payments on the sandbox gateway at `base_url`; the buyer then pays on its hosted page."""
+
+    name = "sandbox"
+
+    def __init__(self, base_url: str, api_key: str, timeout_seconds: float = 10) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self._timeout_seconds = timeout_seconds
+
+    async def create_payment(self, request: PaymentRequest) -> CreatedPayment:
+        body = {
+            "merchant_reference": request.merchant_reference,
+            "amount": request.amount,
+            "currency": request.currency,
+            "description": request.description,
+            "buyer_email": request.buyer_email,
+            "return_url": request.return_url,
+        }
+        headers = {"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": request.idempotency_key}
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout_seconds) as client:
+                response = await client.post(f"{self._base_url}{PAYMENTS_PATH}", json=body, headers=headers)
+        except httpx.HTTPError as error:
+            # The idempotency key makes a retry safe even if the gateway did create the payment.
+            raise ProviderError(f"sandbox gateway unreachable: {type(error).__name__}", is_retryable=True) from None
+        return _created_payment(response)
+
+
+def _created_payment(response: httpx.Response) -> CreatedPayment:
+    status = response.status_code
+    if status >= 500 or status in _RETRYABLE_CLIENT_ERRORS:
+        raise ProviderError(f"sandbox gateway answered {status}", is_retryable=True)
+    if status >= 400:
+        raise ProviderError(
+            f"sandbox gateway refused the payment ({status}: {_error_code(response)})", is_retryable=False
+        )
+    try:
+        payload: Any = response.json()
+        reference, redirect_url = payload["reference"], payload["redirect_url"]
+    except (ValueError, KeyError, TypeError):
+        raise ProviderError("sandbox gateway answered garbled JSON", is_retryable=True) from None
+    if not (isinstance(reference, str) and isinstance(redirect_url, str) and reference and redirect_url):
+        raise ProviderError("sandbox gateway answered without a reference", is_retryable=True)
+    return CreatedPayment(provider_reference=reference, redirect_url=redirect_url)
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        payload: Any = response.json()
+    except ValueError:
+        return "unknown"
+    code = payload.get("error") if isinstance(payload, dict) else None
+    return code if isinstance(code, str) else "unknown"

@@ -1,0 +1,332 @@
+"""Checkout use cases: open an order, send the buyer to pay, fulfil paid orders, expire abandoned ones."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import secrets
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from creatorly import db
+from creatorly.errors import CreatorlyError, InvalidInput, ProviderError
+from creatorly.kit.clock import utc_now
+from creatorly.kit.money import format_money
+from creatorly.models import Order, Product
+from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.observability import get_logger
+from creatorly.providers.payments.base import CreatedPayment, PaymentRequest
+from creatorly.providers.registry import get_payment_provider
+from creatorly.services.accounts.rules import validated_email
+from creatorly.services.catalog import service as catalog
+from creatorly.services.checkout.schemas import CheckoutStarted
+from creatorly.services.delivery.service import order_page_url
+from creatorly.services.email import service as email
+from creatorly.services.ledger import service as ledger
+from creatorly.services.orders import service as orders
+from creatorly.services.orders.rules import PAID_STATUSES, amount_due
+
+PROVIDER = PaymentProviderName.SANDBOX
+CHECKOUT_LIFETIME = timedelta(hours=1)
+CREATE_PAYMENT = "create_payment"
+# A second click with the same key waits this long for the first one's payment page, then gives up.
+RESUME_WAIT_SECONDS = 15.0
+RESUME_POLL_SECONDS = 0.1
+MAX_DESCRIPTION_LENGTH = 200
+_CHECKOUT_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+logger = get_logger(__name__)
+
+
+class ProductSoldOut(CreatorlyError):
+    code = "product_sold_out"
+    status = 409
+    default_message = "Sold out"
+
+
+class CheckoutPaymentUnavailable(CreatorlyError):
+    code = "payment_provider_unavailable"
+    status = 502
+    default_message = "We couldn't reach the payment provider. Please try again."
+
+
+class CheckoutFailed(CreatorlyError):
+    code = "checkout_failed"
+    status = 409
+    default_message = "This checkout didn't go through. Please try again."
+
+
+class CheckoutExpired(CreatorlyError):
+    code = "checkout_expired"
+    status = 410
+    default_message = "This checkout has expired. Please start again."
+
+
+class CheckoutInProgress(CreatorlyError):
+    code = "checkout_in_progress"
+    status = 409
+    default_message = "Your checkout is still starting. Please try again in a moment."
+
+
+class CheckoutKeyReused(InvalidInput):
+    code = "checkout_key_reused"
+    default_message = "This checkout was already used. Please reload the page and try again."
+
+
+async def start_checkout(
+    *,
+    handle: str,
+    slug: str,
+    buyer_email: str,
+    amount_text: str = "",
+    checkout_key: str,
+    buyer_user_id: int | None = None,
+) -> CheckoutStarted:
+    """Open an order for a published product and hand the buyer to the payment provider.
+
+    The client-made `checkout_key` makes a repeated click return the first click's order and payment
+    page, never a second order or a second payment. A free order is paid and fulfilled right away.
+    """
+    key = _checked_checkout_key(checkout_key)
+    address = validated_email(buyer_email)
+    opened = await _open_order(
+        handle=handle, slug=slug, buyer_email=address, amount_text=amount_text, key=key, buyer_user_id=buyer_user_id
+    )
+    if opened is None:
+        return await _resume(key, buyer_email=address)
+    order, description = opened
+    if order.status in PAID_STATUSES:
+        return CheckoutStarted(order_public_id=order.public_id, redirect_url=order_page_url(order.public_id))
+    return await _request_payment(order, description=description)
+
+
+def _checked_checkout_key(checkout_key: str) -> str:
+    key = checkout_key.strip()
+    if not _CHECKOUT_KEY.match(key):
+        raise InvalidInput("Please reload the page and try again.", field="checkout_key")
+    return key
+
+
+async def _open_order(
+    *, handle: str, slug: str, buyer_email: str, amount_text: str, key: str, buyer_user_id: int | None
+) -> tuple[Order, str] | None:
+    """Transaction 1: the pending order (paid and fulfilled when free), or None when the key was used before."""
+    try:
+        async with db.transaction() as session:
+            if await orders.find_by_checkout_key(session, key) is not None:
+                return None
+            product = await catalog.published_product_for_checkout(session, handle=handle, slug=slug)
+            amount = amount_due(
+                pricing=product.pricing,
+                price_amount=product.price_amount,
+                suggested_amount=product.suggested_amount,
+                currency=product.currency,
+                amount_text=amount_text,
+            )
+            await _check_stock(session, product)
+            order = await orders.add_order(session, _new_order(product, buyer_email, amount, key, buyer_user_id))
+            await orders.transition(session, order, OrderStatus.PENDING, cause="checkout started")
+            if amount == 0:
+                await fulfill_paid_order(session, order, provider_fee=0, cause="free order")
+            return order, product.title
+    except IntegrityError:
+        # The same key raced us (a double click): the other request's order is the one.
+        async with db.transaction() as session:
+            if await orders.find_by_checkout_key(session, key) is None:
+                raise
+        return None
+
+
+async def _check_stock(session: AsyncSession, product: Product) -> None:
+    """Units sold plus checkouts still waiting for payment must leave room for one more (the product row is locked)."""
+    if product.quantity_limit is None:
+        return
+    assert product.id is not None
+    held = await orders.count_open_pending(session, product.id, now=utc_now())
+    if product.sold_count + held >= product.quantity_limit:
+        raise ProductSoldOut()
+
+
+def _new_order(product: Product, buyer_email: str, amount: int, key: str, buyer_user_id: int | None) -> Order:
+    assert product.id is not None
+    return Order(
+        public_id=f"ord_{secrets.token_hex(10)}",
+        creator_id=product.creator_id,
+        product_id=product.id,
+        buyer_user_id=buyer_user_id,
+        buyer_email=buyer_email,
+        amount=amount,
+        currency=product.currency,
+        checkout_key=key,
+        status=OrderStatus.CREATED,
+        provider=PROVIDER,
+        expires_at=utc_now() + CHECKOUT_LIFETIME,
+    )
+
+
+async def _request_payment(order: Order, *, description: str) -> CheckoutStarted:
+    """Call the provider outside any transaction, then record what it answered (transaction 2)."""
+    request = PaymentRequest(
+        merchant_reference=order.public_id,
+        amount=order.amount,
+        currency=order.currency,
+        description=description[:MAX_DESCRIPTION_LENGTH],
+        buyer_email=order.buyer_email,
+        return_url=order_page_url(order.public_id),
+        idempotency_key=f"order-{order.public_id}",
+    )
+    try:
+        payment = await get_payment_provider(order.provider).create_payment(request)
+    except ProviderError as error:
+        await _record_payment_error(order, error)
+        raise CheckoutPaymentUnavailable() from error
+    await _record_payment_created(order, payment)
+    return CheckoutStarted(order_public_id=order.public_id, redirect_url=payment.redirect_url)
+
+
+async def _record_payment_created(order: Order, payment: CreatedPayment) -> None:
+    assert order.id is not None
+    async with db.transaction() as session:
+        locked = await orders.find_by_public_id(session, order.public_id, for_update=True)
+        assert locked is not None
+        # The payment event may have arrived first and set it already; it is the same payment.
+        if locked.provider_reference is None:
+            locked.provider_reference, locked.updated_at = payment.provider_reference, utc_now()
+            session.add(locked)
+        await orders.record_payment_attempt(
+            session,
+            order_id=order.id,
+            provider=order.provider,
+            action=CREATE_PAYMENT,
+            outcome="ok",
+            detail=_created_detail(payment),
+        )
+
+
+def _created_detail(payment: CreatedPayment) -> str:
+    """The payment log line; it also lets a repeated click find the same payment page."""
+    detail = json.dumps({"reference": payment.provider_reference, "redirect_url": payment.redirect_url})
+    if len(detail) > orders.MAX_DETAIL_LENGTH:
+        detail = json.dumps({"reference": payment.provider_reference})
+    return detail
+
+
+async def _record_payment_error(order: Order, error: ProviderError) -> None:
+    assert order.id is not None
+    async with db.transaction() as session:
+        locked = await orders.find_by_public_id(session, order.public_id, for_update=True)
+        assert locked is not None
+        await orders.record_payment_attempt(
+            session,
+            order_id=order.id,
+            provider=order.provider,
+            action=CREATE_PAYMENT,
+            outcome="error",
+            detail=f"{'retryable' if error.is_retryable else 'final'}: {error.message}",
+        )
+        if locked.status == OrderStatus.PENDING:
+            await orders.transition(session, locked, OrderStatus.FAILED, cause=f"payment provider: {error.message}")
+    logger.warning("checkout_provider_error", order=order.public_id, is_retryable=error.is_retryable)
+
+
+async def _resume(key: str, *, buyer_email: str) -> CheckoutStarted:
+    """A repeated click: answer what the first click got, waiting briefly if it is still talking to the provider."""
+    deadline = time.monotonic() + RESUME_WAIT_SECONDS
+    while True:
+        async with db.transaction() as session:
+            order = await orders.find_by_checkout_key(session, key)
+            assert order is not None and order.id is not None
+            detail = await orders.latest_attempt_detail(session, order.id, action=CREATE_PAYMENT, outcome="ok")
+        started = _resumed(order, buyer_email=buyer_email, detail=detail)
+        if started is not None:
+            return started
+        if time.monotonic() >= deadline:
+            raise CheckoutInProgress()
+        await asyncio.sleep(RESUME_POLL_SECONDS)
+
+
+def _resumed(order: Order, *, buyer_email: str, detail: str | None) -> CheckoutStarted | None:
+    if order.buyer_email != buyer_email:
+        raise CheckoutKeyReused()
+    order_page = order_page_url(order.public_id)
+    if order.status in PAID_STATUSES:
+        return CheckoutStarted(order_public_id=order.public_id, redirect_url=order_page)
+    if order.status == OrderStatus.EXPIRED:
+        raise CheckoutExpired()
+    if order.status == OrderStatus.FAILED:
+        raise CheckoutFailed()
+    if detail is None:
+        return None  # the first click has not heard back from the provider yet
+    redirect_url = json.loads(detail).get("redirect_url")
+    return CheckoutStarted(order_public_id=order.public_id, redirect_url=redirect_url or order_page)
+
+
+async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fee: int, cause: str) -> bool:
+    """Mark the (locked) order paid and deliver it: stock, ledger, one entitlement per file, receipt.
+
+    False, with nothing written, when it was already paid. Runs in the caller's transaction.
+    """
+    paid_at = utc_now()
+    if order.status in PAID_STATUSES or not await orders.transition(session, order, OrderStatus.PAID, cause=cause):
+        return False
+    assert order.id is not None
+    order.paid_at, order.provider_fee = paid_at, provider_fee
+    session.add(order)
+    product = await catalog.count_sale(session, order.product_id)
+    await ledger.post_sale(
+        session,
+        order_id=order.id,
+        creator_id=order.creator_id,
+        provider=order.provider,
+        gross=order.amount,
+        provider_fee=provider_fee,
+        currency=order.currency,
+        paid_at=paid_at,
+    )
+    await _grant_files(session, order, product, paid_at=paid_at)
+    await _queue_receipt(session, order, product)
+    return True
+
+
+async def _grant_files(session: AsyncSession, order: Order, product: Product, *, paid_at: datetime) -> None:
+    assert order.id is not None
+    expires_at = paid_at + timedelta(days=product.link_lifetime_days)
+    for product_file in await catalog.files_of_product(session, order.product_id):
+        assert product_file.id is not None
+        await orders.grant_entitlement(
+            session,
+            order_id=order.id,
+            product_file_id=product_file.id,
+            download_limit=product.download_limit,
+            expires_at=expires_at,
+        )
+
+
+async def _queue_receipt(session: AsyncSession, order: Order, product: Product) -> None:
+    amount = "Free" if order.amount == 0 else format_money(order.amount, order.currency)
+    text_body = (
+        f"Thank you for buying {product.title}.\n\n"
+        f"Amount paid: {amount}\n"
+        f"Order: {order.public_id}\n\n"
+        f"Your files are here:\n{order_page_url(order.public_id)}\n\n"
+        "This link is yours alone; please don't share it.\n"
+    )
+    await email.queue_email(
+        session, to_address=order.buyer_email, subject=f"Your purchase: {product.title}", text_body=text_body
+    )
+
+
+async def expire_abandoned_orders(*, limit: int = 500) -> int:
+    """Pending orders past their expiry become expired (a late payment still counts); return how many."""
+    expired = 0
+    async with db.transaction() as session:
+        for order in await orders.lock_abandoned(session, now=utc_now(), limit=limit):
+            if await orders.transition(session, order, OrderStatus.EXPIRED, cause="checkout abandoned"):
+                expired += 1
+    if expired:
+        logger.info("orders_expired", count=expired)
+    return expired

@@ -1,0 +1,105 @@
+"""Every query on the sandbox gateway's payments and the webhooks it owes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from creatorly.models import SandboxPayment, SandboxWebhook
+
+_REQUIRES_PAYMENT = "requires_payment"
+_RETRYABLE_CLIENT_ERRORS = (408, 429)
+
+
+async def add_payment(session: AsyncSession, payment: SandboxPayment) -> SandboxPayment:
+    session.add(payment)
+    await session.flush()
+    return payment
+
+
+async def find_by_reference(session: AsyncSession, reference: str) -> SandboxPayment | None:
+    statement = select(SandboxPayment).where(col(SandboxPayment.reference) == reference)
+    return (await session.exec(statement)).first()
+
+
+async def find_by_idempotency_key(session: AsyncSession, idempotency_key: str) -> SandboxPayment | None:
+    statement = select(SandboxPayment).where(col(SandboxPayment.idempotency_key) == idempotency_key)
+    return (await session.exec(statement)).first()
+
+
+async def settle(
+    session: AsyncSession,
+    reference: str,
+    *,
+    status: str,
+    failure_code: str | None,
+    card_last4: str,
+    fee: int,
+    now: datetime,
+) -> bool:
+    """Move a payment out of requires_payment in one statement; False if it had already left it."""
+    statement = (
+        update(SandboxPayment)
+        .where(col(SandboxPayment.reference) == reference, col(SandboxPayment.status) == _REQUIRES_PAYMENT)
+        .values(status=status, failure_code=failure_code, card_last4=card_last4, fee=fee, updated_at=now)
+    )
+    result = await session.exec(statement)
+    return bool(result.rowcount)
+
+
+async def add_webhook(session: AsyncSession, webhook: SandboxWebhook) -> SandboxWebhook:
+    session.add(webhook)
+    await session.flush()
+    return webhook
+
+
+async def get_webhook(session: AsyncSession, webhook_id: int) -> SandboxWebhook | None:
+    return await session.get(SandboxWebhook, webhook_id)
+
+
+def _is_pending(*, max_attempts: int) -> ColumnElement[bool]:
+    """Undelivered, attempts left, and not refused for good by a 4xx answer."""
+    last_code = col(SandboxWebhook.last_status_code)
+    return and_(
+        col(SandboxWebhook.delivered_at).is_(None),
+        col(SandboxWebhook.attempts) < max_attempts,
+        or_(
+            last_code.is_(None),
+            last_code < 400,
+            last_code >= 500,
+            last_code.in_(_RETRYABLE_CLIENT_ERRORS),
+        ),
+    )
+
+
+async def claim_webhook(
+    session: AsyncSession, webhook_id: int, *, now: datetime, lease_until: datetime, max_attempts: int
+) -> bool:
+    """Atomically take a due, pending webhook and count the attempt; pushing next_attempt_at out is the lease."""
+    statement = (
+        update(SandboxWebhook)
+        .where(
+            col(SandboxWebhook.id) == webhook_id,
+            col(SandboxWebhook.next_attempt_at) <= now,
+            _is_pending(max_attempts=max_attempts),
+        )
+        .values(attempts=SandboxWebhook.attempts + 1, next_attempt_at=lease_until)
+    )
+    result = await session.exec(statement)
+    return bool(result.rowcount)
+
+
+async def due_webhook_ids(
+    session: AsyncSession, *, due_before: datetime, max_attempts: int, limit: int
+) -> Sequence[int]:
+    statement = (
+        select(SandboxWebhook.id)
+        .where(col(SandboxWebhook.next_attempt_at) <= due_before, _is_pending(max_attempts=max_attempts))
+        .order_by(col(SandboxWebhook.next_attempt_at))
+        .limit(limit)
+    )
+    return [webhook_id for webhook_id in (await session.exec(statement)).all() if webhook_id is not None]

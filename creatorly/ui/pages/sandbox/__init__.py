@@ -1,0 +1,1 @@
+"""Hosted pages of the built-in sandbox payment gateway."""

@@ -1,0 +1,1 @@
+"""States of the built-in sandbox gateway's hosted pages."""
