@@ -6,13 +6,14 @@ from creatorly.models.catalog import Creator, Product, ProductFile
 from creatorly.models.email import OutboxEmail
 from creatorly.models.external_events import ExternalEvent
 from creatorly.models.ledger import LedgerEntry, LedgerTransaction
-from creatorly.models.orders import Entitlement, Order, OrderEvent, PaymentAttempt
+from creatorly.models.orders import DiscountCode, Entitlement, Order, OrderEvent, PaymentAttempt, Refund
 from creatorly.models.sandbox import SandboxPayment, SandboxWebhook
 
 __all__ = [
     "AccountToken",
     "BackupCode",
     "Creator",
+    "DiscountCode",
     "Entitlement",
     "ExternalEvent",
     "ExternalIdentity",
@@ -24,6 +25,7 @@ __all__ = [
     "PaymentAttempt",
     "Product",
     "ProductFile",
+    "Refund",
     "SandboxPayment",
     "SandboxWebhook",
     "Subscriber",

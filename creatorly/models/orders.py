@@ -35,6 +35,10 @@ class Order(SQLModel, table=True):
     checkout_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, unique=True))
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    list_amount: int | None = Field(default=None, sa_type=BigInteger)  # before the discount, when one applied
+    discount_code_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("discount_codes.id", ondelete="SET NULL"), nullable=True)
+    )
     status: OrderStatus = Field(default=OrderStatus.CREATED, sa_type=String(30))
     provider: PaymentProviderName = Field(default=PaymentProviderName.SANDBOX, sa_type=String(20))
     provider_reference: str | None = Field(default=None, max_length=255)
@@ -88,4 +92,45 @@ class Entitlement(SQLModel, table=True):
     download_limit: int = Field(default=5)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class Refund(SQLModel, table=True):
+    """A refund of part or all of a paid order, asked of the provider once (idempotency key) and applied once."""
+
+    __tablename__ = "refunds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("orders.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    amount: int = Field(sa_type=BigInteger)
+    reason: str = Field(default="", max_length=200)
+    status: str = Field(default="requested", max_length=20)  # requested | succeeded | failed
+    idempotency_key: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    provider_reference: str | None = Field(default=None, max_length=255, index=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class DiscountCode(SQLModel, table=True):
+    """A creator's discount: percent or fixed, store-wide or for one product, with a window and a cap."""
+
+    __tablename__ = "discount_codes"
+    __table_args__ = (UniqueConstraint("creator_id", "code", name="uq_discount_codes_creator_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    creator_id: int = Field(sa_column=Column(Integer, ForeignKey("creators.id", ondelete="CASCADE"), nullable=False))
+    code: str = Field(max_length=40)  # stored upper case
+    kind: str = Field(max_length=10)  # percent | fixed
+    value: int = Field(sa_type=BigInteger)  # percent in basis points (1000 = 10 %) or minor units
+    currency: str = Field(default="USD", max_length=3)
+    product_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("products.id", ondelete="CASCADE"), nullable=True)
+    )
+    starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    max_redemptions: int | None = Field(default=None)
+    redemptions: int = Field(default=0)
+    is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
