@@ -63,6 +63,16 @@ class Settings(BaseSettings):
     google_client_secret: SecretStr = SecretStr("")
     google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
 
+    stripe_secret_key: SecretStr = SecretStr("")
+    stripe_publishable_key: str = ""
+    stripe_webhook_secret: SecretStr = SecretStr("")
+    stripe_api_base: str = ""  # empty: Stripe itself; set to a localstripe URL in tests and offline setups
+
+    razorpay_key_id: str = ""
+    razorpay_key_secret: SecretStr = SecretStr("")
+    razorpay_webhook_secret: SecretStr = SecretStr("")
+    razorpay_api_base: str = ""
+
     rate_limit_sign_in: str = "5/5 minutes"
     rate_limit_sign_up: str = "3/hour"
     rate_limit_account_email: str = "3/hour"
@@ -92,7 +102,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis://, rediss:// or unix:// URL")
         return value
 
-    @field_validator("public_url", "s3_endpoint_url", "google_discovery_url")
+    @field_validator("public_url", "s3_endpoint_url", "google_discovery_url", "stripe_api_base")
     @classmethod
     def _check_http_url(cls, value: str) -> str:
         if not value:
@@ -157,6 +167,20 @@ class Settings(BaseSettings):
     @property
     def is_google_enabled(self) -> bool:
         return bool(self.google_client_id and self.google_client_secret.get_secret_value())
+
+    @property
+    def is_razorpay_enabled(self) -> bool:
+        """Razorpay takes INR payments once its API key pair and webhook secret are all set."""
+        return bool(
+            self.razorpay_key_id
+            and self.razorpay_key_secret.get_secret_value()
+            and self.razorpay_webhook_secret.get_secret_value()
+        )
+
+    @property
+    def is_stripe_enabled(self) -> bool:
+        """Stripe takes payments when its secret key and webhook signing secret are both set."""
+        return bool(self.stripe_secret_key.get_secret_value() and self.stripe_webhook_secret.get_secret_value())
 
     @property
     def is_sandbox_mode(self) -> bool:

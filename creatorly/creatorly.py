@@ -20,10 +20,14 @@ from creatorly.ui.pages.accounts.recovery import (
 from creatorly.ui.pages.accounts.sign_in import sign_in_page, two_factor_page
 from creatorly.ui.pages.accounts.sign_up import sign_up_page
 from creatorly.ui.pages.dashboard.audience import audience_page
+from creatorly.ui.pages.dashboard.discounts import discounts_page
 from creatorly.ui.pages.dashboard.onboarding import onboarding_page
+from creatorly.ui.pages.dashboard.order_detail import order_detail_page
+from creatorly.ui.pages.dashboard.orders import orders_page
 from creatorly.ui.pages.dashboard.product_editor import product_editor_page
 from creatorly.ui.pages.dashboard.products import products_page
 from creatorly.ui.pages.dashboard.storefront_settings import storefront_settings_page
+from creatorly.ui.pages.orders.library import library_page
 from creatorly.ui.pages.orders.order import order_page
 from creatorly.ui.pages.sandbox.pay import sandbox_pay_page
 from creatorly.ui.pages.site.landing import landing_page
@@ -39,10 +43,14 @@ from creatorly.ui.states.accounts.recovery import ConfirmEmailChangeState, Reset
 from creatorly.ui.states.accounts.sign_in import SignInState, TwoFactorState
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.dashboard.audience import AudienceState
+from creatorly.ui.states.dashboard.discounts import DiscountsState
 from creatorly.ui.states.dashboard.onboarding import OnboardingState
+from creatorly.ui.states.dashboard.order_detail import OrderDetailState
+from creatorly.ui.states.dashboard.orders import OrdersState
 from creatorly.ui.states.dashboard.product_editor import ProductEditorState
 from creatorly.ui.states.dashboard.products import ProductsState
 from creatorly.ui.states.dashboard.storefront_settings import StorefrontSettingsState
+from creatorly.ui.states.orders.library import LibraryState
 from creatorly.ui.states.orders.order import OrderPageState
 from creatorly.ui.states.sandbox.pay import SandboxPayState
 from creatorly.ui.states.storefront.audience import AudienceConfirmState, AudienceUnsubscribeState
@@ -155,4 +163,20 @@ app.add_page(
     title="Sandbox payment · Creatorly",
     on_load=[PUBLIC, SandboxPayState.load],
 )
+app.add_page(
+    orders_page, route=routes.DASHBOARD_ORDERS, title="Orders · Creatorly", on_load=[PRIVATE, OrdersState.load]
+)
+app.add_page(
+    order_detail_page,
+    route=routes.DASHBOARD_ORDER_DETAIL,
+    title="Order · Creatorly",
+    on_load=[PRIVATE, OrderDetailState.load],
+)
+app.add_page(
+    discounts_page,
+    route=routes.DASHBOARD_DISCOUNTS,
+    title="Discounts · Creatorly",
+    on_load=[PRIVATE, DiscountsState.load],
+)
+app.add_page(library_page, route=routes.LIBRARY, title="Your library · Creatorly", on_load=[PUBLIC, LibraryState.load])
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly", on_load=PUBLIC)

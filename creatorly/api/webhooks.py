@@ -8,7 +8,10 @@ from starlette.routing import Route
 
 from creatorly.errors import CreatorlyError
 from creatorly.services.checkout import events as checkout_events  # noqa: F401  (registers payment handlers)
+from creatorly.services.checkout import razorpay_events as razorpay_events  # registers the Razorpay handlers
+from creatorly.services.checkout import stripe_events as stripe_events
 from creatorly.services.external_events import service as external_events
+from creatorly.services.refunds import events as refund_events  # noqa: F401  (registers refund handlers)
 
 _NO_STORE = {"Cache-Control": "no-store"}
 MAX_BODY_BYTES = 1024 * 1024  # provider events are a few KiB; refuse floods before reading them whole

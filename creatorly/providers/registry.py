@@ -14,7 +14,9 @@ from creatorly.providers.email.outbox import OutboxMailer
 from creatorly.providers.email.smtp import SmtpMailer
 from creatorly.providers.identity.google import GoogleClientConfig, GoogleIdentityProvider
 from creatorly.providers.payments.base import PaymentProvider
+from creatorly.providers.payments.razorpay import RazorpayPaymentProvider
 from creatorly.providers.payments.sandbox import SandboxPaymentProvider
+from creatorly.providers.payments.stripe import StripePaymentProvider
 from creatorly.providers.ratelimit import RateLimiter
 from creatorly.providers.storage.base import FileStorage
 from creatorly.providers.storage.local import LocalFileStorage
@@ -85,4 +87,31 @@ def get_payment_provider(name: str) -> PaymentProvider:
     """The payment provider called `name`; raise LookupError for one Creatorly does not have."""
     if name == "sandbox":
         return SandboxPaymentProvider(base_url=settings.resolved_public_url, api_key=sandbox_api_key())
+    if name == "razorpay" and (razorpay := get_razorpay_provider()) is not None:
+        return razorpay
+    if name == "stripe" and (stripe_provider := get_stripe_provider()) is not None:
+        return stripe_provider
     raise LookupError(f"no payment provider named {name!r}")
+
+
+def get_razorpay_provider() -> RazorpayPaymentProvider | None:
+    """Razorpay when its keys and webhook secret are set; None turns it off."""
+    if not settings.is_razorpay_enabled:
+        return None
+    return RazorpayPaymentProvider(
+        key_id=settings.razorpay_key_id,
+        key_secret=settings.razorpay_key_secret.get_secret_value(),
+        api_base=settings.razorpay_api_base or None,
+        public_url=settings.resolved_public_url,
+    )
+
+
+def get_stripe_provider() -> StripePaymentProvider | None:
+    """Stripe when its secret key and webhook secret are set; None turns it off."""
+    if not settings.is_stripe_enabled:
+        return None
+    return StripePaymentProvider(
+        settings.stripe_secret_key.get_secret_value(),
+        settings.stripe_api_base or None,
+        public_url=settings.resolved_public_url,
+    )

@@ -59,3 +59,12 @@ def product_editor(product_id: int) -> str:
 SANDBOX_PAY = "/sandbox/pay/[sandbox_ref]"
 
 ORDER = "/orders/[order_ref]"
+DASHBOARD_DISCOUNTS = "/dashboard/discounts"
+LIBRARY = "/library"
+
+DASHBOARD_ORDERS = "/dashboard/orders"
+DASHBOARD_ORDER_DETAIL = "/dashboard/orders/[detail_order_ref]"
+
+
+def order_detail(public_id: str) -> str:
+    return f"/dashboard/orders/{public_id}"

@@ -33,3 +33,23 @@ class PaymentProvider(Protocol):
     name: str
 
     async def create_payment(self, request: PaymentRequest) -> CreatedPayment: ...
+
+    async def refund_payment(self, request: RefundRequest) -> CreatedRefund: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    """Give back `amount` minor units of a settled payment; the key makes a repeated request the same refund."""
+
+    provider_reference: str
+    amount: int
+    currency: str
+    idempotency_key: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedRefund:
+    """The provider's id for the refund; its effect arrives later as a `refund.succeeded` event."""
+
+    provider_reference: str

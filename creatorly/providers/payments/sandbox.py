@@ -7,9 +7,10 @@ from typing import Any
 import httpx
 
 from creatorly.errors import ProviderError
-from creatorly.providers.payments.base import CreatedPayment, PaymentRequest
+from creatorly.providers.payments.base import CreatedPayment, CreatedRefund, PaymentRequest, RefundRequest
 
 PAYMENTS_PATH = "/sandbox/api/payments"
+REFUNDS_PATH = "/sandbox/api/refunds"
 # Rate limiting and request timeouts are the 4xx answers that a later try can get past.
 _RETRYABLE_CLIENT_ERRORS = frozenset({408, 429})
 
@@ -42,6 +43,22 @@ class SandboxPaymentProvider:
             raise ProviderError(f"sandbox gateway unreachable: {type(error).__name__}", is_retryable=True) from None
         return _created_payment(response)
 
+    async def refund_payment(self, request: RefundRequest) -> CreatedRefund:
+        body = {
+            "payment_reference": request.provider_reference,
+            "amount": request.amount,
+            "currency": request.currency,
+            "reason": request.reason,
+        }
+        headers = {"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": request.idempotency_key}
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout_seconds) as client:
+                response = await client.post(f"{self._base_url}{REFUNDS_PATH}", json=body, headers=headers)
+        except httpx.HTTPError as error:
+            # The idempotency key makes a retry safe even if the gateway did make the refund.
+            raise ProviderError(f"sandbox gateway unreachable: {type(error).__name__}", is_retryable=True) from None
+        return _created_refund(response)
+
 
 def _created_payment(response: httpx.Response) -> CreatedPayment:
     status = response.status_code
@@ -68,3 +85,21 @@ def _error_code(response: httpx.Response) -> str:
         return "unknown"
     code = payload.get("error") if isinstance(payload, dict) else None
     return code if isinstance(code, str) else "unknown"
+
+
+def _created_refund(response: httpx.Response) -> CreatedRefund:
+    status = response.status_code
+    if status >= 500 or status in _RETRYABLE_CLIENT_ERRORS:
+        raise ProviderError(f"sandbox gateway answered {status}", is_retryable=True)
+    if status >= 400:
+        raise ProviderError(
+            f"sandbox gateway refused the refund ({status}: {_error_code(response)})", is_retryable=False
+        )
+    try:
+        payload: Any = response.json()
+        reference = payload["reference"]
+    except (ValueError, KeyError, TypeError):
+        raise ProviderError("sandbox gateway answered garbled JSON", is_retryable=True) from None
+    if not (isinstance(reference, str) and reference):
+        raise ProviderError("sandbox gateway answered without a reference", is_retryable=True)
+    return CreatedRefund(provider_reference=reference)

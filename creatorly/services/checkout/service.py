@@ -25,6 +25,7 @@ from creatorly.services.accounts.rules import validated_email
 from creatorly.services.catalog import service as catalog
 from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.delivery.service import order_page_url
+from creatorly.services.discounts import service as discounts
 from creatorly.services.email import service as email
 from creatorly.services.ledger import service as ledger
 from creatorly.services.orders import service as orders
@@ -85,6 +86,7 @@ async def start_checkout(
     amount_text: str = "",
     checkout_key: str,
     buyer_user_id: int | None = None,
+    discount_code: str = "",
 ) -> CheckoutStarted:
     """Open an order for a published product and hand the buyer to the payment provider.
 
@@ -94,7 +96,13 @@ async def start_checkout(
     key = _checked_checkout_key(checkout_key)
     address = validated_email(buyer_email)
     opened = await _open_order(
-        handle=handle, slug=slug, buyer_email=address, amount_text=amount_text, key=key, buyer_user_id=buyer_user_id
+        handle=handle,
+        slug=slug,
+        buyer_email=address,
+        amount_text=amount_text,
+        key=key,
+        buyer_user_id=buyer_user_id,
+        discount_code=discount_code,
     )
     if opened is None:
         return await _resume(key, buyer_email=address)
@@ -112,7 +120,14 @@ def _checked_checkout_key(checkout_key: str) -> str:
 
 
 async def _open_order(
-    *, handle: str, slug: str, buyer_email: str, amount_text: str, key: str, buyer_user_id: int | None
+    *,
+    handle: str,
+    slug: str,
+    buyer_email: str,
+    amount_text: str,
+    key: str,
+    buyer_user_id: int | None,
+    discount_code: str = "",
 ) -> tuple[Order, str] | None:
     """Transaction 1: the pending order (paid and fulfilled when free), or None when the key was used before."""
     try:
@@ -128,9 +143,11 @@ async def _open_order(
                 amount_text=amount_text,
             )
             await _check_stock(session, product)
-            order = await orders.add_order(session, _new_order(product, buyer_email, amount, key, buyer_user_id))
+            new_order = _new_order(product, buyer_email, amount, key, buyer_user_id)
+            await _apply_discount(session, new_order, discount_code)
+            order = await orders.add_order(session, new_order)
             await orders.transition(session, order, OrderStatus.PENDING, cause="checkout started")
-            if amount == 0:
+            if order.amount == 0:
                 await fulfill_paid_order(session, order, provider_fee=0, cause="free order")
             return order, product.title
     except IntegrityError:
@@ -151,6 +168,23 @@ async def _check_stock(session: AsyncSession, product: Product) -> None:
         raise ProductSoldOut()
 
 
+async def _apply_discount(session: AsyncSession, order: Order, discount_code: str) -> None:
+    """Redeem the buyer's code (one redemption, in this transaction) and price the order after it."""
+    if not discount_code.strip() or order.amount == 0:
+        return
+    redemption = await discounts.redeem(
+        session,
+        creator_id=order.creator_id,
+        product_id=order.product_id,
+        code=discount_code,
+        currency=order.currency,
+        amount=order.amount,
+        now=utc_now(),
+    )
+    order.list_amount, order.discount_code_id = order.amount, redemption.discount_code_id
+    order.amount = redemption.amount_after
+
+
 def _new_order(product: Product, buyer_email: str, amount: int, key: str, buyer_user_id: int | None) -> Order:
     assert product.id is not None
     return Order(
@@ -163,6 +197,8 @@ def _new_order(product: Product, buyer_email: str, amount: int, key: str, buyer_
         currency=product.currency,
         checkout_key=key,
         status=OrderStatus.CREATED,
+        # Stripe and Razorpay are wired for payments and webhooks, but checkout hands buyers to them only
+        # once their payment pages (Elements, Razorpay Checkout) exist; until then every sale uses the sandbox.
         provider=PROVIDER,
         expires_at=utc_now() + CHECKOUT_LIFETIME,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +16,9 @@ from creatorly.config import settings
 from creatorly.errors import CreatorlyError, NotFound
 from creatorly.kit.clock import utc_now
 from creatorly.observability import get_logger
+from creatorly.providers.payments import razorpay as razorpay_payments
 from creatorly.providers.payments import sandbox_signing
+from creatorly.providers.payments import stripe as stripe_payments
 from creatorly.services.external_events import repository
 from creatorly.services.external_events.schemas import (
     ClaimedEvent,
@@ -28,6 +30,8 @@ from creatorly.services.external_events.schemas import (
 )
 
 SANDBOX = "sandbox"
+RAZORPAY = "razorpay"
+STRIPE = "stripe"
 CLAIM_LEASE = timedelta(minutes=2)
 MAX_ERROR_LENGTH = 500
 MAX_EVENT_ID_LENGTH = 255
@@ -76,19 +80,47 @@ def _verify_sandbox(raw_body: bytes, headers: Mapping[str, str]) -> None:
     )
 
 
-_verifiers: dict[str, WebhookVerifier] = {SANDBOX: _verify_sandbox}
+def _verify_razorpay(raw_body: bytes, headers: Mapping[str, str]) -> None:
+    razorpay_payments.verify_razorpay_webhook(
+        raw_body,
+        headers.get(razorpay_payments.SIGNATURE_HEADER.lower(), ""),
+        secret=settings.razorpay_webhook_secret.get_secret_value(),
+    )
+
+
+def _verify_stripe(raw_body: bytes, headers: Mapping[str, str]) -> None:
+    stripe_payments.verify_stripe_webhook(
+        raw_body,
+        headers.get(stripe_payments.SIGNATURE_HEADER.lower(), ""),
+        secret=settings.stripe_webhook_secret.get_secret_value(),
+        tolerance_seconds=settings.webhook_tolerance_seconds,
+        now=int(utc_now().timestamp()),
+    )
+
+
+_verifiers: dict[str, WebhookVerifier] = {
+    SANDBOX: _verify_sandbox,
+    RAZORPAY: _verify_razorpay,
+    STRIPE: _verify_stripe,
+}
+# Providers switched on by settings: while off, their webhook URL does not exist.
+_enabled: dict[str, Callable[[], bool]] = {
+    RAZORPAY: lambda: settings.is_razorpay_enabled,
+    STRIPE: lambda: settings.is_stripe_enabled,
+}
 
 
 async def receive(*, provider: str, raw_body: bytes, headers: Mapping[str, str]) -> ReceiveResult:
     """Verify, store once and handle one delivery; a duplicate of a handled event changes nothing."""
     verifier = _verifiers.get(provider)
-    if verifier is None:
+    if verifier is None or not _enabled.get(provider, lambda: True)():
         raise NotFound()
+    lowered_headers = {name.lower(): value for name, value in headers.items()}
     try:
-        verifier(raw_body, {name.lower(): value for name, value in headers.items()})
+        verifier(raw_body, lowered_headers)
     except ValueError as error:
         raise _rejected(provider, str(error)) from None
-    event, payload_text = _parse_event(provider, raw_body)
+    event, payload_text = _parse_event(provider, raw_body, lowered_headers)
     external_event_id, is_new = await _store(event, payload_text)
     outcome = await handle_stored(external_event_id=external_event_id)
     return ReceiveResult(
@@ -100,7 +132,14 @@ async def receive(*, provider: str, raw_body: bytes, headers: Mapping[str, str])
     )
 
 
-def _parse_event(provider: str, raw_body: bytes) -> tuple[InboundEvent, str]:
+def _identity(provider: str, payload: dict[str, Any], headers: Mapping[str, str]) -> tuple[Any, Any]:
+    """The event's id and type; Razorpay puts no id in the body, only in its x-razorpay-event-id header."""
+    if provider == RAZORPAY:
+        return headers.get(razorpay_payments.EVENT_ID_HEADER.lower()), payload.get("event")
+    return payload.get("id"), payload.get("type")
+
+
+def _parse_event(provider: str, raw_body: bytes, headers: Mapping[str, str]) -> tuple[InboundEvent, str]:
     try:
         text = raw_body.decode("utf-8")
         payload: Any = json.loads(text)
@@ -108,7 +147,7 @@ def _parse_event(provider: str, raw_body: bytes) -> tuple[InboundEvent, str]:
         raise _rejected(provider, "body is not UTF-8 JSON") from None
     if not isinstance(payload, dict):
         raise _rejected(provider, "body is not a JSON object")
-    event_id, event_type = payload.get("id"), payload.get("type")
+    event_id, event_type = _identity(provider, payload, headers)
     if not (isinstance(event_id, str) and 0 < len(event_id) <= MAX_EVENT_ID_LENGTH):
         raise _rejected(provider, "event has no usable string id")
     if not (isinstance(event_type, str) and 0 < len(event_type) <= MAX_EVENT_TYPE_LENGTH):

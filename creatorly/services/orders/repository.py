@@ -86,3 +86,12 @@ async def latest_attempt(session: AsyncSession, order_id: int, *, action: str, o
         .limit(1)
     )
     return (await session.exec(statement)).first()
+
+
+async def get_by_provider_reference(
+    session: AsyncSession, provider: str, provider_reference: str, *, for_update: bool = False
+) -> Order | None:
+    statement = select(Order).where(Order.provider == provider, Order.provider_reference == provider_reference)
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.exec(statement)).first()

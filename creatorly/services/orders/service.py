@@ -178,3 +178,10 @@ async def latest_attempt_detail(session: AsyncSession, order_id: int, *, action:
     """The detail of the order's newest payment-log line of this action and outcome, if any."""
     attempt = await repository.latest_attempt(session, order_id, action=action, outcome=outcome)
     return None if attempt is None else attempt.detail
+
+
+async def find_by_provider_reference(
+    session: AsyncSession, provider: str, provider_reference: str, *, for_update: bool = False
+) -> Order | None:
+    """The order a provider knows by this id (its order or payment id), if any."""
+    return await repository.get_by_provider_reference(session, provider, provider_reference, for_update=for_update)

@@ -103,3 +103,22 @@ async def due_webhook_ids(
         .limit(limit)
     )
     return [webhook_id for webhook_id in (await session.exec(statement)).all() if webhook_id is not None]
+
+
+async def lock_payment(session: AsyncSession, reference: str) -> SandboxPayment | None:
+    """The payment row, locked: refunds of one payment are decided one after another."""
+    statement = select(SandboxPayment).where(col(SandboxPayment.reference) == reference).with_for_update()
+    return (await session.exec(statement)).first()
+
+
+async def find_webhook_by_event_id(session: AsyncSession, event_id: str) -> SandboxWebhook | None:
+    return (await session.exec(select(SandboxWebhook).where(col(SandboxWebhook.event_id) == event_id))).first()
+
+
+async def refund_payloads_of(session: AsyncSession, *, event_type: str, payment_reference: str) -> Sequence[str]:
+    """Payloads of the refund events of one payment (the compact JSON names the payment verbatim)."""
+    needle = f'"payment_reference":"{payment_reference}"'
+    statement = select(SandboxWebhook.payload).where(
+        col(SandboxWebhook.event_type) == event_type, col(SandboxWebhook.payload).contains(needle, autoescape=True)
+    )
+    return list((await session.exec(statement)).all())

@@ -9,6 +9,8 @@ from creatorly.ui.layouts.site import site_layout
 
 SECTIONS: list[tuple[str, str, str]] = [
     ("Products", routes.DASHBOARD_PRODUCTS, "package"),
+    ("Orders", routes.DASHBOARD_ORDERS, "receipt"),
+    ("Discounts", routes.DASHBOARD_DISCOUNTS, "ticket-percent"),
     ("Storefront", routes.DASHBOARD_STOREFRONT, "store"),
     ("Audience", routes.DASHBOARD_AUDIENCE, "users"),
     ("Account", routes.ACCOUNT, "user-round"),

@@ -70,6 +70,14 @@ def _checkout_dialog() -> rx.Component:
                             input_mode="decimal",
                         ),
                     ),
+                    field(
+                        "Discount code",
+                        name="discount_code",
+                        hint="Optional.",
+                        auto_complete="off",
+                        auto_capitalize="characters",
+                        spell_check=False,
+                    ),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
                         rx.button("Continue to payment", type="submit", loading=ProductState.is_paying),

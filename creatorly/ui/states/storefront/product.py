@@ -99,6 +99,7 @@ class ProductState(rx.State):
                 amount_text=form.get("amount", ""),
                 checkout_key=self._checkout_key,
                 buyer_user_id=auth.signed_in_user_id() or None,
+                discount_code=form.get("discount_code", ""),
             )
         except CreatorlyError as error:
             self.checkout_error = error.message

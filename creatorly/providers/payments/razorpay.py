@@ -1,0 +1,115 @@
+"""Razorpay through its official SDK: create an order for an INR payment, verify its webhooks and checkout callbacks."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+from typing import Any
+
+import razorpay
+import requests
+from razorpay.errors import BadRequestError, GatewayError, ServerError, SignatureVerificationError
+
+from creatorly.errors import ProviderError
+from creatorly.providers.payments.base import CreatedPayment, CreatedRefund, PaymentRequest, RefundRequest
+
+SIGNATURE_HEADER = "X-Razorpay-Signature"
+EVENT_ID_HEADER = "X-Razorpay-Event-Id"
+CURRENCY = "INR"
+CHECKOUT_PATH = "/pay/razorpay"
+
+
+class _TimeoutSession(requests.Session):
+    """The SDK passes no timeout to requests: this session adds ours to every call."""
+
+    def __init__(self, timeout_seconds: float) -> None:
+        super().__init__()
+        self._timeout_seconds = timeout_seconds
+
+    def request(self, *args: Any, **options: Any) -> requests.Response:
+        options.setdefault("timeout", self._timeout_seconds)
+        return super().request(*args, **options)
+
+
+class RazorpayPaymentProvider:
+    """Creates a Razorpay order per payment; the buyer then pays it on our page that opens Razorpay Checkout."""
+
+    name = "razorpay"
+
+    def __init__(
+        self,
+        key_id: str,
+        key_secret: str,
+        api_base: str | None,
+        timeout_seconds: float = 10,
+        *,
+        public_url: str = "",
+    ) -> None:
+        self._key_id = key_id
+        self._key_secret = key_secret
+        self._api_base = (api_base or "").rstrip("/") or None
+        self._timeout_seconds = timeout_seconds
+        self._public_url = public_url.rstrip("/")
+
+    def _client(self) -> Any:
+        # One client per call: the SDK client and its requests session are not shared across threads.
+        options = {"base_url": self._api_base} if self._api_base else {}
+        return razorpay.Client(
+            session=_TimeoutSession(self._timeout_seconds), auth=(self._key_id, self._key_secret), **options
+        )
+
+    async def create_payment(self, request: PaymentRequest) -> CreatedPayment:
+        if request.currency.upper() != CURRENCY:
+            raise ProviderError(f"razorpay takes INR only, not {request.currency}", is_retryable=False)
+        body = {
+            "amount": request.amount,
+            "currency": CURRENCY,
+            "receipt": request.merchant_reference,
+            "notes": {"merchant_reference": request.merchant_reference},
+        }
+        answer = await asyncio.to_thread(self._create_order, body)
+        order_id = answer.get("id") if isinstance(answer, dict) else None
+        if not (isinstance(order_id, str) and order_id):
+            raise ProviderError("razorpay answered an order without an id", is_retryable=True)
+        return CreatedPayment(provider_reference=order_id, redirect_url=f"{self._public_url}{CHECKOUT_PATH}/{order_id}")
+
+    def _create_order(self, body: dict[str, Any]) -> Any:
+        try:
+            return self._client().order.create(data=body)
+        except BadRequestError as error:
+            raise ProviderError(f"razorpay refused the order: {error}", is_retryable=False) from None
+        except (GatewayError, ServerError) as error:
+            raise ProviderError(f"razorpay failed: {type(error).__name__}", is_retryable=True) from None
+        except (requests.RequestException, ValueError) as error:
+            # Unreachable, timed out, or an answer that is not JSON: Razorpay may or may not have made it.
+            raise ProviderError(f"razorpay unreachable: {type(error).__name__}", is_retryable=True) from None
+
+    async def refund_payment(self, request: RefundRequest) -> CreatedRefund:
+        # Refunds need the Razorpay payment id (we store its order id): a later step records it first.
+        raise ProviderError("razorpay refunds are not available yet", is_retryable=False)
+
+    def verify_payment_callback(self, *, order_id_we_stored: str, payment_id: str, signature: str) -> None:
+        """Check Checkout's handler signature over OUR order id; raise ValueError when it does not match."""
+        if not (order_id_we_stored and payment_id and signature):
+            raise ValueError("razorpay callback is missing a field")
+        parameters = {
+            "razorpay_order_id": order_id_we_stored,
+            "razorpay_payment_id": payment_id,
+            "razorpay_signature": signature,
+        }
+        try:
+            self._client().utility.verify_payment_signature(parameters)
+        except SignatureVerificationError:
+            raise ValueError("razorpay callback signature does not match") from None
+
+
+def verify_razorpay_webhook(raw_body: bytes, signature_header: str, *, secret: str) -> None:
+    """Check X-Razorpay-Signature, the hex HMAC-SHA256 of the exact raw body; raise ValueError when it fails."""
+    if not secret:
+        raise ValueError("razorpay webhook secret is not set")
+    if not signature_header:
+        raise ValueError("razorpay webhook has no signature")
+    expected = hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected.encode(), signature_header.strip().encode()):
+        raise ValueError("razorpay webhook signature does not match")

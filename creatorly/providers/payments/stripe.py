@@ -1,0 +1,119 @@
+"""Stripe through its official SDK: PaymentIntents paid on our own Elements page, and signed webhooks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, NoReturn
+
+import stripe
+
+from creatorly.errors import ProviderError
+from creatorly.providers.payments.base import CreatedPayment, CreatedRefund, PaymentRequest, RefundRequest
+
+STRIPE_PAGE_PATH = "/pay/stripe"
+SIGNATURE_HEADER = "Stripe-Signature"
+# Rate limiting and request timeouts are the 4xx answers that a later try can get past.
+_RETRYABLE_CLIENT_ERRORS = frozenset({408, 409, 429})
+
+
+class StripePaymentProvider:
+    """Creates PaymentIntents; the buyer pays them with Stripe Elements on our page at /pay/stripe/{id}."""
+
+    name = "stripe"
+
+    def __init__(self, secret_key: str, api_base: str | None, *, public_url: str, timeout_seconds: float = 10) -> None:
+        # A client per provider, never the SDK's global key or base: tests point several at localstripe.
+        self._client = stripe.StripeClient(
+            secret_key,
+            base_addresses={"api": api_base} if api_base else None,
+            http_client=stripe.HTTPXClient(timeout=timeout_seconds),
+            max_network_retries=0,  # the caller decides about retries; the idempotency key makes them safe
+        )
+        self._public_url = public_url.rstrip("/")
+
+    async def create_payment(self, request: PaymentRequest) -> CreatedPayment:
+        params: dict[str, Any] = {
+            "amount": request.amount,
+            "currency": request.currency.lower(),
+            "metadata": {"merchant_reference": request.merchant_reference},
+        }
+        try:
+            intent = await self._client.v1.payment_intents.create_async(
+                params=params,  # type: ignore[arg-type]
+                options={"idempotency_key": request.idempotency_key},
+            )
+        except stripe.StripeError as error:
+            _raise_provider_error("create the payment", error)
+        return CreatedPayment(provider_reference=intent.id, redirect_url=self.payment_page_url(intent.id))
+
+    def payment_page_url(self, payment_intent_id: str) -> str:
+        """Our page that will host Stripe Elements for this PaymentIntent."""
+        return f"{self._public_url}{STRIPE_PAGE_PATH}/{payment_intent_id}"
+
+    async def client_secret(self, payment_intent_id: str) -> str:
+        """What Stripe.js needs to confirm the PaymentIntent in the browser; never log or store it."""
+        try:
+            intent = await self._client.v1.payment_intents.retrieve_async(payment_intent_id)
+        except stripe.StripeError as error:
+            _raise_provider_error("read the payment", error)
+        if not intent.client_secret:
+            raise ProviderError("stripe answered a payment without a client secret", is_retryable=True)
+        return intent.client_secret
+
+    async def refund_payment(self, request: RefundRequest) -> CreatedRefund:
+        params: dict[str, Any] = {"payment_intent": request.provider_reference, "amount": request.amount}
+        if request.reason:
+            params["metadata"] = {"reason": request.reason}
+        try:
+            refund = await self._client.v1.refunds.create_async(
+                params=params,  # type: ignore[arg-type]
+                options={"idempotency_key": request.idempotency_key},
+            )
+        except stripe.StripeError as error:
+            _raise_provider_error("refund the payment", error)
+        return CreatedRefund(provider_reference=refund.id)
+
+
+def _raise_provider_error(action: str, error: stripe.StripeError) -> NoReturn:
+    status = error.http_status
+    is_retryable = (
+        isinstance(error, stripe.APIConnectionError)
+        or status is None
+        or status >= 500
+        or status in _RETRYABLE_CLIENT_ERRORS
+    )
+    # The code (card_declined, parameter_invalid…) is safe to log; Stripe's message may echo input.
+    raise ProviderError(
+        f"stripe could not {action} ({status or 'no answer'}: {error.code or type(error).__name__})",
+        is_retryable=is_retryable,
+    ) from None
+
+
+def verify_stripe_webhook(
+    raw: bytes, signature_header: str, *, secret: str, tolerance_seconds: int, now: int
+) -> dict[str, Any]:
+    """The event of a Stripe-signed body; ValueError if forged, older or newer than the tolerance, or not JSON."""
+    timestamp = _signed_timestamp(signature_header)
+    if abs(now - timestamp) > tolerance_seconds:
+        # The SDK only refuses old timestamps; one from the future is as suspect (a skewed or forged clock).
+        raise ValueError("stripe signature timestamp outside the tolerance")
+    try:
+        stripe.Webhook.construct_event(raw, signature_header, secret, tolerance=tolerance_seconds)
+        event: Any = json.loads(raw)
+    except stripe.SignatureVerificationError:
+        raise ValueError("stripe signature does not match") from None
+    except (ValueError, RecursionError):
+        raise ValueError("stripe event is not JSON") from None
+    if not isinstance(event, dict):
+        raise ValueError("stripe event is not a JSON object")
+    return event
+
+
+def _signed_timestamp(signature_header: str) -> int:
+    for part in signature_header.split(","):
+        name, _, value = part.strip().partition("=")
+        if name == "t":
+            if not value.isdigit():
+                break
+            return int(value)
+    raise ValueError("stripe signature has no timestamp")

@@ -1,0 +1,1 @@
+"""Discount codes: creators make them, checkout redeems them."""

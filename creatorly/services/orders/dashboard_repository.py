@@ -1,0 +1,75 @@
+"""Every query of the creator's orders dashboard: orders with their product title, and an order's history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from creatorly.models import Entitlement, Order, PaymentAttempt, Product, ProductFile
+from creatorly.models.enums import OrderStatus
+
+
+def _filtered(statement: Any, creator_id: int, status: OrderStatus | None, text: str) -> Any:
+    statement = statement.where(col(Order.creator_id) == creator_id)
+    if status is not None:
+        statement = statement.where(col(Order.status) == status)
+    if text:
+        statement = statement.where(
+            or_(
+                func.lower(col(Order.buyer_email)).contains(text.lower(), autoescape=True),
+                func.lower(col(Order.public_id)).contains(text.lower(), autoescape=True),
+            )
+        )
+    return statement
+
+
+async def count_of_creator(session: AsyncSession, creator_id: int, *, status: OrderStatus | None, text: str) -> int:
+    statement = _filtered(select(func.count()).select_from(Order), creator_id, status, text)
+    return int((await session.exec(statement)).one())
+
+
+async def page_of_creator(
+    session: AsyncSession,
+    creator_id: int,
+    *,
+    status: OrderStatus | None = None,
+    text: str = "",
+    offset: int = 0,
+    limit: int | None = None,
+) -> Sequence[tuple[Order, str]]:
+    """Orders newest first, each with its product's title, in one query."""
+    statement = select(Order, Product.title).join(Product, col(Product.id) == col(Order.product_id))
+    statement = _filtered(statement, creator_id, status, text)
+    statement = statement.order_by(col(Order.created_at).desc(), col(Order.id).desc()).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [(order, title) for order, title in (await session.exec(statement)).all()]
+
+
+async def order_of_creator(session: AsyncSession, creator_id: int, public_id: str) -> tuple[Order, str] | None:
+    statement = (
+        select(Order, Product.title)
+        .join(Product, col(Product.id) == col(Order.product_id))
+        .where(col(Order.creator_id) == creator_id, col(Order.public_id) == public_id)
+    )
+    row = (await session.exec(statement)).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def attempts_of(session: AsyncSession, order_id: int) -> Sequence[PaymentAttempt]:
+    statement = select(PaymentAttempt).where(col(PaymentAttempt.order_id) == order_id).order_by(col(PaymentAttempt.id))
+    return (await session.exec(statement)).all()
+
+
+async def entitlements_with_file_names(session: AsyncSession, order_id: int) -> Sequence[tuple[Entitlement, str]]:
+    statement = (
+        select(Entitlement, ProductFile.original_name)
+        .join(ProductFile, col(ProductFile.id) == col(Entitlement.product_file_id))
+        .where(col(Entitlement.order_id) == order_id)
+        .order_by(col(ProductFile.position), col(ProductFile.id))
+    )
+    return [(entitlement, name) for entitlement, name in (await session.exec(statement)).all()]

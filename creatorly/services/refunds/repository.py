@@ -1,0 +1,28 @@
+"""Every query on refunds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from creatorly.models import Refund
+
+
+async def add(session: AsyncSession, refund: Refund) -> Refund:
+    session.add(refund)
+    await session.flush()
+    return refund
+
+
+async def of_order(session: AsyncSession, order_id: int) -> Sequence[Refund]:
+    statement = select(Refund).where(col(Refund.order_id) == order_id).order_by(col(Refund.id))
+    return (await session.exec(statement)).all()
+
+
+async def find_by_key(session: AsyncSession, idempotency_key: str, *, for_update: bool = False) -> Refund | None:
+    statement = select(Refund).where(col(Refund.idempotency_key) == idempotency_key)
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.exec(statement)).first()

@@ -1,0 +1,96 @@
+"""`/library`: every purchase of the signed-in buyer or of an emailed link's address; else a form to get the link."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from creatorly.ui import routes
+from creatorly.ui.components.feedback import empty_state
+from creatorly.ui.components.forms import field, form_error, submit_button
+from creatorly.ui.layouts.site import site_layout
+from creatorly.ui.states.orders.library import LibraryItem, LibraryState
+
+
+def _loading() -> rx.Component:
+    return rx.hstack(
+        rx.spinner(), rx.text("Loading your purchases…"), role="status", aria_busy="true", padding_y="3rem"
+    )
+
+
+def _item(item: LibraryItem) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.text(rx.text.strong(item.product_title), " by ", item.creator_name, class_name="wrap-anywhere"),
+                rx.text(
+                    item.ordered_on, " · ", item.amount_label, " · ", item.status_label, size="2", color_scheme="gray"
+                ),
+                spacing="1",
+                align="start",
+                flex="1",
+            ),
+            # A plain anchor: the order link is absolute and carries its own key.
+            rx.button(rx.el.a("Open order", href=item.order_url, aria_label=item.link_label), as_child=True, size="2"),
+            gap="1rem",
+            align="center",
+            wrap="wrap",
+        ),
+        width="100%",
+    )
+
+
+def _orders() -> rx.Component:
+    return rx.vstack(
+        rx.text("Purchases made with ", rx.text.strong(LibraryState.email), color_scheme="gray"),
+        rx.cond(
+            LibraryState.items.length() > 0,
+            rx.vstack(rx.foreach(LibraryState.items, _item), spacing="3", width="100%"),
+            empty_state(
+                icon="library",
+                title="No purchases yet",
+                text="When you buy or download something, it shows up here.",
+                action=rx.link(rx.button("Discover creators", size="3"), href=routes.DISCOVER),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _ask_for_link() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.text("Enter the email you used at checkout and we'll send you a link to all your purchases."),
+                form_error(LibraryState.link_error),
+                form_error(LibraryState.form_error),
+                rx.cond(
+                    LibraryState.sent_message != "",
+                    rx.callout(LibraryState.sent_message, icon="mail-check", color_scheme="green", role="status"),
+                ),
+                field("Email", name="email", input_type="email", auto_complete="email", required=True),
+                submit_button("Email me a link", is_loading=LibraryState.is_sending),
+                rx.text("Have an account? ", rx.link("Sign in", href=routes.SIGN_IN + "?next=" + routes.LIBRARY)),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=LibraryState.request_link,
+        ),
+        max_width="28rem",
+        width="100%",
+    )
+
+
+def library_page() -> rx.Component:
+    return site_layout(
+        rx.vstack(
+            rx.heading("Your library", as_="h1", size="7"),
+            rx.cond(
+                LibraryState.is_loading,
+                _loading(),
+                rx.cond(LibraryState.is_showing_orders, _orders(), _ask_for_link()),
+            ),
+            spacing="5",
+            width="100%",
+        )
+    )

@@ -1,0 +1,431 @@
+"""Razorpay for INR: orders made through the SDK against a local stand-in, webhooks with real HMAC signatures."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import razorpay
+from pydantic import SecretStr
+from sqlalchemy import func
+from sqlmodel import SQLModel, select
+
+import creatorly.api.app
+from creatorly import db
+from creatorly.config import settings
+from creatorly.errors import NotFound, ProviderError
+from creatorly.kit.clock import utc_now
+from creatorly.models import Entitlement, ExternalEvent, LedgerTransaction, Order, OrderEvent, PaymentAttempt
+from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.providers.payments.base import PaymentRequest
+from creatorly.providers.payments.razorpay import RazorpayPaymentProvider, verify_razorpay_webhook
+from creatorly.providers.registry import get_payment_provider
+from creatorly.services.checkout.razorpay_callback import RazorpayCallbackRejected, confirm_razorpay_callback
+from creatorly.services.external_events import service as external_events
+from creatorly.services.external_events.schemas import HandleOutcome
+from creatorly.services.external_events.service import WebhookHandlingFailed, WebhookRejected
+from creatorly.services.ledger import service as ledger
+from creatorly.services.orders import service as orders
+from tests.factories import make_creator, new_product
+from tests.integration.razorpay_standin import KEY_ID, KEY_SECRET, RazorpayStandIn, running_razorpay_standin
+from tests.processes import free_port
+
+PAYLOADS = Path(__file__).parent.parent / "payloads" / "razorpay"
+WEBHOOK_SECRET = "whsec_razorpay_test"
+BUYER = "fan@example.com"
+PRICE = 49900  # INR 499.00
+FEE = 1178  # 2% plus 18% GST on it, as Razorpay reports it in payment.entity.fee
+
+
+@pytest.fixture(scope="module")
+def stand_in() -> Iterator[RazorpayStandIn]:
+    with running_razorpay_standin() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _razorpay_settings(stand_in: RazorpayStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in.orders.clear()
+    stand_in.fail_next_with_status = None
+    monkeypatch.setattr(settings, "public_url", "http://shop.test")
+    monkeypatch.setattr(settings, "razorpay_key_id", KEY_ID)
+    monkeypatch.setattr(settings, "razorpay_key_secret", SecretStr(KEY_SECRET))
+    monkeypatch.setattr(settings, "razorpay_webhook_secret", SecretStr(WEBHOOK_SECRET))
+    monkeypatch.setattr(settings, "razorpay_api_base", stand_in.base_url)
+
+
+# --- Given helpers ---------------------------------------------------------------------------------
+
+
+def _request(reference: str = "ord_test", *, amount: int = PRICE, currency: str = "INR") -> PaymentRequest:
+    return PaymentRequest(
+        merchant_reference=reference,
+        amount=amount,
+        currency=currency,
+        description="A thing worth buying",
+        buyer_email=BUYER,
+        return_url="http://shop.test/orders/x",
+        idempotency_key=f"order-{reference}",
+    )
+
+
+async def _pending_order() -> Order:
+    """An INR order of a fresh creator's product, pending, with its Razorpay order made on the stand-in."""
+    made = await make_creator(products=[new_product(currency="INR", price_amount=PRICE)])
+    [product] = made.products
+    assert product.id is not None
+    public_id = f"ord_{secrets.token_hex(10)}"
+    async with db.transaction() as session:
+        order = Order(
+            public_id=public_id,
+            creator_id=product.creator_id,
+            product_id=product.id,
+            buyer_email=BUYER,
+            amount=PRICE,
+            currency="INR",
+            checkout_key=secrets.token_hex(8),
+            status=OrderStatus.CREATED,
+            provider=PaymentProviderName.RAZORPAY,
+            expires_at=utc_now() + timedelta(hours=1),
+        )
+        await orders.add_order(session, order)
+        await orders.transition(session, order, OrderStatus.PENDING, cause="checkout started")
+    payment = await get_payment_provider("razorpay").create_payment(_request(public_id))
+    async with db.transaction() as session:
+        locked = await orders.find_by_public_id(session, public_id, for_update=True)
+        assert locked is not None
+        locked.provider_reference = payment.provider_reference
+        session.add(locked)
+    return await _order(public_id)
+
+
+def _event(name: str, order: Order, *, amount: int | None = None, fee: int = FEE) -> bytes:
+    """A recorded Razorpay webhook, pointed at our order, serialised once: these are the bytes we sign."""
+    payload: dict[str, Any] = json.loads((PAYLOADS / f"{name}.json").read_text())
+    payment = payload["payload"]["payment"]["entity"]
+    payment.update(order_id=order.provider_reference, amount=order.amount if amount is None else amount)
+    if payment["status"] == "captured":
+        payment["fee"] = fee
+    if "order" in payload["payload"]:
+        payload["payload"]["order"]["entity"].update(
+            id=order.provider_reference, amount=order.amount, amount_paid=order.amount, receipt=order.public_id
+        )
+    return json.dumps(payload, indent=2).encode()
+
+
+def _signature(raw: bytes, secret: str = WEBHOOK_SECRET) -> str:
+    return hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+
+
+async def _deliver(raw: bytes, *, event_id: str = "evt_RZP0001", signature: str | None = None) -> HandleOutcome:
+    headers = {"X-Razorpay-Signature": signature or _signature(raw), "X-Razorpay-Event-Id": event_id}
+    result = await external_events.receive(provider="razorpay", raw_body=raw, headers=headers)
+    return result.outcome
+
+
+def _callback_signature(razorpay_order_id: str, payment_id: str) -> str:
+    return hmac.new(KEY_SECRET.encode(), f"{razorpay_order_id}|{payment_id}".encode(), hashlib.sha256).hexdigest()
+
+
+async def _order(public_id: str) -> Order:
+    async with db.transaction() as session:
+        return (await session.exec(select(Order).where(Order.public_id == public_id))).one()
+
+
+async def _count(model: type[SQLModel], *conditions: Any) -> int:
+    async with db.transaction() as session:
+        statement = select(func.count()).select_from(model)
+        if conditions:
+            statement = statement.where(*conditions)
+        return int((await session.exec(statement)).one())
+
+
+async def _rows_of_events() -> list[ExternalEvent]:
+    async with db.transaction() as session:
+        return list((await session.exec(select(ExternalEvent))).all())
+
+
+async def _assert_paid_once(order: Order) -> None:
+    paid = await _order(order.public_id)
+    assert (paid.status, paid.provider_fee, paid.provider_reference) == (
+        OrderStatus.PAID,
+        FEE,
+        order.provider_reference,
+    )
+    assert await _count(LedgerTransaction) == 1
+    assert await _count(Entitlement, Entitlement.order_id == order.id) == 0  # the factory product has no files
+    async with db.transaction() as session:
+        assert await ledger.trial_balance(session) == {"INR": 0}
+
+
+# --- Creating the Razorpay order ------------------------------------------------------------------
+
+
+async def test_create_payment_makes_a_razorpay_order_on_the_standin(stand_in: RazorpayStandIn) -> None:
+    created = await get_payment_provider("razorpay").create_payment(_request("ord_abc123"))
+
+    [made] = stand_in.orders
+    assert (made["amount"], made["currency"], made["receipt"]) == (PRICE, "INR", "ord_abc123")
+    assert made["notes"] == {"merchant_reference": "ord_abc123"}
+    assert made["status"] == "created" and made["id"].startswith("order_")
+    assert created.provider_reference == made["id"]
+    assert created.redirect_url == f"http://shop.test/pay/razorpay/{made['id']}"
+
+
+async def test_a_refused_order_is_a_final_provider_error(stand_in: RazorpayStandIn) -> None:
+    with pytest.raises(ProviderError) as refused:
+        await get_payment_provider("razorpay").create_payment(_request(amount=50))
+
+    assert refused.value.is_retryable is False
+    assert "at least INR 1.00" in refused.value.message
+    assert stand_in.orders == []
+
+
+async def test_wrong_keys_are_a_final_provider_error(stand_in: RazorpayStandIn) -> None:
+    provider = RazorpayPaymentProvider(KEY_ID, "not-the-secret", stand_in.base_url)
+
+    with pytest.raises(ProviderError) as refused:
+        await provider.create_payment(_request())
+
+    assert refused.value.is_retryable is False
+    assert stand_in.orders == []
+
+
+async def test_a_razorpay_server_error_or_no_answer_is_retryable(stand_in: RazorpayStandIn) -> None:
+    stand_in.fail_next_with_status = 500
+    with pytest.raises(ProviderError) as server_error:
+        await get_payment_provider("razorpay").create_payment(_request())
+    unreachable = RazorpayPaymentProvider(KEY_ID, KEY_SECRET, f"http://127.0.0.1:{free_port()}", timeout_seconds=2)
+    with pytest.raises(ProviderError) as no_answer:
+        await unreachable.create_payment(_request())
+
+    assert server_error.value.is_retryable is True
+    assert no_answer.value.is_retryable is True
+    assert stand_in.orders == []
+
+
+async def test_a_non_inr_payment_is_refused_without_calling_razorpay(stand_in: RazorpayStandIn) -> None:
+    with pytest.raises(ProviderError) as refused:
+        await get_payment_provider("razorpay").create_payment(_request(currency="USD"))
+
+    assert refused.value.is_retryable is False
+    assert stand_in.orders == []
+
+
+async def test_the_razorpay_provider_exists_only_when_enabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert get_payment_provider("razorpay").name == "razorpay"
+
+    monkeypatch.setattr(settings, "razorpay_key_id", "")
+
+    with pytest.raises(LookupError):
+        get_payment_provider("razorpay")
+
+
+# --- Webhooks -------------------------------------------------------------------------------------
+
+
+async def test_payment_captured_with_a_real_signature_fulfils_the_order() -> None:
+    order = await _pending_order()
+
+    outcome = await _deliver(_event("payment.captured", order))
+
+    assert outcome is HandleOutcome.HANDLED
+    await _assert_paid_once(order)
+    [stored] = await _rows_of_events()
+    assert (stored.provider, stored.event_id, stored.event_type) == ("razorpay", "evt_RZP0001", "payment.captured")
+
+
+async def test_order_paid_alone_fulfils_and_after_payment_captured_changes_nothing() -> None:
+    first, second = await _pending_order(), await _pending_order()
+
+    assert await _deliver(_event("order.paid", first), event_id="evt_A") is HandleOutcome.HANDLED
+    assert await _deliver(_event("payment.captured", second), event_id="evt_B") is HandleOutcome.HANDLED
+    assert await _deliver(_event("order.paid", second), event_id="evt_C") is HandleOutcome.HANDLED
+
+    assert (await _order(first.public_id)).status == OrderStatus.PAID
+    assert (await _order(second.public_id)).status == OrderStatus.PAID
+    assert await _count(LedgerTransaction) == 2
+    assert await _count(OrderEvent, OrderEvent.order_id == second.id, OrderEvent.to_status == "paid") == 1
+
+
+async def test_the_same_event_three_times_fulfils_once() -> None:
+    order = await _pending_order()
+    raw = _event("payment.captured", order)
+
+    outcomes = [await _deliver(raw) for _ in range(3)]
+
+    assert outcomes == [HandleOutcome.HANDLED, HandleOutcome.SKIPPED, HandleOutcome.SKIPPED]
+    assert await _count(ExternalEvent) == 1
+    await _assert_paid_once(order)
+
+
+async def test_the_same_event_ten_times_concurrently_fulfils_once() -> None:
+    order = await _pending_order()
+    raw = _event("payment.captured", order)
+
+    outcomes = await asyncio.gather(*(_deliver(raw) for _ in range(10)))
+
+    assert outcomes.count(HandleOutcome.HANDLED) == 1
+    assert await _count(ExternalEvent) == 1
+    await _assert_paid_once(order)
+
+
+async def test_a_forged_signature_or_a_reserialised_body_is_refused_and_nothing_is_written() -> None:
+    order = await _pending_order()
+    raw = _event("payment.captured", order)
+    reserialised = json.dumps(json.loads(raw), separators=(",", ":")).encode()
+
+    with pytest.raises(WebhookRejected) as forged:
+        await _deliver(raw, signature=_signature(raw, secret="not-the-webhook-secret"))
+    with pytest.raises(WebhookRejected) as reencoded:
+        await _deliver(reserialised, signature=_signature(raw))
+
+    assert forged.value.status == reencoded.value.status == 400
+    assert await _count(ExternalEvent) == 0
+    assert await _count(LedgerTransaction) == 0
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING
+
+
+async def test_an_event_without_the_event_id_header_is_refused() -> None:
+    order = await _pending_order()
+    raw = _event("payment.captured", order)
+
+    with pytest.raises(WebhookRejected):
+        await external_events.receive(
+            provider="razorpay", raw_body=raw, headers={"X-Razorpay-Signature": _signature(raw)}
+        )
+
+    assert await _count(ExternalEvent) == 0
+
+
+async def test_over_http_a_forged_event_is_400_and_razorpay_switched_off_is_404(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    order = await _pending_order()
+    raw = _event("payment.captured", order)
+    transport = httpx.ASGITransport(app=creatorly.api.app.api)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        forged = await client.post(
+            "/api/webhooks/razorpay",
+            content=raw,
+            headers={"X-Razorpay-Signature": "0" * 64, "X-Razorpay-Event-Id": "evt_1"},
+        )
+        monkeypatch.setattr(settings, "razorpay_webhook_secret", SecretStr(""))
+        switched_off = await client.post(
+            "/api/webhooks/razorpay",
+            content=raw,
+            headers={"X-Razorpay-Signature": _signature(raw), "X-Razorpay-Event-Id": "evt_1"},
+        )
+
+    assert (forged.status_code, switched_off.status_code) == (400, 404)
+    with pytest.raises(NotFound):
+        await _deliver(raw)
+    assert await _count(ExternalEvent) == 0
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING
+
+
+async def test_a_payment_for_another_amount_is_never_fulfilled() -> None:
+    order = await _pending_order()
+
+    with pytest.raises(WebhookHandlingFailed):
+        await _deliver(_event("payment.captured", order, amount=PRICE - 1))
+
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING
+    assert await _count(LedgerTransaction) == 0
+
+
+async def test_payment_failed_fails_the_order_and_a_later_capture_still_fulfils_it() -> None:
+    order = await _pending_order()
+
+    assert await _deliver(_event("payment.failed", order), event_id="evt_F") is HandleOutcome.HANDLED
+    failed = await _order(order.public_id)
+    assert await _deliver(_event("payment.captured", order), event_id="evt_C") is HandleOutcome.HANDLED
+
+    assert failed.status == OrderStatus.FAILED
+    await _assert_paid_once(order)
+    async with db.transaction() as session:
+        causes = [event.cause for event in await orders.events_of(session, order.id or 0)]
+    assert causes == ["checkout started", "payment_failed", "payment.captured evt_C"]
+
+
+# --- Checkout callback ------------------------------------------------------------------------------
+
+
+async def test_the_callback_for_our_razorpay_order_is_confirmed_and_writes_nothing() -> None:
+    order = await _pending_order()
+    assert order.provider_reference is not None
+    attempts, events = await _count(PaymentAttempt), await _count(OrderEvent)
+
+    confirmed = await confirm_razorpay_callback(
+        order_public_id=order.public_id,
+        razorpay_order_id=order.provider_reference,
+        razorpay_payment_id="pay_DESyzxuld02Zul",
+        razorpay_signature=_callback_signature(order.provider_reference, "pay_DESyzxuld02Zul"),
+    )
+
+    assert (confirmed.order_public_id, confirmed.is_paid) == (order.public_id, False)
+    assert (await _count(PaymentAttempt), await _count(OrderEvent)) == (attempts, events)
+
+
+async def test_a_callback_signed_for_a_foreign_razorpay_order_is_refused_and_writes_nothing() -> None:
+    order, other = await _pending_order(), await _pending_order()
+    assert other.provider_reference is not None
+    foreign_signature = _callback_signature(other.provider_reference, "pay_foreign0001")
+    attempts, events = await _count(PaymentAttempt), await _count(OrderEvent)
+
+    with pytest.raises(RazorpayCallbackRejected) as foreign:
+        await confirm_razorpay_callback(
+            order_public_id=order.public_id,
+            razorpay_order_id=other.provider_reference,
+            razorpay_payment_id="pay_foreign0001",
+            razorpay_signature=foreign_signature,
+        )
+    with pytest.raises(RazorpayCallbackRejected) as replayed:
+        await confirm_razorpay_callback(
+            order_public_id=order.public_id,
+            razorpay_order_id=order.provider_reference or "",
+            razorpay_payment_id="pay_foreign0001",
+            razorpay_signature=foreign_signature,
+        )
+
+    assert foreign.value.status == replayed.value.status == 400
+    assert (await _count(PaymentAttempt), await _count(OrderEvent)) == (attempts, events)
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING
+
+
+# --- Razorpay's own signature vectors (README) -----------------------------------------------------
+
+
+def test_the_sdk_webhook_vector_verifies_byte_for_byte() -> None:
+    raw = (PAYLOADS / "fake_payment_authorized_webhook.json").read_bytes()
+    signature = "d60e67fd884556c045e9be7dad57903e33efc7172c17c6e3ef77db42d2b366e9"
+
+    verify_razorpay_webhook(raw, signature, secret="key_secret")
+    assert razorpay.Client(auth=("key_id", "key_secret")).utility.verify_webhook_signature(
+        raw.decode(), signature, "key_secret"
+    )
+    assert len(raw) == 971
+    with pytest.raises(ValueError, match="does not match"):
+        verify_razorpay_webhook(raw.rstrip(b"\n"), signature, secret="key_secret")
+
+
+def test_the_sdk_payment_vector_verifies_only_for_our_order_id() -> None:
+    provider = RazorpayPaymentProvider("key_id", "key_secret", None)
+    signature = "b2335e3b0801106b84a7faff035df56ecffde06918c9ddd1f0fafbb37a51cc89"
+
+    provider.verify_payment_callback(
+        order_id_we_stored="fake_order_id", payment_id="fake_payment_id", signature=signature
+    )
+    with pytest.raises(ValueError, match="does not match"):
+        provider.verify_payment_callback(
+            order_id_we_stored="order_someone_else", payment_id="fake_payment_id", signature=signature
+        )

@@ -1,0 +1,382 @@
+"""Stripe end to end against a real localstripe server: PaymentIntent at checkout, fulfilment from its signed webhook.
+
+localstripe answers "Not implemented" to `confirm` with a `payment_method` argument, so the tests attach
+the card with an update first and then confirm without arguments (what Stripe.js does on our Elements page
+is equivalent). It ignores idempotency keys, and sends only the events it knows; the replay, stale, future
+and mismatch cases sign their own bodies exactly as Stripe does (HMAC-SHA256 over "{t}.{body}").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import secrets
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import stripe
+import uvicorn
+from pydantic import SecretStr
+from sqlalchemy import func
+from sqlmodel import SQLModel, select
+
+import creatorly.api.app
+from creatorly import db, queue
+from creatorly.config import settings
+from creatorly.models import Entitlement, ExternalEvent, LedgerTransaction, Order, Product, ProductFile
+from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.providers.payments.base import PaymentRequest
+from creatorly.providers.payments.stripe import verify_stripe_webhook
+from creatorly.providers.registry import get_payment_provider
+from creatorly.services.checkout.schemas import CheckoutStarted
+from creatorly.services.delivery.service import order_page_url
+from creatorly.services.ledger import service as ledger
+from tests.factories import make_creator, new_product
+from tests.processes import free_port, running, wait_until
+
+BUYER = "fan@example.com"
+SECRET_KEY = "sk_test_12345"
+WEBHOOK_SECRET = "whsec_test"
+SUCCEEDING_CARD = "4242424242424242"
+DECLINED_CARD = "4000000000000341"
+
+
+# --- Servers ---------------------------------------------------------------------------------------
+
+
+def _answers(url: str) -> bool:
+    try:
+        httpx.get(url, timeout=1)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def localstripe_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    command = shutil.which("localstripe", path=str(Path(sys.executable).parent)) or "localstripe"
+    log_path = tmp_path_factory.mktemp("localstripe") / "localstripe.log"
+    with running([command, "--port", str(port)], log_path=log_path):
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: _answers(f"{url}/v1/balance"), timeout_seconds=20, what="localstripe to start")
+        yield url
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """Our own API on a free port: localstripe delivers its webhooks here."""
+    port = free_port()
+    config = uvicorn.Config(creatorly.api.app.api, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="stripe-test-app", daemon=True)
+    thread.start()
+    try:
+        wait_until(lambda: server.started, timeout_seconds=10, what="the test app server to start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def _webhook_registered(localstripe_url: str, app_url: str) -> None:
+    response = httpx.post(
+        f"{localstripe_url}/_config/webhooks/creatorly",
+        data={"url": f"{app_url}/api/webhooks/stripe", "secret": WEBHOOK_SECRET},
+    )
+    assert response.status_code == 200
+
+
+@pytest.fixture(autouse=True)
+def _stripe_enabled(
+    localstripe_url: str, app_url: str, _webhook_registered: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue.huey.flush()
+    monkeypatch.setattr(settings, "public_url", app_url)
+    monkeypatch.setattr(settings, "stripe_api_base", localstripe_url)
+    monkeypatch.setattr(settings, "stripe_secret_key", SecretStr(SECRET_KEY))
+    monkeypatch.setattr(settings, "stripe_webhook_secret", SecretStr(WEBHOOK_SECRET))
+
+
+@pytest.fixture
+def stripe_client(localstripe_url: str) -> stripe.StripeClient:
+    """The buyer's side (Stripe.js on the Elements page), played by the SDK against localstripe."""
+    return stripe.StripeClient(SECRET_KEY, base_addresses={"api": localstripe_url})
+
+
+# --- Given / when helpers --------------------------------------------------------------------------
+
+
+async def _product() -> Product:
+    made = await make_creator(products=[new_product()])
+    [product] = made.products
+    async with db.transaction() as session:
+        row = await session.get(Product, product.id)
+        assert row is not None and row.id is not None
+        session.add(
+            ProductFile(
+                product_id=row.id,
+                storage_key=f"files/{row.id}/0.pdf",
+                original_name="part-0.pdf",
+                content_type="application/pdf",
+                size_bytes=1000,
+                sha256="0" * 64,
+                position=0,
+            )
+        )
+    return row
+
+
+async def _start(product: Product, *, key: str = "key-00000001") -> CheckoutStarted:
+    """A pending Stripe order and its PaymentIntent, created as checkout will once Stripe's payment page ships."""
+    assert product.id is not None
+    async with db.transaction() as session:
+        order = Order(
+            public_id=f"ord_{secrets.token_hex(8)}",
+            creator_id=product.creator_id,
+            product_id=product.id,
+            buyer_email=BUYER,
+            amount=product.price_amount,
+            currency=product.currency,
+            status=OrderStatus.PENDING,
+            provider=PaymentProviderName.STRIPE,
+            checkout_key=key,
+        )
+        session.add(order)
+    created = await get_payment_provider("stripe").create_payment(
+        PaymentRequest(
+            merchant_reference=order.public_id,
+            amount=order.amount,
+            currency=order.currency,
+            description=product.title,
+            buyer_email=BUYER,
+            return_url=order_page_url(order.public_id),
+            idempotency_key=f"order-{order.public_id}",
+        )
+    )
+    async with db.transaction() as session:
+        stored = await session.get(Order, order.id)
+        assert stored is not None
+        stored.provider_reference = created.provider_reference
+    return CheckoutStarted(order_public_id=order.public_id, redirect_url=created.redirect_url)
+
+
+def _pay(client: stripe.StripeClient, payment_intent_id: str, card: str) -> str:
+    """Attach a card, then confirm without arguments (localstripe cannot confirm with a payment_method)."""
+    card_details = {"number": card, "exp_month": 12, "exp_year": 2040, "cvc": "123"}
+    method = client.v1.payment_methods.create(params={"type": "card", "card": card_details})
+    client.v1.payment_intents.update(payment_intent_id, params={"payment_method": method.id})
+    try:
+        return client.v1.payment_intents.confirm(payment_intent_id).status
+    except stripe.CardError as error:
+        return f"declined:{error.code}"
+
+
+async def _order(public_id: str) -> Order:
+    async with db.transaction() as session:
+        return (await session.exec(select(Order).where(Order.public_id == public_id))).one()
+
+
+async def _count(model: type[SQLModel]) -> int:
+    async with db.transaction() as session:
+        return int((await session.exec(select(func.count()).select_from(model))).one())
+
+
+async def _eventually(check: Callable[[], Awaitable[bool]], *, what: str, timeout_seconds: float = 15) -> None:
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout_seconds}s waiting for {what}")
+
+
+async def _order_is(public_id: str, status: OrderStatus) -> bool:
+    return (await _order(public_id)).status == status
+
+
+def _signature(body: bytes, *, timestamp: int, secret: str = WEBHOOK_SECRET) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def _event_body(intent: dict[str, Any], *, event_id: str = "evt_test_1", **changes: Any) -> bytes:
+    event = {
+        "id": event_id,
+        "object": "event",
+        "type": "payment_intent.succeeded",
+        "created": int(time.time()),
+        "data": {"object": {**intent, **changes}},
+    }
+    return json.dumps(event).encode()
+
+
+def _post(app_url: str, body: bytes, signature: str) -> httpx.Response:
+    return httpx.post(
+        f"{app_url}/api/webhooks/stripe",
+        content=body,
+        headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+    )
+
+
+async def _trial_balance() -> dict[str, int]:
+    async with db.transaction() as session:
+        return await ledger.trial_balance(session)
+
+
+# --- Checkout to fulfilment --------------------------------------------------------------------------
+
+
+async def test_a_stripe_checkout_is_paid_by_localstripes_signed_webhook(
+    stripe_client: stripe.StripeClient, app_url: str
+) -> None:
+    product = await _product()
+
+    started = await _start(product)
+
+    order = await _order(started.order_public_id)
+    assert (order.provider, order.status, order.amount, order.currency) == ("stripe", OrderStatus.PENDING, 1200, "USD")
+    assert order.provider_reference is not None and order.provider_reference.startswith("pi_")
+    assert started.redirect_url == f"{app_url}/pay/stripe/{order.provider_reference}"
+    intent = await asyncio.to_thread(stripe_client.v1.payment_intents.retrieve, order.provider_reference)
+    assert (intent.amount, intent.currency, intent.status) == (1200, "usd", "requires_payment_method")
+    assert intent.metadata["merchant_reference"] == order.public_id
+
+    assert await asyncio.to_thread(_pay, stripe_client, order.provider_reference, SUCCEEDING_CARD) == "succeeded"
+
+    await _eventually(lambda: _order_is(order.public_id, OrderStatus.PAID), what="the order to be paid")
+    paid = await _order(order.public_id)
+    assert paid.provider_fee == 0 and paid.paid_at is not None
+    assert await _count(LedgerTransaction) == 1
+    assert await _count(Entitlement) == 1
+    assert await _trial_balance() == {"USD": 0}
+    async with db.transaction() as session:
+        [stored] = (await session.exec(select(ExternalEvent))).all()
+    assert (stored.provider, stored.event_type) == ("stripe", "payment_intent.succeeded")
+    assert stored.handled_at is not None
+
+    # localstripe's own delivery, redelivered twice more (Stripe retries): still one sale.
+    replayed = stored.payload.encode()
+    for _ in range(2):
+        assert _post(app_url, replayed, _signature(replayed, timestamp=int(time.time()))).status_code == 200
+    assert await _count(ExternalEvent) == 1
+    assert await _count(LedgerTransaction) == 1
+
+
+async def test_a_declined_card_fails_the_order_and_posts_nothing(stripe_client: stripe.StripeClient) -> None:
+    product = await _product()
+    started = await _start(product)
+    order = await _order(started.order_public_id)
+    assert order.provider_reference is not None
+
+    outcome = await asyncio.to_thread(_pay, stripe_client, order.provider_reference, DECLINED_CARD)
+
+    assert outcome == "declined:card_declined"
+    await _eventually(lambda: _order_is(order.public_id, OrderStatus.FAILED), what="the order to fail")
+    assert await _count(LedgerTransaction) == 0
+    assert await _trial_balance() == {}
+
+
+async def test_the_same_event_delivered_three_times_fulfils_once(
+    stripe_client: stripe.StripeClient, app_url: str
+) -> None:
+    product = await _product()
+    started = await _start(product)
+    order = await _order(started.order_public_id)
+    assert order.provider_reference is not None
+    intent = (await asyncio.to_thread(stripe_client.v1.payment_intents.retrieve, order.provider_reference)).to_dict()
+    body = _event_body(intent, status="succeeded")
+
+    statuses = [_post(app_url, body, _signature(body, timestamp=int(time.time()))).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
+    assert (await _order(order.public_id)).status == OrderStatus.PAID
+    assert await _count(ExternalEvent) == 1
+    assert await _count(LedgerTransaction) == 1
+    assert await _trial_balance() == {"USD": 0}
+
+
+async def test_a_payment_that_does_not_match_the_order_is_never_fulfilled(
+    stripe_client: stripe.StripeClient, app_url: str
+) -> None:
+    product = await _product()
+    started = await _start(product)
+    order = await _order(started.order_public_id)
+    assert order.provider_reference is not None
+    intent = (await asyncio.to_thread(stripe_client.v1.payment_intents.retrieve, order.provider_reference)).to_dict()
+    body = _event_body(intent, status="succeeded", amount=100)
+
+    response = _post(app_url, body, _signature(body, timestamp=int(time.time())))
+
+    assert response.status_code == 500
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING
+    assert await _count(LedgerTransaction) == 0
+
+
+# --- Refused deliveries ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("secret", "age_seconds"),
+    [("whsec_forged", 0), (WEBHOOK_SECRET, 301), (WEBHOOK_SECRET, -301)],
+    ids=["forged", "stale", "future"],
+)
+async def test_a_bad_signature_is_refused_and_nothing_is_written(app_url: str, secret: str, age_seconds: int) -> None:
+    product = await _product()
+    started = await _start(product)
+    order = await _order(started.order_public_id)
+    body = _event_body(
+        {"id": order.provider_reference, "object": "payment_intent", "amount": 1200, "currency": "usd"},
+        status="succeeded",
+        metadata={"merchant_reference": order.public_id},
+    )
+
+    response = _post(app_url, body, _signature(body, timestamp=int(time.time()) - age_seconds, secret=secret))
+
+    assert (response.status_code, response.json()) == (400, {"error": "webhook_rejected"})
+    assert await _count(ExternalEvent) == 0
+    assert await _count(LedgerTransaction) == 0
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING
+
+
+async def test_with_stripe_off_its_webhook_url_does_not_exist(app_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "stripe_webhook_secret", SecretStr(""))
+    body = _event_body({"id": "pi_1", "object": "payment_intent", "amount": 1, "currency": "usd"})
+
+    response = _post(app_url, body, _signature(body, timestamp=int(time.time())))
+
+    assert response.status_code == 404
+    assert await _count(ExternalEvent) == 0
+
+
+# --- Pure pieces ---------------------------------------------------------------------------------------
+
+
+def test_the_verifier_accepts_the_edges_of_the_tolerance_and_refuses_garbage() -> None:
+    body = b'{"id": "evt_1", "type": "payment_intent.succeeded"}'
+    now = int(time.time())
+    # The SDK measures age on its own clock: stay a moment inside the edge it checks.
+    for timestamp in (now - 298, now + 300):
+        event = verify_stripe_webhook(
+            body, _signature(body, timestamp=timestamp), secret=WEBHOOK_SECRET, tolerance_seconds=300, now=now
+        )
+        assert event == {"id": "evt_1", "type": "payment_intent.succeeded"}
+    tampered = body.replace(b"evt_1", b"evt_2")
+    for header, signed in [
+        ("", body),
+        ("v1=abc", body),
+        ("t=abc,v1=abc", body),
+        (_signature(body, timestamp=now), tampered),
+    ]:
+        with pytest.raises(ValueError, match="stripe"):
+            verify_stripe_webhook(signed, header, secret=WEBHOOK_SECRET, tolerance_seconds=300, now=now)
