@@ -8,12 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from creatorly import db
 from creatorly.cli import PROJECT_ROOT
@@ -95,3 +96,20 @@ def run_async(coroutine: Coroutine[object, object, T]) -> T:
             await db.dispose_engine()
 
     return in_fresh_thread(asyncio.run, run_and_dispose())
+
+
+@contextmanager
+def serving(app: Any, *, lifespan: str = "off") -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on a free local port in a background thread; yield its base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
+    thread = threading.Thread(target=server.run, name=f"test-server-{port}", daemon=True)
+    thread.start()
+    try:
+        wait_until(lambda: server.started, timeout_seconds=10, what=f"the test server on port {port} to start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,13 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.processes import free_port, wait_until
+from tests.processes import serving
 
 SHARED_API = Path("/work/shared/razorpay/api")
 KEY_ID = "rzp_test_standin"
@@ -113,15 +111,7 @@ def _app(stand_in: RazorpayStandIn) -> Starlette:
 @contextmanager
 def running_razorpay_standin() -> Iterator[RazorpayStandIn]:
     """Serve the stand-in over plain HTTP on a free port until the block ends."""
-    port = free_port()
-    stand_in = RazorpayStandIn(base_url=f"http://127.0.0.1:{port}")
-    config = uvicorn.Config(_app(stand_in), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="razorpay-standin", daemon=True)
-    thread.start()
-    try:
-        wait_until(lambda: server.started, timeout_seconds=10, what="the Razorpay stand-in to start")
+    stand_in = RazorpayStandIn(base_url="")
+    with serving(_app(stand_in)) as url:
+        stand_in.base_url = url
         yield stand_in
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import func
 from sqlmodel import SQLModel, col, select
 
@@ -45,7 +43,7 @@ from creatorly.services.sandbox_gateway import refunds as gateway_refunds
 from creatorly.services.sandbox_gateway import service as gateway
 from tests.accounts import PASSWORD, new_requester
 from tests.factories import make_creator, new_product
-from tests.processes import free_port, wait_until
+from tests.processes import serving
 
 BUYER = "fan@example.com"
 
@@ -53,17 +51,8 @@ BUYER = "fan@example.com"
 @pytest.fixture(scope="module")
 def app_server() -> Iterator[str]:
     """Our own API (with the sandbox gateway's routes) on a free port, as the sandbox provider's base URL."""
-    port = free_port()
-    config = uvicorn.Config(creatorly.api.app.api, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="refunds-test-app", daemon=True)
-    thread.start()
-    try:
-        wait_until(lambda: server.started, timeout_seconds=10, what="the test app server to start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(creatorly.api.app.api) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

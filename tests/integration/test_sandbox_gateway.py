@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import timedelta
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import func
 from sqlmodel import col, select
 from starlette.applications import Starlette
@@ -31,7 +29,7 @@ from creatorly.providers.registry import get_payment_provider, sandbox_api_key
 from creatorly.services.sandbox_gateway import service as gateway
 from creatorly.services.sandbox_gateway.errors import SandboxApiKeyInvalid, SandboxIdempotencyConflict
 from creatorly.services.sandbox_gateway.schemas import DeliveryResult
-from tests.processes import free_port, wait_until
+from tests.processes import free_port, serving
 
 PAYMENTS_URL = "/sandbox/api/payments"
 RETURN_URL = "https://shop.example/orders/42/thanks"
@@ -45,17 +43,8 @@ def _empty_queue() -> None:
 @contextmanager
 def _serving(app: ASGIApp) -> Iterator[str]:
     """Serve `app` with uvicorn on a free local port in a background thread; yield its base URL."""
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"test-server-{port}", daemon=True)
-    thread.start()
-    try:
-        wait_until(lambda: server.started, timeout_seconds=10, what="the test server to start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(app, lifespan="on") as url:
+        yield url
 
 
 @asynccontextmanager

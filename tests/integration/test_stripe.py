@@ -15,7 +15,6 @@ import json
 import secrets
 import shutil
 import sys
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -24,7 +23,6 @@ from typing import Any
 import httpx
 import pytest
 import stripe
-import uvicorn
 from pydantic import SecretStr
 from sqlalchemy import func
 from sqlmodel import SQLModel, select
@@ -41,7 +39,7 @@ from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.delivery.service import order_page_url
 from creatorly.services.ledger import service as ledger
 from tests.factories import make_creator, new_product
-from tests.processes import free_port, running, wait_until
+from tests.processes import free_port, running, serving, wait_until
 
 BUYER = "fan@example.com"
 SECRET_KEY = "sk_test_12345"
@@ -75,17 +73,8 @@ def localstripe_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def app_url() -> Iterator[str]:
     """Our own API on a free port: localstripe delivers its webhooks here."""
-    port = free_port()
-    config = uvicorn.Config(creatorly.api.app.api, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="stripe-test-app", daemon=True)
-    thread.start()
-    try:
-        wait_until(lambda: server.started, timeout_seconds=10, what="the test app server to start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(creatorly.api.app.api) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
