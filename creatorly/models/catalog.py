@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from creatorly.kit.clock import utc_now
@@ -29,6 +30,8 @@ class Creator(SQLModel, table=True):
     accent_color: str = Field(default="#6E56CF", max_length=7)
     default_currency: str = Field(default="USD", max_length=3)
     timezone: str = Field(default="UTC", max_length=64)
+    platform_fee_percent: Decimal | None = Field(default=None, sa_type=Numeric(5, 2))  # None: the platform default
+    hold_period_days: int | None = Field(default=None)  # None: the platform default; set by an admin
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
@@ -57,6 +60,7 @@ class Product(SQLModel, table=True):
     quantity_limit: int | None = Field(default=None)
     sold_count: int = Field(default=0)
     download_limit: int = Field(default=5)
+    stamp_pdf: bool = Field(default=False)  # stamp each PDF page with the buyer's email at download
     link_lifetime_days: int = Field(default=7)
     status: ProductStatus = Field(default=ProductStatus.DRAFT, sa_type=String(20))
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
