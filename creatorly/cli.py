@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Coroutine
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -128,6 +129,70 @@ def admin_create(email: str, password: str) -> None:
         raise click.ClickException(error.message) from None
     click.echo(f"{'Created' if is_new else 'Promoted'} admin {email}.")
     click.echo("Admins must turn on two-factor authentication at their first sign-in (Account → Security).")
+
+
+@admin.command("set-terms")
+@click.argument("handle")
+@click.option("--fee", type=str, default=None, metavar="PERCENT", help="Platform fee for this creator, 0–50.")
+@click.option("--default-fee", is_flag=True, help="Use the platform's default fee for this creator.")
+@click.option("--hold-days", type=int, default=None, metavar="N", help="Days a sale is held before payout, 0–90.")
+@click.option("--default-hold", is_flag=True, help="Use the platform's default hold period for this creator.")
+def admin_set_terms(handle: str, fee: str | None, default_fee: bool, hold_days: int | None, default_hold: bool) -> None:
+    """Set the platform fee and/or hold period of the creator HANDLE; an option left out keeps its value."""
+    from creatorly.errors import CreatorlyError
+
+    if fee is not None and default_fee:
+        raise click.UsageError("Give --fee or --default-fee, not both.")
+    if hold_days is not None and default_hold:
+        raise click.UsageError("Give --hold-days or --default-hold, not both.")
+    if fee is None and not default_fee and hold_days is None and not default_hold:
+        raise click.UsageError("Nothing to set: give --fee/--default-fee and/or --hold-days/--default-hold.")
+    fee_percent = _percent_option(fee)
+    try:
+        fee_set, hold_set = asyncio.run(
+            _with_disposal(
+                _set_terms(
+                    handle,
+                    fee_percent,
+                    hold_days,
+                    keep_fee=fee is None and not default_fee,
+                    keep_hold=hold_days is None and not default_hold,
+                )
+            )
+        )
+    except CreatorlyError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Set terms for {handle}: {_terms_text(fee_set, hold_set)}.")
+
+
+def _percent_option(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text.strip().removesuffix("%"))
+    except InvalidOperation:
+        raise click.BadParameter(f"{text!r} is not a number.", param_hint="--fee") from None
+
+
+async def _set_terms(
+    handle: str, fee: Decimal | None, hold_days: int | None, *, keep_fee: bool, keep_hold: bool
+) -> tuple[Decimal | None, int | None]:
+    """Options left out keep the creator's current value; the rest are written in one use case."""
+    from creatorly.services.creators import service as creators
+
+    current = await creators.get_creator_terms(handle=handle)
+    fee = current.platform_fee_percent if keep_fee else fee
+    hold_days = current.hold_period_days if keep_hold else hold_days
+    await creators.set_creator_terms(handle=handle, platform_fee_percent=fee, hold_period_days=hold_days)
+    return fee, hold_days
+
+
+def _terms_text(fee: Decimal | None, hold_days: int | None) -> str:
+    from creatorly.config import settings
+
+    fee_text = f"{settings.platform_fee_percent}% (platform default)" if fee is None else f"{fee}%"
+    hold_text = f"{settings.hold_period_days} days (platform default)" if hold_days is None else f"{hold_days} days"
+    return f"platform fee {fee_text}, hold period {hold_text}"
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""GET /api/downloads/{token}: a purchased file, streamed (with Range support) or redirected to S3."""
+"""GET /api/downloads/{token}: a purchased file, streamed (with Range support), stamped whole, or redirected to S3."""
 
 from __future__ import annotations
 
@@ -31,7 +31,15 @@ async def download(request: Request) -> Response:
         return PlainTextResponse(error.message, status_code=error.status, headers=_PRIVATE)
     if plan.redirect_url:
         return RedirectResponse(plan.redirect_url, status_code=302, headers=_PRIVATE)
+    if plan.body is not None:
+        return _whole(plan, plan.body)
     return _stream(plan)
+
+
+def _whole(plan: DownloadResponse, body: bytes) -> Response:
+    """A file made for this download (a stamped PDF): always all of it, and no ranges to resume with."""
+    headers = {**_PRIVATE, "Accept-Ranges": "none", "Content-Disposition": plan.content_disposition}
+    return Response(body, status_code=200, headers=headers, media_type=plan.content_type)
 
 
 def _stream(plan: DownloadResponse) -> StreamingResponse:

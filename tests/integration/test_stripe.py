@@ -317,7 +317,7 @@ async def test_a_payment_that_does_not_match_the_order_is_never_fulfilled(
 
 @pytest.mark.parametrize(
     ("secret", "age_seconds"),
-    [("whsec_forged", 0), (WEBHOOK_SECRET, 301), (WEBHOOK_SECRET, -301)],
+    [("whsec_forged", 0), (WEBHOOK_SECRET, 301), (WEBHOOK_SECRET, -330)],  # future: margin for slow runs
     ids=["forged", "stale", "future"],
 )
 async def test_a_bad_signature_is_refused_and_nothing_is_written(app_url: str, secret: str, age_seconds: int) -> None:

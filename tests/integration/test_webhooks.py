@@ -141,7 +141,7 @@ async def test_an_unverifiable_event_is_rejected_and_nothing_is_written(
     assert (await _count(ExternalEvent), await _count(OutboxEmail)) == (0, 0)
 
 
-@pytest.mark.parametrize("age_seconds", [301, -301], ids=["stale", "future"])
+@pytest.mark.parametrize("age_seconds", [301, -330], ids=["stale", "future"])  # future: margin for slow runs
 async def test_a_signature_outside_the_tolerance_is_rejected_and_nothing_is_written(
     client: httpx.AsyncClient, age_seconds: int
 ) -> None:

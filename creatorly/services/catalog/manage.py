@@ -69,6 +69,7 @@ def _apply(product: Product, values: ProductInput, currency: str) -> None:
     product.link_lifetime_days = (
         rules.check_whole_number(values.link_lifetime_days, field="link_lifetime_days", low=1, high=365) or 7
     )
+    product.stamp_pdf = values.stamp_pdf == "on"
     product.updated_at = utc_now()
 
 
@@ -177,6 +178,7 @@ def _as_input(product: Product) -> ProductInput:
         quantity_limit="" if product.quantity_limit is None else str(product.quantity_limit),
         download_limit=str(product.download_limit),
         link_lifetime_days=str(product.link_lifetime_days),
+        stamp_pdf="on" if product.stamp_pdf else "",
     )
 
 

@@ -37,6 +37,7 @@ class ProductInput:
     quantity_limit: str = ""
     download_limit: str = "5"
     link_lifetime_days: str = "7"
+    stamp_pdf: str = ""  # "on" when the editor's checkbox is ticked; absent from the form when it is not
 
 
 @dataclass(frozen=True, slots=True)

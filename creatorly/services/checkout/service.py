@@ -24,6 +24,7 @@ from creatorly.providers.registry import get_payment_provider
 from creatorly.services.accounts.rules import validated_email
 from creatorly.services.catalog import service as catalog
 from creatorly.services.checkout.schemas import CheckoutStarted
+from creatorly.services.creators import service as creators
 from creatorly.services.delivery.service import order_page_url
 from creatorly.services.discounts import service as discounts
 from creatorly.services.email import service as email
@@ -313,6 +314,7 @@ async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fe
     order.paid_at, order.provider_fee = paid_at, provider_fee
     session.add(order)
     product = await catalog.count_sale(session, order.product_id)
+    terms = await creators.sale_terms(session, order.creator_id)
     await ledger.post_sale(
         session,
         order_id=order.id,
@@ -322,6 +324,8 @@ async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fe
         provider_fee=provider_fee,
         currency=order.currency,
         paid_at=paid_at,
+        platform_fee_percent=terms.platform_fee_percent,
+        hold_days=terms.hold_days,
     )
     await _grant_files(session, order, product, paid_at=paid_at)
     await _queue_receipt(session, order, product)

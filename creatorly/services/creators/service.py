@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -179,3 +181,83 @@ async def checked_image(data: bytes, purpose: ImagePurpose) -> ProcessedImage:
 async def creator_by_handle(session: AsyncSession, handle: str) -> Creator | None:
     """A storefront's creator by (case-insensitive) handle, in the caller's transaction."""
     return await repository.get_by_handle(session, normalize_handle_text(handle))
+
+
+MAX_PLATFORM_FEE_PERCENT = Decimal(50)
+MAX_HOLD_PERIOD_DAYS = 90
+
+
+class CreatorNotFound(NotFound):
+    code = "creator_not_found"
+    default_message = "No creator has that handle."
+
+
+@dataclass(frozen=True, slots=True)
+class SaleTerms:
+    """What the platform keeps from a creator's sale and how long the creator's share is held."""
+
+    platform_fee_percent: Decimal
+    hold_days: int
+
+
+def checked_platform_fee_percent(value: Decimal | None) -> Decimal | None:
+    """None keeps the platform default; otherwise 0–50 with at most two decimals (the column's scale)."""
+    if value is None:
+        return None
+    exponent = value.as_tuple().exponent
+    if not value.is_finite() or not isinstance(exponent, int) or exponent < -2:
+        raise InvalidInput("The platform fee may have at most two decimals.", field="platform_fee_percent")
+    if not Decimal(0) <= value <= MAX_PLATFORM_FEE_PERCENT:
+        raise InvalidInput("The platform fee must be between 0 and 50 percent.", field="platform_fee_percent")
+    return value
+
+
+def checked_hold_period_days(value: int | None) -> int | None:
+    """None keeps the platform default; otherwise a whole number of days from 0 to 90."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not 0 <= value <= MAX_HOLD_PERIOD_DAYS:
+        raise InvalidInput("The hold period must be between 0 and 90 days.", field="hold_period_days")
+    return value
+
+
+async def set_creator_terms(*, handle: str, platform_fee_percent: Decimal | None, hold_period_days: int | None) -> None:
+    """Admin: give one creator their own platform fee and hold period; None returns to the platform default."""
+    fee = checked_platform_fee_percent(platform_fee_percent)
+    hold = checked_hold_period_days(hold_period_days)
+    async with db.transaction() as session:
+        creator = await creator_by_handle(session, handle)
+        if creator is None:
+            raise CreatorNotFound()
+        creator.platform_fee_percent, creator.hold_period_days = fee, hold
+        creator.updated_at = utc_now()
+        session.add(creator)
+
+
+async def sale_terms(session: AsyncSession, creator_id: int) -> SaleTerms:
+    """The creator's fee and hold, or the platform defaults where the admin has set none."""
+    creator = await session.get(Creator, creator_id)
+    if creator is None:
+        raise CreatorNotFound()
+    fee = settings.platform_fee_percent if creator.platform_fee_percent is None else creator.platform_fee_percent
+    hold = settings.hold_period_days if creator.hold_period_days is None else creator.hold_period_days
+    return SaleTerms(platform_fee_percent=Decimal(fee), hold_days=hold)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatorTerms:
+    """A creator's own fee and hold as an admin set them; None means the platform default applies."""
+
+    platform_fee_percent: Decimal | None
+    hold_period_days: int | None
+
+
+async def get_creator_terms(*, handle: str) -> CreatorTerms:
+    """Admin: the fee and hold set for one creator (None where the platform default applies)."""
+    async with db.transaction() as session:
+        creator = await creator_by_handle(session, handle)
+        if creator is None:
+            raise CreatorNotFound()
+        return CreatorTerms(
+            platform_fee_percent=creator.platform_fee_percent, hold_period_days=creator.hold_period_days
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from creatorly.errors import CreatorlyError, Forbidden, NotFound
 from creatorly.kit.clock import utc_now
 from creatorly.kit.filetypes import content_disposition
 from creatorly.kit.money import format_money
-from creatorly.models import Entitlement, Order, ProductFile
+from creatorly.kit.pdf_stamp import MAX_STAMPED_BYTES, stamp_pdf
+from creatorly.models import Entitlement, Order, Product, ProductFile
 from creatorly.models.enums import OrderStatus
 from creatorly.providers.registry import get_storage
 from creatorly.providers.storage.base import ObjectMissing
@@ -102,7 +104,8 @@ class OrderPage:
 
 @dataclass(frozen=True, slots=True)
 class DownloadResponse:
-    """What to send: a redirect (`redirect_url`), or bytes `start`..`end` (inclusive) of `storage_key`."""
+    """What to send: a redirect (`redirect_url`), the whole `body` (a stamped PDF, made per download),
+    or bytes `start`..`end` (inclusive) of `storage_key`."""
 
     status: int  # 200, 206 or 302
     file_name: str
@@ -113,6 +116,7 @@ class DownloadResponse:
     end: int = -1
     total_size: int = 0
     redirect_url: str = ""
+    body: bytes | None = None
 
     @property
     def content_length(self) -> int:
@@ -241,11 +245,16 @@ async def open_download(*, token: str, range_header: str | None) -> DownloadResp
     entitlement_id, order_public_id = _read_download_token(token)
     async with db.transaction() as session:
         found = await repository.get_entitlement_with_order_and_file(session, entitlement_id)
-    if found is None or found[1].public_id != order_public_id:
+        product = None if found is None else await session.get(Product, found[1].product_id)
+    if found is None or found[1].public_id != order_public_id or product is None:
         raise DownloadNotFound()
     entitlement, order, item = found
     if _unavailable_reason(order, entitlement, now=utc_now()) is not None:
         raise DownloadGone()
+    if product.stamp_pdf and item.content_type == "application/pdf":
+        stamped = await _stamped_download(entitlement, order, item)
+        if stamped is not None:
+            return stamped
     storage = get_storage()
     if isinstance(storage, _SignsDownloadLinks):
         start = _requested_start(range_header)
@@ -258,6 +267,33 @@ async def open_download(*, token: str, range_header: str | None) -> DownloadResp
     byte_range = _parse_range(range_header, total_size)
     await _count_if_starting(entitlement, starts_at=0 if byte_range is None else byte_range[0])
     return _stream(item, byte_range=byte_range, total_size=total_size)
+
+
+async def _stamped_download(entitlement: Entitlement, order: Order, item: ProductFile) -> DownloadResponse | None:
+    """The whole PDF stamped for this buyer, counted as a download; None when too big to stamp.
+
+    Stamped bytes differ per buyer, so a Range request gets the whole file (200) and always counts.
+    The file is read through the storage interface, so S3 files are stamped too (not redirected).
+    """
+    total_size = await _stored_size(item)
+    if total_size > MAX_STAMPED_BYTES:
+        return None  # delivered unstamped: see creatorly.kit.pdf_stamp
+    if entitlement.download_count >= entitlement.download_limit:
+        raise _limit_reached(entitlement)  # before the expensive read and stamp
+    data = b"".join([chunk async for chunk in get_storage().read(item.storage_key)])
+    body = await asyncio.to_thread(stamp_pdf, data, text=f"Licensed to {order.buyer_email} · Order {order.public_id}")
+    await _count_if_starting(entitlement, starts_at=0)
+    return DownloadResponse(
+        status=200,
+        file_name=item.original_name,
+        content_type=item.content_type,
+        content_disposition=content_disposition(item.original_name),
+        storage_key=item.storage_key,
+        start=0,
+        end=len(body) - 1,
+        total_size=len(body),
+        body=body,
+    )
 
 
 async def _count_if_starting(entitlement: Entitlement, *, starts_at: int) -> None:

@@ -136,7 +136,26 @@ def _details() -> rx.Component:
             width="100%",
             direction=rx.breakpoints(initial="column", md="row"),
         ),
+        _stamp_option(),
         rx.button("Save changes", type="submit", size="3", loading=State.is_saving),
+    )
+
+
+def _stamp_option() -> rx.Component:
+    return rx.vstack(
+        rx.checkbox(
+            "Stamp PDFs with the buyer's email",
+            name="stamp_pdf",
+            value="on",
+            default_checked=State.form["stamp_pdf"] == "on",
+        ),
+        rx.text(
+            "Each PDF download gets a small footer line with the buyer's email and order number.",
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="1",
+        width="100%",
     )
 
 

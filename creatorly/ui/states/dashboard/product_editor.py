@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import reflex as rx
 
@@ -74,6 +74,8 @@ class ProductEditorState(rx.State):
         self.is_saving, self.errors = True, {}
         yield None
         values = ProductInput(**{name: str(form.get(name, self.form.get(name, ""))) for name in ProductInput.__slots__})
+        # A browser leaves an unticked checkbox out of the form: missing means off, not "as loaded".
+        values = replace(values, stamp_pdf="on" if form.get("stamp_pdf") else "")
         try:
             await manage.update_product(session_token=await self._token(), product_id=self._product_id, values=values)
         except InvalidInput as error:
