@@ -11,6 +11,7 @@ import creatorly.jobs  # noqa: F401  (job names registered, as in the app and th
 from creatorly import db
 from creatorly.config import settings
 from tests.database import empty_tables, migrate_fresh
+from tests.integration.s3 import moto_endpoint, s3_storage  # noqa: F401  (fixtures)
 from tests.smtp import smtp_server  # noqa: F401  (fixture)
 
 

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import boto3
 import httpx
 import pytest
 from itsdangerous import URLSafeSerializer
-from moto.server import ThreadedMotoServer
-from pydantic import SecretStr
 
 from creatorly import db
 from creatorly.api.app import api
@@ -25,14 +21,12 @@ from creatorly.errors import NotFound
 from creatorly.kit.clock import utc_now
 from creatorly.models import Entitlement, Order, ProductFile
 from creatorly.models.enums import OrderStatus
-from creatorly.providers import registry
 from creatorly.providers.registry import get_storage
 from creatorly.services.delivery import service as delivery
 from tests.factories import make_creator, make_order, new_product
-from tests.processes import free_port
+from tests.integration.s3 import BUCKET
 
 DATA = bytes(range(256)) * 40  # 10,240 bytes, every byte value, so an offset mistake shows
-BUCKET = "creatorly-delivery-test"
 
 
 @dataclass(frozen=True)
@@ -319,31 +313,6 @@ def _lifetime_seconds(presigned_url: str) -> float:
     if "X-Amz-Expires" in query:
         return float(query["X-Amz-Expires"][0])
     return float(query["Expires"][0]) - time.time()
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=BUCKET)
-    yield endpoint
-    server.stop()
-
-
-@pytest.fixture
-def s3_storage(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(settings, "storage", "s3")
-    monkeypatch.setattr(settings, "s3_bucket", BUCKET)
-    monkeypatch.setattr(settings, "s3_endpoint_url", moto_endpoint)
-    monkeypatch.setattr(settings, "s3_access_key_id", "testing")
-    monkeypatch.setattr(settings, "s3_secret_access_key", SecretStr("testing"))
-    registry._storage.cache_clear()
-    yield
-    registry._storage.cache_clear()
 
 
 @pytest.mark.usefixtures("s3_storage")

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import io
-import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-import boto3
 import httpx
 import pytest
-from moto.server import ThreadedMotoServer
-from pydantic import SecretStr
 from pypdf import PdfReader, PdfWriter
 
 from creatorly import db
 from creatorly.api.app import api
-from creatorly.config import settings
 from creatorly.kit.clock import utc_now
 from creatorly.models import Entitlement, Order, Product, ProductFile
-from creatorly.providers import registry
 from creatorly.providers.registry import get_storage
 from creatorly.services.catalog import manage
 from creatorly.services.catalog.schemas import ProductInput
@@ -30,10 +24,8 @@ from creatorly.services.creators.schemas import ProfileInput
 from creatorly.services.delivery import service as delivery
 from tests.accounts import signed_up_and_verified
 from tests.factories import make_creator, make_order, new_product
-from tests.processes import free_port
 
 BUYER = "reader+1@example.com"
-BUCKET = "creatorly-pdf-delivery-test"
 
 
 def _pdf(pages: int) -> bytes:
@@ -205,31 +197,6 @@ async def test_the_editor_checkbox_turns_stamping_on_and_a_missing_box_turns_it_
 
 
 # --- S3 -------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=BUCKET)
-    yield endpoint
-    server.stop()
-
-
-@pytest.fixture
-def s3_storage(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(settings, "storage", "s3")
-    monkeypatch.setattr(settings, "s3_bucket", BUCKET)
-    monkeypatch.setattr(settings, "s3_endpoint_url", moto_endpoint)
-    monkeypatch.setattr(settings, "s3_access_key_id", "testing")
-    monkeypatch.setattr(settings, "s3_secret_access_key", SecretStr("testing"))
-    registry._storage.cache_clear()
-    yield
-    registry._storage.cache_clear()
 
 
 @pytest.mark.usefixtures("s3_storage")

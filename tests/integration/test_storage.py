@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from creatorly.providers.storage.base import FileStorage, ObjectMissing, ObjectTooLarge
 from creatorly.providers.storage.local import LocalFileStorage
 from creatorly.providers.storage.s3 import PART_SIZE, S3FileStorage
-from tests.processes import free_port
-
-BUCKET = "creatorly-test-files"
+from tests.integration.s3 import BUCKET
 
 
 async def _chunks(data: bytes, size: int = 256 * 1024) -> AsyncIterator[bytes]:
@@ -26,19 +22,6 @@ async def _chunks(data: bytes, size: int = 256 * 1024) -> AsyncIterator[bytes]:
 
 async def _read_all(storage: FileStorage, key: str, **byte_range: int) -> bytes:
     return b"".join([chunk async for chunk in storage.read(key, **byte_range)])
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=BUCKET)
-    yield endpoint
-    server.stop()
 
 
 @pytest.fixture(params=["local", "s3"])
