@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     razorpay_key_secret: SecretStr = SecretStr("")
     razorpay_webhook_secret: SecretStr = SecretStr("")
     razorpay_api_base: str = ""
+    razorpay_payout_account_number: str = ""  # the RazorpayX account payouts are sent from; empty: no Razorpay payouts
+
+    # Bank account numbers are encrypted at rest with this key (any long random string); empty: the secret key.
+    payout_encryption_key: SecretStr = SecretStr("")
+    sandbox_payout_settle_seconds: int = Field(default=10, ge=0, le=86400)  # the sandbox pays a payout this late
 
     rate_limit_sign_in: str = "5/5 minutes"
     rate_limit_sign_up: str = "3/hour"
@@ -181,6 +186,10 @@ class Settings(BaseSettings):
     def is_stripe_enabled(self) -> bool:
         """Stripe takes payments when its secret key and webhook signing secret are both set."""
         return bool(self.stripe_secret_key.get_secret_value() and self.stripe_webhook_secret.get_secret_value())
+
+    @property
+    def resolved_payout_encryption_key(self) -> str:
+        return self.payout_encryption_key.get_secret_value() or self.resolved_secret_key
 
     @property
     def is_sandbox_mode(self) -> bool:

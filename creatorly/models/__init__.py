@@ -7,6 +7,7 @@ from creatorly.models.email import OutboxEmail
 from creatorly.models.external_events import ExternalEvent
 from creatorly.models.ledger import LedgerEntry, LedgerTransaction
 from creatorly.models.orders import DiscountCode, Entitlement, Order, OrderEvent, PaymentAttempt, Refund
+from creatorly.models.payouts import Payout, PayoutAccount, PayoutEvent, PayoutSettings, SandboxPayoutTransfer
 from creatorly.models.sandbox import SandboxPayment, SandboxWebhook
 
 __all__ = [
@@ -23,10 +24,15 @@ __all__ = [
     "OrderEvent",
     "OutboxEmail",
     "PaymentAttempt",
+    "Payout",
+    "PayoutAccount",
+    "PayoutEvent",
+    "PayoutSettings",
     "Product",
     "ProductFile",
     "Refund",
     "SandboxPayment",
+    "SandboxPayoutTransfer",
     "SandboxWebhook",
     "Subscriber",
     "User",

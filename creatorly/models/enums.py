@@ -49,3 +49,23 @@ class SubscriberStatus(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     UNSUBSCRIBED = "unsubscribed"
+
+
+class PayoutAccountKind(StrEnum):
+    BANK = "bank"
+    UPI = "upi"
+    STRIPE = "stripe"
+
+
+class PayoutSchedule(StrEnum):
+    MANUAL = "manual"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class PayoutStatus(StrEnum):
+    PENDING = "pending"
+    IN_TRANSIT = "in_transit"
+    PAID = "paid"
+    FAILED = "failed"

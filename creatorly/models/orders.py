@@ -42,6 +42,8 @@ class Order(SQLModel, table=True):
     status: OrderStatus = Field(default=OrderStatus.CREATED, sa_type=String(30))
     provider: PaymentProviderName = Field(default=PaymentProviderName.SANDBOX, sa_type=String(20))
     provider_reference: str | None = Field(default=None, max_length=255)
+    # The provider's id of the captured payment when it differs from provider_reference (Razorpay's pay_…).
+    provider_payment_id: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
