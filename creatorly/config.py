@@ -18,6 +18,26 @@ DEFAULT_SECRET_KEY = "change-me"  # noqa: S105 (the value production refuses)
 MINIMUM_SECRET_KEY_LENGTH = 32
 
 
+_ROUTE_CURRENCY = re.compile(r"^(\*|[A-Z]{3})$")
+PAYMENT_PROVIDER_NAMES = ("sandbox", "stripe", "razorpay")
+
+
+def parse_payment_routing(value: str) -> dict[str, str]:
+    """ "INR:razorpay, *:stripe" → {"INR": "razorpay", "*": "stripe"}; ValueError naming the bad part."""
+    routes: dict[str, str] = {}
+    for part in filter(None, (piece.strip() for piece in value.split(","))):
+        currency, _, provider = (piece.strip() for piece in part.partition(":"))
+        currency, provider = currency.upper(), provider.lower()
+        if not _ROUTE_CURRENCY.match(currency) or provider not in PAYMENT_PROVIDER_NAMES:
+            raise ValueError(f"{part!r} must look like CUR:provider (USD:stripe, INR:razorpay, *:sandbox)")
+        if currency in routes:
+            raise ValueError(f"{currency} is routed twice")
+        if provider == "razorpay" and currency != "INR":
+            raise ValueError(f"Razorpay takes INR only, not {currency}")
+        routes[currency] = provider
+    return routes
+
+
 class InvalidSettings(SystemExit):
     """Raised at start when a setting is missing or wrong; the message names the setting."""
 
@@ -72,7 +92,10 @@ class Settings(BaseSettings):
     razorpay_key_secret: SecretStr = SecretStr("")
     razorpay_webhook_secret: SecretStr = SecretStr("")
     razorpay_api_base: str = ""
-    razorpay_payout_account_number: str = ""  # the RazorpayX account payouts are sent from; empty: no Razorpay payouts
+    razorpay_payout_account_number: str = ""
+    # Which provider takes payments in which currency, e.g. "INR:razorpay,*:stripe"; empty: INR → Razorpay when
+    # configured, anything else → Stripe when configured, otherwise the built-in sandbox.
+    payment_routing: str = ""  # the RazorpayX account payouts are sent from; empty: no Razorpay payouts
 
     # Bank account numbers are encrypted at rest with this key (any long random string); empty: the secret key.
     payout_encryption_key: SecretStr = SecretStr("")
@@ -99,6 +122,12 @@ class Settings(BaseSettings):
         if not _RATE.match(value):
             raise ValueError("must look like '5/5 minutes' or '3/hour'")
         return value
+
+    @field_validator("payment_routing")
+    @classmethod
+    def _check_payment_routing(cls, value: str) -> str:
+        parse_payment_routing(value)
+        return value.strip()
 
     @field_validator("redis_url")
     @classmethod
@@ -139,6 +168,12 @@ class Settings(BaseSettings):
                 )
             if not self.public_url:
                 raise ValueError("CREATORLY_PUBLIC_URL is required in production")
+        enabled = {"sandbox": True, "stripe": self.is_stripe_enabled, "razorpay": self.is_razorpay_enabled}
+        for currency, provider in parse_payment_routing(self.payment_routing).items():
+            if not enabled[provider]:
+                raise ValueError(
+                    f"CREATORLY_PAYMENT_ROUTING sends {currency} to {provider}, whose keys and webhook secret are unset"
+                )
         return self
 
     @property

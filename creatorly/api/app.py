@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from creatorly.api import audience, auth_google, downloads, sandbox_gateway, seo, webhooks
+from creatorly.api import audience, auth_google, downloads, pay_pages, sandbox_gateway, seo, webhooks
 from creatorly.api.health import health
 from creatorly.api.middleware import RequestIdMiddleware
 
@@ -16,6 +16,7 @@ api = Starlette(
         *auth_google.routes,
         *audience.routes,
         *downloads.routes,
+        *pay_pages.routes,
         *sandbox_gateway.routes,
         *seo.routes,
         *webhooks.routes,

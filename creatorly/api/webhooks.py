@@ -12,6 +12,7 @@ from creatorly.services.checkout import razorpay_events as razorpay_events  # re
 from creatorly.services.checkout import stripe_events as stripe_events
 from creatorly.services.external_events import service as external_events
 from creatorly.services.refunds import events as refund_events  # noqa: F401  (registers refund handlers)
+from creatorly.services.refunds import provider_events as refund_provider_events  # noqa: F401
 
 _NO_STORE = {"Cache-Control": "no-store"}
 MAX_BODY_BYTES = 1024 * 1024  # provider events are a few KiB; refuse floods before reading them whole

@@ -29,15 +29,20 @@ from creatorly.models.enums import OrderStatus, PaymentProviderName
 from creatorly.providers.payments.base import PaymentRequest
 from creatorly.providers.payments.razorpay import RazorpayPaymentProvider, verify_razorpay_webhook
 from creatorly.providers.registry import get_payment_provider
+from creatorly.services.accounts import service as accounts
+from creatorly.services.accounts.schemas import SignedIn
+from creatorly.services.checkout import service as checkout
 from creatorly.services.checkout.razorpay_callback import RazorpayCallbackRejected, confirm_razorpay_callback
 from creatorly.services.external_events import service as external_events
 from creatorly.services.external_events.schemas import HandleOutcome
 from creatorly.services.external_events.service import WebhookHandlingFailed, WebhookRejected
 from creatorly.services.ledger import service as ledger
 from creatorly.services.orders import service as orders
+from creatorly.services.refunds import service as refunds
+from tests.accounts import PASSWORD, new_requester
 from tests.factories import make_creator, new_product
 from tests.integration.razorpay_standin import KEY_ID, KEY_SECRET, RazorpayStandIn, running_razorpay_standin
-from tests.processes import free_port
+from tests.processes import free_port, serving
 
 PAYLOADS = Path(__file__).parent.parent / "payloads" / "razorpay"
 WEBHOOK_SECRET = "whsec_razorpay_test"
@@ -55,6 +60,7 @@ def stand_in() -> Iterator[RazorpayStandIn]:
 @pytest.fixture(autouse=True)
 def _razorpay_settings(stand_in: RazorpayStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
     stand_in.orders.clear()
+    stand_in.refunds.clear()
     stand_in.fail_next_with_status = None
     monkeypatch.setattr(settings, "public_url", "http://shop.test")
     monkeypatch.setattr(settings, "razorpay_key_id", KEY_ID)
@@ -429,3 +435,125 @@ def test_the_sdk_payment_vector_verifies_only_for_our_order_id() -> None:
         provider.verify_payment_callback(
             order_id_we_stored="order_someone_else", payment_id="fake_payment_id", signature=signature
         )
+
+
+# --- Checkout's Razorpay page, its callback route, refunds ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    with serving(creatorly.api.app.api) as url:
+        yield url
+
+
+async def _checkout_in_inr() -> tuple[str, str]:
+    """Checkout as the storefront runs it: with Razorpay configured, an INR sale goes to a Razorpay order."""
+    made = await make_creator(products=[new_product(currency="INR", price_amount=PRICE)])
+    [product] = made.products
+    started = await checkout.start_checkout(
+        handle=made.creator.handle, slug=product.slug, buyer_email=BUYER, checkout_key=secrets.token_hex(8)
+    )
+    return started.order_public_id, started.redirect_url
+
+
+async def test_checkout_sends_an_inr_sale_to_razorpay_and_its_page_opens_checkout(
+    stand_in: RazorpayStandIn, app_url: str
+) -> None:
+    public_id, redirect_url = await _checkout_in_inr()
+
+    order = await _order(public_id)
+    assert (order.provider, order.status) == (PaymentProviderName.RAZORPAY, OrderStatus.PENDING)
+    assert order.provider_reference == stand_in.orders[-1]["id"]
+    assert redirect_url == f"http://shop.test/pay/razorpay/{order.provider_reference}"
+    page = httpx.get(f"{app_url}/pay/razorpay/{order.provider_reference}")
+    assert page.status_code == 200
+    assert f'<script src="{stand_in.base_url}/v1/checkout.js"></script>' in page.text
+    assert KEY_ID in page.text and order.provider_reference in page.text and "₹499.00" in page.text
+    assert KEY_SECRET not in page.text and WEBHOOK_SECRET not in page.text
+    assert f"/api/pay/razorpay/{public_id}/callback" in page.text
+    assert httpx.get(f"{app_url}/pay/razorpay/order_NotOurs0000001").status_code == 404
+
+
+async def test_the_callback_route_confirms_our_order_and_refuses_a_foreign_one(app_url: str) -> None:
+    order = await _pending_order()
+    other = await _pending_order()
+    assert order.provider_reference is not None and other.provider_reference is not None
+    url = f"{app_url}/api/pay/razorpay/{order.public_id}/callback"
+
+    good = httpx.post(
+        url,
+        json={
+            "razorpay_order_id": order.provider_reference,
+            "razorpay_payment_id": "pay_DESyzxuld02Zul",
+            "razorpay_signature": _callback_signature(order.provider_reference, "pay_DESyzxuld02Zul"),
+        },
+    )
+    # Someone else's genuine, correctly signed payment replayed against our order.
+    foreign = httpx.post(
+        url,
+        json={
+            "razorpay_order_id": other.provider_reference,
+            "razorpay_payment_id": "pay_DESyzxuld02Zul",
+            "razorpay_signature": _callback_signature(other.provider_reference, "pay_DESyzxuld02Zul"),
+        },
+    )
+
+    assert good.status_code == 200 and good.json()["is_paid"] is False
+    assert good.json()["redirect_url"].startswith(f"http://shop.test/orders/{order.public_id}?key=")
+    assert (foreign.status_code, foreign.json()["error"]) == (400, "razorpay_callback_rejected")
+    assert httpx.post(url, json={"razorpay_order_id": order.provider_reference}).status_code == 422
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING
+
+
+def _refund_event(order: Order, refund: dict[str, Any]) -> bytes:
+    payload: dict[str, Any] = json.loads((PAYLOADS / "refund.processed.json").read_text())
+    payload["payload"]["refund"]["entity"].update(
+        id=refund["id"], amount=refund["amount"], payment_id=refund["payment_id"], notes=refund["notes"]
+    )
+    payload["payload"]["payment"]["entity"].update(
+        id=refund["payment_id"], order_id=order.provider_reference, amount=order.amount
+    )
+    return json.dumps(payload).encode()
+
+
+async def test_a_creator_refund_goes_to_razorpays_payment_once_and_its_webhook_reverses_the_sale(
+    stand_in: RazorpayStandIn,
+) -> None:
+    order = await _pending_order()
+    assert await _deliver(_event("payment.captured", order)) == HandleOutcome.HANDLED
+    paid = await _order(order.public_id)
+    assert paid.provider_payment_id is not None and paid.provider_payment_id.startswith("pay_")
+    creator_email = await _creator_email(order)
+    signed_in = await accounts.sign_in(email=creator_email, password=PASSWORD, requester=new_requester())
+    assert isinstance(signed_in, SignedIn)
+
+    first = await refunds.refund_order(
+        session_token=signed_in.session_token, order_public_id=order.public_id, amount_text="100.00"
+    )
+    again = await refunds.refund_order(
+        session_token=signed_in.session_token, order_public_id=order.public_id, amount_text="100.00"
+    )
+
+    assert first.amount == again.amount == 10000
+    [refund] = stand_in.refunds  # the repeated click found its refund at Razorpay by our key
+    assert (refund["payment_id"], refund["amount"]) == (paid.provider_payment_id, 10000)
+    assert refund["notes"]["merchant_reference"] == order.public_id
+    raw = _refund_event(paid, refund)
+    for _ in range(3):
+        assert await _deliver(raw, event_id="evt_RZPREFUND1") in (HandleOutcome.HANDLED, HandleOutcome.SKIPPED)
+    refunded = await _order(order.public_id)
+    assert (refunded.status, refunded.refunded_amount) == (OrderStatus.PARTIALLY_REFUNDED, 10000)
+    assert await _count(LedgerTransaction) == 2
+    async with db.transaction() as session:
+        assert await ledger.trial_balance(session) == {"INR": 0}
+
+
+async def _creator_email(order: Order) -> str:
+    from creatorly.models import Creator, User
+
+    async with db.transaction() as session:
+        creator = await session.get(Creator, order.creator_id)
+        assert creator is not None
+        user = await session.get(User, creator.user_id)
+        assert user is not None
+        return user.email

@@ -12,7 +12,6 @@ import asyncio
 import hashlib
 import hmac
 import json
-import secrets
 import shutil
 import sys
 import time
@@ -30,11 +29,10 @@ from sqlmodel import SQLModel, select
 import creatorly.api.app
 from creatorly import db, queue
 from creatorly.config import settings
-from creatorly.models import Entitlement, ExternalEvent, LedgerTransaction, Order, Product, ProductFile
-from creatorly.models.enums import OrderStatus, PaymentProviderName
-from creatorly.providers.payments.base import PaymentRequest
+from creatorly.models import Creator, Entitlement, ExternalEvent, LedgerTransaction, Order, Product, ProductFile
+from creatorly.models.enums import OrderStatus
 from creatorly.providers.payments.stripe import verify_stripe_webhook
-from creatorly.providers.registry import get_payment_provider
+from creatorly.services.checkout import service as checkout
 from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.delivery.service import order_page_url
 from creatorly.services.ledger import service as ledger
@@ -43,6 +41,7 @@ from tests.processes import free_port, running, serving, wait_until
 
 BUYER = "fan@example.com"
 SECRET_KEY = "sk_test_12345"
+PUBLISHABLE_KEY = "pk_test_12345"
 WEBHOOK_SECRET = "whsec_test"
 SUCCEEDING_CARD = "4242424242424242"
 DECLINED_CARD = "4000000000000341"
@@ -94,6 +93,7 @@ def _stripe_enabled(
     monkeypatch.setattr(settings, "public_url", app_url)
     monkeypatch.setattr(settings, "stripe_api_base", localstripe_url)
     monkeypatch.setattr(settings, "stripe_secret_key", SecretStr(SECRET_KEY))
+    monkeypatch.setattr(settings, "stripe_publishable_key", PUBLISHABLE_KEY)
     monkeypatch.setattr(settings, "stripe_webhook_secret", SecretStr(WEBHOOK_SECRET))
 
 
@@ -127,37 +127,11 @@ async def _product() -> Product:
 
 
 async def _start(product: Product, *, key: str = "key-00000001") -> CheckoutStarted:
-    """A pending Stripe order and its PaymentIntent, created as checkout will once Stripe's payment page ships."""
-    assert product.id is not None
+    """Checkout as the storefront runs it: with Stripe configured, a USD sale goes to a Stripe PaymentIntent."""
     async with db.transaction() as session:
-        order = Order(
-            public_id=f"ord_{secrets.token_hex(8)}",
-            creator_id=product.creator_id,
-            product_id=product.id,
-            buyer_email=BUYER,
-            amount=product.price_amount,
-            currency=product.currency,
-            status=OrderStatus.PENDING,
-            provider=PaymentProviderName.STRIPE,
-            checkout_key=key,
-        )
-        session.add(order)
-    created = await get_payment_provider("stripe").create_payment(
-        PaymentRequest(
-            merchant_reference=order.public_id,
-            amount=order.amount,
-            currency=order.currency,
-            description=product.title,
-            buyer_email=BUYER,
-            return_url=order_page_url(order.public_id),
-            idempotency_key=f"order-{order.public_id}",
-        )
-    )
-    async with db.transaction() as session:
-        stored = await session.get(Order, order.id)
-        assert stored is not None
-        stored.provider_reference = created.provider_reference
-    return CheckoutStarted(order_public_id=order.public_id, redirect_url=created.redirect_url)
+        creator = await session.get(Creator, product.creator_id)
+        assert creator is not None
+    return await checkout.start_checkout(handle=creator.handle, slug=product.slug, buyer_email=BUYER, checkout_key=key)
 
 
 def _pay(client: stripe.StripeClient, payment_intent_id: str, card: str) -> str:
@@ -310,6 +284,103 @@ async def test_a_payment_that_does_not_match_the_order_is_never_fulfilled(
     assert response.status_code == 500
     assert (await _order(order.public_id)).status == OrderStatus.PENDING
     assert await _count(LedgerTransaction) == 0
+
+
+# --- The Elements page -------------------------------------------------------------------------------
+
+
+def _card_method(client: stripe.StripeClient, card: str) -> str:
+    """What Stripe.js makes of the card typed into the Element: a payment method id."""
+    details = {"number": card, "exp_month": 12, "exp_year": 2040, "cvc": "123"}
+    return client.v1.payment_methods.create(params={"type": "card", "card": details}).id
+
+
+def _confirm(app_url: str, payment_intent_id: str, payment_method: str) -> httpx.Response:
+    return httpx.post(
+        f"{app_url}/api/pay/stripe/{payment_intent_id}/confirm", json={"payment_method": payment_method}, timeout=20
+    )
+
+
+async def test_the_elements_page_shows_the_order_and_loads_stripe_js_without_any_secret(
+    app_url: str, localstripe_url: str
+) -> None:
+    product = await _product()
+    started = await _start(product)
+    order = await _order(started.order_public_id)
+
+    page = httpx.get(started.redirect_url)
+
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert f'<script src="{localstripe_url}/js.stripe.com/v3/"></script>' in page.text
+    assert PUBLISHABLE_KEY in page.text and "$12.00" in page.text and product.title in page.text
+    assert SECRET_KEY not in page.text and "_secret_" not in page.text
+    assert f"/api/pay/stripe/{order.provider_reference}/confirm" in page.text
+    assert httpx.get(f"{app_url}/pay/stripe/pi_not_ours").status_code == 404
+
+
+async def test_paying_on_the_elements_page_confirms_the_intent_and_the_webhook_pays_the_order(
+    stripe_client: stripe.StripeClient, app_url: str
+) -> None:
+    product = await _product()
+    started = await _start(product)
+    order = await _order(started.order_public_id)
+    assert order.provider_reference is not None
+    method = await asyncio.to_thread(_card_method, stripe_client, SUCCEEDING_CARD)
+
+    answer = await asyncio.to_thread(_confirm, app_url, order.provider_reference, method)
+
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "succeeded"
+    assert answer.json()["redirect_url"] == order_page_url(order.public_id)
+    await _eventually(lambda: _order_is(order.public_id, OrderStatus.PAID), what="the order to be paid")
+    assert await _trial_balance() == {"USD": 0}
+    # Once paid, the page sends the buyer to the order instead of taking a second payment.
+    again = httpx.get(started.redirect_url, follow_redirects=False)
+    assert (again.status_code, again.headers["location"]) == (303, order_page_url(order.public_id))
+
+
+async def test_a_declined_card_on_the_elements_page_shows_stripes_message_and_pays_nothing(
+    stripe_client: stripe.StripeClient, app_url: str
+) -> None:
+    product = await _product()
+    started = await _start(product)
+    order = await _order(started.order_public_id)
+    assert order.provider_reference is not None
+    method = await asyncio.to_thread(_card_method, stripe_client, DECLINED_CARD)
+
+    answer = await asyncio.to_thread(_confirm, app_url, order.provider_reference, method)
+
+    assert answer.status_code == 402
+    assert answer.json()["status"] == "declined"
+    assert "declined" in answer.json()["message"]
+    await _eventually(lambda: _order_is(order.public_id, OrderStatus.FAILED), what="the order to fail")
+    assert await _count(LedgerTransaction) == 0
+
+
+@pytest.mark.parametrize("payment_method", ["", "pm_<script>", "tok_visa", "x" * 200])
+async def test_the_confirm_route_refuses_a_malformed_payment_method(app_url: str, payment_method: str) -> None:
+    product = await _product()
+    started = await _start(product)
+    order = await _order(started.order_public_id)
+    assert order.provider_reference is not None
+
+    answer = await asyncio.to_thread(_confirm, app_url, order.provider_reference, payment_method)
+
+    if payment_method == "":
+        # Nothing attached yet: Stripe refuses to confirm and the buyer is asked for a card again.
+        assert answer.status_code in (402, 502)
+    else:
+        assert (answer.status_code, answer.json()["field"]) == (422, "payment_method")
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING
+
+
+async def test_with_stripe_off_the_elements_page_does_not_exist(app_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    product = await _product()
+    started = await _start(product)
+    monkeypatch.setattr(settings, "stripe_secret_key", SecretStr(""))
+
+    assert httpx.get(started.redirect_url).status_code == 404
 
 
 # --- Refused deliveries ------------------------------------------------------------------------------

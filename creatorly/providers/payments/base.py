@@ -41,11 +41,12 @@ class PaymentProvider(Protocol):
 class RefundRequest:
     """Give back `amount` minor units of a settled payment; the key makes a repeated request the same refund."""
 
-    provider_reference: str
+    provider_reference: str  # the payment to refund: Stripe's PaymentIntent, Razorpay's pay_… id, the sandbox's
     amount: int
     currency: str
     idempotency_key: str
     reason: str = ""
+    merchant_reference: str = ""  # our order's public id, sent along so the refund's webhook finds the order
 
 
 @dataclass(frozen=True, slots=True)

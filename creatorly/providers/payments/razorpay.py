@@ -18,6 +18,7 @@ SIGNATURE_HEADER = "X-Razorpay-Signature"
 EVENT_ID_HEADER = "X-Razorpay-Event-Id"
 CURRENCY = "INR"
 CHECKOUT_PATH = "/pay/razorpay"
+CHECKOUT_JS_URL = "https://checkout.razorpay.com/v1/checkout.js"
 
 
 class _TimeoutSession(requests.Session):
@@ -51,6 +52,16 @@ class RazorpayPaymentProvider:
         self._api_base = (api_base or "").rstrip("/") or None
         self._timeout_seconds = timeout_seconds
         self._public_url = public_url.rstrip("/")
+
+    @property
+    def key_id(self) -> str:
+        """The public half of the key pair, which Razorpay Checkout in the browser needs."""
+        return self._key_id
+
+    @property
+    def checkout_js_url(self) -> str:
+        """Razorpay Checkout's script; a Razorpay-compatible host (a stand-in) serves its own at /v1/checkout.js."""
+        return f"{self._api_base}/v1/checkout.js" if self._api_base else CHECKOUT_JS_URL
 
     def _client(self) -> Any:
         # One client per call: the SDK client and its requests session are not shared across threads.
@@ -86,8 +97,38 @@ class RazorpayPaymentProvider:
             raise ProviderError(f"razorpay unreachable: {type(error).__name__}", is_retryable=True) from None
 
     async def refund_payment(self, request: RefundRequest) -> CreatedRefund:
-        # Refunds need the Razorpay payment id (we store its order id): a later step records it first.
-        raise ProviderError("razorpay refunds are not available yet", is_retryable=False)
+        """Refund part or all of a captured payment (`provider_reference` is its pay_… id).
+
+        Razorpay takes no idempotency key for refunds: our key travels in the refund's notes, and a refund
+        already carrying it is answered instead of making a second one.
+        """
+        if request.currency.upper() != CURRENCY:
+            raise ProviderError(f"razorpay refunds INR only, not {request.currency}", is_retryable=False)
+        answer = await asyncio.to_thread(self._refund_once, request)
+        refund_id = answer.get("id") if isinstance(answer, dict) else None
+        if not (isinstance(refund_id, str) and refund_id):
+            raise ProviderError("razorpay answered a refund without an id", is_retryable=True)
+        return CreatedRefund(provider_reference=refund_id)
+
+    def _refund_once(self, request: RefundRequest) -> Any:
+        client = self._client()
+        notes = {"merchant_reference": request.merchant_reference, "refund_key": request.idempotency_key}
+        if request.reason:
+            notes["reason"] = request.reason[:200]
+        try:
+            earlier = client.payment.fetch_multiple_refund(request.provider_reference)
+            for refund in earlier.get("items", []) if isinstance(earlier, dict) else []:
+                refund_notes = refund.get("notes") if isinstance(refund, dict) else None
+                if isinstance(refund_notes, dict) and refund_notes.get("refund_key") == request.idempotency_key:
+                    return refund
+            # The SDK's second `refund(payment_id, data)` overrides its first: the amount goes in the body.
+            return client.payment.refund(request.provider_reference, {"amount": request.amount, "notes": notes})
+        except BadRequestError as error:
+            raise ProviderError(f"razorpay refused the refund: {error}", is_retryable=False) from None
+        except (GatewayError, ServerError) as error:
+            raise ProviderError(f"razorpay failed: {type(error).__name__}", is_retryable=True) from None
+        except (requests.RequestException, ValueError) as error:
+            raise ProviderError(f"razorpay unreachable: {type(error).__name__}", is_retryable=True) from None
 
     def verify_payment_callback(self, *, order_id_we_stored: str, payment_id: str, signature: str) -> None:
         """Check Checkout's handler signature over OUR order id; raise ValueError when it does not match."""

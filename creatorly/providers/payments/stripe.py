@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, NoReturn
+from dataclasses import dataclass
+from typing import Any, Literal, NoReturn
 
 import stripe
 
@@ -11,9 +12,24 @@ from creatorly.errors import ProviderError
 from creatorly.providers.payments.base import CreatedPayment, CreatedRefund, PaymentRequest, RefundRequest
 
 STRIPE_PAGE_PATH = "/pay/stripe"
+STRIPE_JS_URL = "https://js.stripe.com/v3/"
 SIGNATURE_HEADER = "Stripe-Signature"
 # Rate limiting and request timeouts are the 4xx answers that a later try can get past.
 _RETRYABLE_CLIENT_ERRORS = frozenset({408, 409, 429})
+
+
+@dataclass(frozen=True, slots=True)
+class CardConfirmation:
+    """What confirming a PaymentIntent with the buyer's card gave.
+
+    `succeeded` (or `processing`): the webhook will fulfil the order; `requires_action`: Stripe.js must run the
+    card's authentication with `client_secret`, then we confirm again; `declined`: `message` is Stripe's text
+    for the cardholder (safe to show: it never echoes card data).
+    """
+
+    status: Literal["succeeded", "processing", "requires_action", "declined"]
+    client_secret: str = ""
+    message: str = ""
 
 
 class StripePaymentProvider:
@@ -21,7 +37,15 @@ class StripePaymentProvider:
 
     name = "stripe"
 
-    def __init__(self, secret_key: str, api_base: str | None, *, public_url: str, timeout_seconds: float = 10) -> None:
+    def __init__(
+        self,
+        secret_key: str,
+        api_base: str | None,
+        *,
+        public_url: str,
+        timeout_seconds: float = 10,
+        publishable_key: str = "",
+    ) -> None:
         # A client per provider, never the SDK's global key or base: tests point several at localstripe.
         self._client = stripe.StripeClient(
             secret_key,
@@ -30,6 +54,13 @@ class StripePaymentProvider:
             max_network_retries=0,  # the caller decides about retries; the idempotency key makes them safe
         )
         self._public_url = public_url.rstrip("/")
+        self._api_base = (api_base or "").rstrip("/")
+        self.publishable_key = publishable_key
+
+    @property
+    def stripe_js_url(self) -> str:
+        """Stripe.js; a Stripe-compatible server such as localstripe serves its own at /js.stripe.com/v3/."""
+        return f"{self._api_base}/js.stripe.com/v3/" if self._api_base else STRIPE_JS_URL
 
     async def create_payment(self, request: PaymentRequest) -> CreatedPayment:
         params: dict[str, Any] = {
@@ -60,10 +91,40 @@ class StripePaymentProvider:
             raise ProviderError("stripe answered a payment without a client secret", is_retryable=True)
         return intent.client_secret
 
+    async def confirm_card(self, payment_intent_id: str, payment_method_id: str) -> CardConfirmation:
+        """Attach the card Stripe.js collected and confirm on the server (Stripe's "finalize on the server" flow).
+
+        An empty `payment_method_id` confirms again what is attached, after the card's authentication step.
+        """
+        try:
+            if payment_method_id:
+                await self._client.v1.payment_intents.update_async(
+                    payment_intent_id,
+                    params={"payment_method": payment_method_id},
+                )
+            intent = await self._client.v1.payment_intents.confirm_async(payment_intent_id)
+        except stripe.CardError as error:
+            return CardConfirmation(status="declined", message=error.user_message or "Your card was declined.")
+        except stripe.StripeError as error:
+            _raise_provider_error("confirm the payment", error)
+        if intent.status in ("succeeded", "processing", "requires_capture"):
+            return CardConfirmation(status="processing" if intent.status == "processing" else "succeeded")
+        if intent.status == "requires_action":
+            return CardConfirmation(status="requires_action", client_secret=intent.client_secret or "")
+        last_error = intent.last_payment_error
+        message = (last_error.message if last_error is not None else None) or "Your card was declined."
+        return CardConfirmation(status="declined", message=message)
+
     async def refund_payment(self, request: RefundRequest) -> CreatedRefund:
-        params: dict[str, Any] = {"payment_intent": request.provider_reference, "amount": request.amount}
+        # The metadata comes back on the refund's webhooks: it names our order and our refund.
+        metadata = {"merchant_reference": request.merchant_reference, "refund_key": request.idempotency_key}
         if request.reason:
-            params["metadata"] = {"reason": request.reason}
+            metadata["reason"] = request.reason
+        params: dict[str, Any] = {
+            "payment_intent": request.provider_reference,
+            "amount": request.amount,
+            "metadata": metadata,
+        }
         try:
             refund = await self._client.v1.refunds.create_async(
                 params=params,  # type: ignore[arg-type]

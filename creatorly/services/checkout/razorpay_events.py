@@ -138,6 +138,9 @@ async def handle_payment_captured(session: AsyncSession, event: InboundEvent) ->
         return
     _check_matches(order, event, payment)
     await _log_event(session, order, event, payment)
+    if payment.status == "captured" and order.provider_payment_id is None:
+        order.provider_payment_id = payment.payment_id  # what a refund is made against
+        session.add(order)
     if order.status in PAID_STATUSES:
         return
     if payment.status != "captured":

@@ -17,12 +17,13 @@ from creatorly.errors import CreatorlyError, InvalidInput, ProviderError
 from creatorly.kit.clock import utc_now
 from creatorly.kit.money import format_money
 from creatorly.models import Order, Product
-from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.models.enums import OrderStatus
 from creatorly.observability import get_logger
 from creatorly.providers.payments.base import CreatedPayment, PaymentRequest
 from creatorly.providers.registry import get_payment_provider
 from creatorly.services.accounts.rules import validated_email
 from creatorly.services.catalog import service as catalog
+from creatorly.services.checkout.routing import provider_for
 from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.creators import service as creators
 from creatorly.services.delivery.service import order_page_url
@@ -32,7 +33,6 @@ from creatorly.services.ledger import service as ledger
 from creatorly.services.orders import service as orders
 from creatorly.services.orders.rules import PAID_STATUSES, amount_due
 
-PROVIDER = PaymentProviderName.SANDBOX
 CHECKOUT_LIFETIME = timedelta(hours=1)
 CREATE_PAYMENT = "create_payment"
 # A second click with the same key waits this long for the first one's payment page, then gives up.
@@ -198,9 +198,7 @@ def _new_order(product: Product, buyer_email: str, amount: int, key: str, buyer_
         currency=product.currency,
         checkout_key=key,
         status=OrderStatus.CREATED,
-        # Stripe and Razorpay are wired for payments and webhooks, but checkout hands buyers to them only
-        # once their payment pages (Elements, Razorpay Checkout) exist; until then every sale uses the sandbox.
-        provider=PROVIDER,
+        provider=provider_for(product.currency),
         expires_at=utc_now() + CHECKOUT_LIFETIME,
     )
 

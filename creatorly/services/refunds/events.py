@@ -1,4 +1,6 @@
-"""Refund events from the sandbox gateway: apply a succeeded refund to the books, the order and its downloads once.
+"""Refund events: apply a succeeded refund to the books, the order and its downloads once.
+
+The sandbox's refund event is parsed here; Stripe's and Razorpay's are translated in provider_events.
 
 Importing this module registers the handler (the web app's webhook route and the worker both import it).
 It runs in the transaction that stamps the event handled and holds the order's row lock.
@@ -112,8 +114,15 @@ def _check_matches(order: Order, refund: Refund, event: InboundEvent, notice: Re
 
 
 async def handle_refund_succeeded(session: AsyncSession, event: InboundEvent) -> None:
-    """Post the refund to the ledger, add it to the order, move the order, revoke downloads when all is back."""
-    notice = _refund_of(event)
+    """The sandbox's refund.succeeded."""
+    await apply_refund_notice(session, event, _refund_of(event))
+
+
+async def apply_refund_notice(session: AsyncSession, event: InboundEvent, notice: RefundNotice) -> None:
+    """Post the refund to the ledger, add it to the order, move the order, revoke downloads when all is back.
+
+    Every provider's refund event comes here once translated into a notice.
+    """
     order = await orders.find_by_public_id(session, notice.merchant_reference, for_update=True)
     if order is None:
         logger.warning("refund_event_for_unknown_order", event_id=event.event_id)

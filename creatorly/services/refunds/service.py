@@ -16,7 +16,7 @@ from creatorly.errors import CreatorlyError, InvalidInput, ProviderError
 from creatorly.kit.clock import utc_now
 from creatorly.kit.money import format_money, parse_amount
 from creatorly.models import Order, Refund
-from creatorly.models.enums import OrderStatus
+from creatorly.models.enums import OrderStatus, PaymentProviderName
 from creatorly.observability import get_logger
 from creatorly.providers.payments.base import CreatedRefund, RefundRequest
 from creatorly.providers.registry import get_payment_provider
@@ -78,13 +78,15 @@ async def refund_order(*, session_token: str, order_public_id: str, amount_text:
         order, refund = await _requested_refund(
             session, user.id, order_public_id.strip(), amount_text=amount_text, reason=reason_text
         )
-    assert order.provider_reference is not None
+    payment_reference = order.provider_payment_id or order.provider_reference
+    assert payment_reference is not None
     request = RefundRequest(
-        provider_reference=order.provider_reference,
+        provider_reference=payment_reference,
         amount=refund.amount,
         currency=order.currency,
         idempotency_key=refund.idempotency_key,
         reason=refund.reason,
+        merchant_reference=order.public_id,
     )
     try:
         created = await get_payment_provider(order.provider).refund_payment(request)
@@ -111,6 +113,8 @@ async def _requested_refund(
         raise orders.OrderNotFound()
     if order.status not in REFUNDABLE_STATUSES or order.provider_reference is None or order.amount == 0:
         raise OrderNotRefundable()
+    if order.provider == PaymentProviderName.RAZORPAY and order.provider_payment_id is None:
+        raise OrderNotRefundable()  # Razorpay refunds the captured payment, whose id its webhook brings
     assert order.id is not None
     existing = await repository.of_order(session, order.id)
     pending = [refund for refund in existing if refund.status == REQUESTED]

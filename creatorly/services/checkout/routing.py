@@ -1,0 +1,25 @@
+"""Which payment provider takes a sale: the operator's routing by currency, else the sensible default."""
+
+from __future__ import annotations
+
+from creatorly.config import parse_payment_routing, settings
+from creatorly.models.enums import PaymentProviderName
+
+RAZORPAY_CURRENCY = "INR"
+
+
+def provider_for(currency: str) -> PaymentProviderName:
+    """CREATORLY_PAYMENT_ROUTING when set (its `*` for the rest, the sandbox when nothing matches);
+    otherwise INR → Razorpay when configured, anything else → Stripe when configured, else the sandbox.
+
+    Settings refuse a route to a provider whose keys are unset, so the answer is always a provider that is on.
+    """
+    code = currency.upper()
+    routes = parse_payment_routing(settings.payment_routing)
+    if routes:
+        return PaymentProviderName(routes.get(code) or routes.get("*") or PaymentProviderName.SANDBOX)
+    if code == RAZORPAY_CURRENCY and settings.is_razorpay_enabled:
+        return PaymentProviderName.RAZORPAY
+    if settings.is_stripe_enabled:
+        return PaymentProviderName.STRIPE
+    return PaymentProviderName.SANDBOX
