@@ -12,11 +12,8 @@ import asyncio
 import hashlib
 import hmac
 import json
-import shutil
-import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -37,7 +34,8 @@ from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.delivery.service import order_page_url
 from creatorly.services.ledger import service as ledger
 from tests.factories import make_creator, new_product
-from tests.processes import free_port, running, serving, wait_until
+from tests.localstripe import running_localstripe, send_webhooks_to
+from tests.processes import serving
 
 BUYER = "fan@example.com"
 SECRET_KEY = "sk_test_12345"
@@ -50,22 +48,9 @@ DECLINED_CARD = "4000000000000341"
 # --- Servers ---------------------------------------------------------------------------------------
 
 
-def _answers(url: str) -> bool:
-    try:
-        httpx.get(url, timeout=1)
-    except httpx.HTTPError:
-        return False
-    return True
-
-
 @pytest.fixture(scope="module")
 def localstripe_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    command = shutil.which("localstripe", path=str(Path(sys.executable).parent)) or "localstripe"
-    log_path = tmp_path_factory.mktemp("localstripe") / "localstripe.log"
-    with running([command, "--port", str(port)], log_path=log_path):
-        url = f"http://127.0.0.1:{port}"
-        wait_until(lambda: _answers(f"{url}/v1/balance"), timeout_seconds=20, what="localstripe to start")
+    with running_localstripe(tmp_path_factory.mktemp("localstripe") / "localstripe.log") as url:
         yield url
 
 
@@ -78,11 +63,7 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def _webhook_registered(localstripe_url: str, app_url: str) -> None:
-    response = httpx.post(
-        f"{localstripe_url}/_config/webhooks/creatorly",
-        data={"url": f"{app_url}/api/webhooks/stripe", "secret": WEBHOOK_SECRET},
-    )
-    assert response.status_code == 200
+    send_webhooks_to(localstripe_url, f"{app_url}/api/webhooks/stripe", secret=WEBHOOK_SECRET)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from creatorly.config import InvalidSettings, Settings, load_settings
+from creatorly.config import InvalidSettings, Settings, load_settings, parse_payment_routing
 
 
 def _environment(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
@@ -92,3 +92,50 @@ def test_development_secret_key_is_generated_once_and_kept(monkeypatch: pytest.M
     assert first == second
     assert len(first) >= 48
     assert (tmp_path / ".secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_payment_routing_is_parsed_case_insensitively() -> None:
+    assert parse_payment_routing(" inr:Razorpay , *:stripe,EUR:sandbox ") == {
+        "INR": "razorpay",
+        "*": "stripe",
+        "EUR": "sandbox",
+    }
+    assert parse_payment_routing("") == {}
+
+
+@pytest.mark.parametrize(
+    ("routing", "complaint"),
+    [
+        ("USD:paypal", "must look like CUR:provider"),
+        ("US:stripe", "must look like CUR:provider"),
+        ("USD:stripe,usd:sandbox", "routed twice"),
+        ("USD:razorpay", "Razorpay takes INR only"),
+        ("EUR:stripe", "whose keys and webhook secret are unset"),
+    ],
+)
+def test_bad_payment_routing_stops_the_start(monkeypatch: pytest.MonkeyPatch, routing: str, complaint: str) -> None:
+    _environment(monkeypatch, payment_routing=routing)
+    with pytest.raises(InvalidSettings, match=complaint):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("routing", "stripe_on", "razorpay_on", "expected"),
+    [
+        ("", False, False, {"USD": "sandbox", "INR": "sandbox"}),
+        ("", True, False, {"USD": "stripe", "INR": "stripe"}),
+        ("", False, True, {"USD": "sandbox", "INR": "razorpay"}),
+        ("", True, True, {"USD": "stripe", "INR": "razorpay"}),
+        ("EUR:stripe,*:sandbox", True, True, {"EUR": "stripe", "USD": "sandbox", "INR": "sandbox"}),
+        ("INR:razorpay", True, True, {"INR": "razorpay", "USD": "sandbox"}),
+    ],
+)
+def test_a_sale_goes_to_the_provider_its_currency_is_routed_to(
+    monkeypatch: pytest.MonkeyPatch, routing: str, stripe_on: bool, razorpay_on: bool, expected: dict[str, str]
+) -> None:
+    from creatorly.services.checkout import routing as checkout_routing
+
+    monkeypatch.setattr(checkout_routing.settings, "payment_routing", routing)
+    monkeypatch.setattr(type(checkout_routing.settings), "is_stripe_enabled", property(lambda _: stripe_on))
+    monkeypatch.setattr(type(checkout_routing.settings), "is_razorpay_enabled", property(lambda _: razorpay_on))
+    assert {currency: checkout_routing.provider_for(currency) for currency in expected} == expected
