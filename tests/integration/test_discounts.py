@@ -309,3 +309,32 @@ async def test_a_store_wide_cap_holds_when_checkouts_of_different_products_race(
     assert await _count(Order, col(Order.discount_code_id) == discount_id, Order.amount == 900) == 3
     assert await _count(Order) == 3
     assert (await _discount(discount_id)).redemptions == 3
+
+
+async def test_an_abandoned_checkout_gives_its_redemption_back_and_a_late_payment_takes_it_again() -> None:
+    made, token = await _creator({"price_amount": 1000})
+    discount_id = await _code(token, "ONCE", "percent", "50", max_redemptions="1")
+    first = await _start(made.products[0], code="ONCE", key="abandon-key-0001")
+    with pytest.raises(DiscountInvalid, match="fully redeemed"):
+        await _start(made.products[0], code="ONCE", key="abandon-key-0009")
+    async with db.transaction() as session:
+        abandoned = (await session.exec(select(Order).where(Order.public_id == first.order_public_id))).one()
+        abandoned.expires_at = utc_now() - timedelta(minutes=1)
+        session.add(abandoned)
+
+    assert await checkout.expire_abandoned_orders() == 1
+
+    assert (await _order(first.order_public_id)).status == OrderStatus.EXPIRED
+    assert (await _discount(discount_id)).redemptions == 0
+    second = await _start(made.products[0], code="ONCE", key="abandon-key-0002")
+    assert (await _order(second.order_public_id)).amount == 500
+    assert (await _discount(discount_id)).redemptions == 1
+
+    # The first buyer's payment arrives after all: it was taken at the discounted price, so it counts.
+    async with db.transaction() as session:
+        late = (
+            await session.exec(select(Order).where(Order.public_id == first.order_public_id).with_for_update())
+        ).one()
+        assert await checkout.fulfill_paid_order(session, late, provider_fee=0, cause="late payment")
+    assert (await _order(first.order_public_id)).status == OrderStatus.PAID
+    assert (await _discount(discount_id)).redemptions == 2

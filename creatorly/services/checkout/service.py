@@ -306,9 +306,12 @@ async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fe
     False, with nothing written, when it was already paid. Runs in the caller's transaction.
     """
     paid_at = utc_now()
+    was_expired = order.status == OrderStatus.EXPIRED
     if order.status in PAID_STATUSES or not await orders.transition(session, order, OrderStatus.PAID, cause=cause):
         return False
     assert order.id is not None
+    if was_expired and order.discount_code_id is not None:
+        await discounts.reclaim_redemption(session, order.discount_code_id)
     order.paid_at, order.provider_fee = paid_at, provider_fee
     session.add(order)
     product = await catalog.count_sale(session, order.product_id)
@@ -359,12 +362,15 @@ async def _queue_receipt(session: AsyncSession, order: Order, product: Product) 
 
 
 async def expire_abandoned_orders(*, limit: int = 500) -> int:
-    """Pending orders past their expiry become expired (a late payment still counts); return how many."""
+    """Pending orders past their expiry become expired and give back their discount redemption (a late payment
+    still counts, and takes it again); return how many."""
     expired = 0
     async with db.transaction() as session:
         for order in await orders.lock_abandoned(session, now=utc_now(), limit=limit):
             if await orders.transition(session, order, OrderStatus.EXPIRED, cause="checkout abandoned"):
                 expired += 1
+                if order.discount_code_id is not None:
+                    await discounts.release_redemption(session, order.discount_code_id)
     if expired:
         logger.info("orders_expired", count=expired)
     return expired

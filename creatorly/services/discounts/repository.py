@@ -57,3 +57,23 @@ async def take_redemption(session: AsyncSession, discount_id: int) -> bool:
     )
     result = await session.exec(statement)
     return bool(result.rowcount)
+
+
+async def give_back_redemption(session: AsyncSession, discount_id: int) -> None:
+    """One redemption fewer (never below zero), in a single UPDATE."""
+    statement = (
+        update(DiscountCode)
+        .where(col(DiscountCode.id) == discount_id, col(DiscountCode.redemptions) > 0)
+        .values(redemptions=col(DiscountCode.redemptions) - 1)
+    )
+    await session.exec(statement)
+
+
+async def retake_redemption(session: AsyncSession, discount_id: int) -> None:
+    """One more redemption past any cap: a payment that arrived late was already taken at this price."""
+    statement = (
+        update(DiscountCode)
+        .where(col(DiscountCode.id) == discount_id)
+        .values(redemptions=col(DiscountCode.redemptions) + 1)
+    )
+    await session.exec(statement)

@@ -290,3 +290,13 @@ def _check_usable(discount: DiscountCode, *, product_id: int, currency: str, now
         raise DiscountInvalid("This discount code can't be used with this product's currency.")
     if discount.max_redemptions is not None and discount.redemptions >= discount.max_redemptions:
         raise DiscountInvalid("This discount code has been fully redeemed.")
+
+
+async def release_redemption(session: AsyncSession, discount_code_id: int) -> None:
+    """An abandoned checkout gives its redemption back, so a capped code is not used up by people who never paid."""
+    await repository.give_back_redemption(session, discount_code_id)
+
+
+async def reclaim_redemption(session: AsyncSession, discount_code_id: int) -> None:
+    """A checkout that expired (its redemption given back) was paid after all: it counts again."""
+    await repository.retake_redemption(session, discount_code_id)
