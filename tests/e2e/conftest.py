@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import TEST_DATA_DIR
+from tests.localstripe import running_localstripe, send_webhooks_to
 from tests.processes import free_port, process_environment, running, wait_until
 
 CHROMIUM_ARGS = [
@@ -60,12 +61,37 @@ def _cli(*arguments: str, environment: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "creatorly.cli", *arguments], check=True, env=environment, timeout=120)
 
 
+STRIPE_WEBHOOK_SECRET = "whsec_e2e"
+
+
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def localstripe_url() -> Iterator[str]:
+    """localstripe with its fake Stripe.js: the e2e app sends EUR sales to it (USD ones to the sandbox)."""
+    TEST_DATA_DIR.mkdir(parents=True, exist_ok=True)
+    with running_localstripe(TEST_DATA_DIR / "e2e-localstripe.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app_environment(app_url: str) -> dict[str, str]:
+    """The environment the e2e app runs with, for commands that must work on its database."""
+    return _APP_ENVIRONMENT
+
+
+_APP_ENVIRONMENT: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def app_url(localstripe_url: str) -> Iterator[str]:
     """The production build of Creatorly on a free port, with its own SQLite database and demo data."""
     port = free_port()
     data_dir = TEST_DATA_DIR / "e2e"
     settings = {
+        "stripe_secret_key": "sk_test_e2e",
+        "stripe_publishable_key": "pk_test_e2e",
+        "stripe_webhook_secret": STRIPE_WEBHOOK_SECRET,
+        "stripe_api_base": localstripe_url,
+        "payment_routing": "EUR:stripe,*:sandbox",
         "port": str(port),
         "public_url": f"http://localhost:{port}",
         "data_dir": str(data_dir),
@@ -75,8 +101,11 @@ def app_url() -> Iterator[str]:
         "rate_limit_sign_up": "100/hour",  # every browser test signs up from 127.0.0.1
         "rate_limit_sign_in": "50/5 minutes",
         "rate_limit_account_email": "50/hour",
+        "sandbox_payout_settle_seconds": "1",  # payouts go pending → paid within the browser test
     }
     environment = process_environment(**settings)
+    _APP_ENVIRONMENT.update(environment)
+    send_webhooks_to(localstripe_url, f"http://localhost:{port}/api/webhooks/stripe", secret=STRIPE_WEBHOOK_SECRET)
     _cli("migrate", environment=environment)
     _cli("seed-demo", environment=environment)
     url = f"http://localhost:{port}"

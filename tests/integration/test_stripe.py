@@ -28,10 +28,13 @@ from creatorly import db, queue
 from creatorly.config import settings
 from creatorly.models import Creator, Entitlement, ExternalEvent, LedgerTransaction, Order, Product, ProductFile
 from creatorly.models.enums import OrderStatus
-from creatorly.providers.payments.stripe import verify_stripe_webhook
+from creatorly.providers.payments.stripe import StripePaymentProvider, verify_stripe_webhook
+from creatorly.providers.registry import get_stripe_provider
 from creatorly.services.checkout import service as checkout
+from creatorly.services.checkout import stripe_fees
 from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.delivery.service import order_page_url
+from creatorly.services.ledger import fees
 from creatorly.services.ledger import service as ledger
 from tests.factories import make_creator, new_product
 from tests.localstripe import running_localstripe, send_webhooks_to
@@ -265,6 +268,55 @@ async def test_a_payment_that_does_not_match_the_order_is_never_fulfilled(
     assert response.status_code == 500
     assert (await _order(order.public_id)).status == OrderStatus.PENDING
     assert await _count(LedgerTransaction) == 0
+
+
+# --- Stripe's fee ---------------------------------------------------------------------------------------
+
+
+async def test_stripes_fee_is_read_from_the_charge_and_recorded_once(stripe_client: stripe.StripeClient) -> None:
+    product = await _product()
+    started = await _start(product)
+    order = await _order(started.order_public_id)
+    assert order.provider_reference is not None
+    assert await asyncio.to_thread(_pay, stripe_client, order.provider_reference, SUCCEEDING_CARD) == "succeeded"
+    await _eventually(lambda: _order_is(order.public_id, OrderStatus.PAID), what="the order to be paid")
+    assert order.id is not None
+
+    # localstripe puts fee 0 on every balance transaction; Stripe puts its real fee there.
+    assert await get_stripe_provider_or_fail().payment_fee(order.provider_reference) == 0
+    assert await stripe_fees.sync_stripe_fee(order.id) == stripe_fees.FeeSync.RECORDED
+    assert await _count(LedgerTransaction) == 1  # a zero fee posts nothing
+
+
+async def test_a_fee_learned_after_the_sale_comes_out_of_the_creators_held_earnings_once() -> None:
+    product = await _product()
+    started = await _start(product)
+    async with db.transaction() as session:
+        order = (await session.exec(select(Order).where(Order.public_id == started.order_public_id))).one()
+        await checkout.fulfill_paid_order(session, order, provider_fee=0, cause="test payment")
+    assert order.id is not None
+    account = f"creator:{product.creator_id}:earnings"
+    async with db.transaction() as session:
+        before = await ledger.balance(session, account, "USD")
+
+    for _ in range(2):
+        async with db.transaction() as session:
+            await fees.post_provider_fee(session, order_id=order.id, fee=65)
+
+    async with db.transaction() as session:
+        assert await ledger.balance(session, account, "USD") == before + 65
+        entries = await ledger.entries_of_order(session, order.id)
+    assert await _count(LedgerTransaction) == 2
+    assert await _trial_balance() == {"USD": 0}
+    [charged] = [entry for entry in entries if entry.memo == fees.MEMO_PROVIDER_FEE_CHARGED]
+    [earned] = [entry for entry in entries if entry.memo == "creator earnings"]
+    assert charged.available_at == earned.available_at  # taken from the held money of this sale
+
+
+def get_stripe_provider_or_fail() -> StripePaymentProvider:
+    provider = get_stripe_provider()
+    assert provider is not None
+    return provider
 
 
 # --- The Elements page -------------------------------------------------------------------------------

@@ -115,6 +115,27 @@ class StripePaymentProvider:
         message = (last_error.message if last_error is not None else None) or "Your card was declined."
         return CardConfirmation(status="declined", message=message)
 
+    async def payment_fee(self, payment_intent_id: str) -> int | None:
+        """Stripe's fee on a succeeded PaymentIntent, from its charge's balance transaction, in minor units of
+        the payment's currency; None while Stripe has not reported it yet (ask again later)."""
+        try:
+            intent = await self._client.v1.payment_intents.retrieve_async(
+                payment_intent_id, params={"expand": ["latest_charge.balance_transaction"]}
+            )
+        except stripe.StripeError as error:
+            _raise_provider_error("read the payment's fee", error)
+        charge: Any = intent.latest_charge
+        transaction: Any = getattr(charge, "balance_transaction", None) if charge is not None else None
+        fee = (
+            getattr(transaction, "fee", None) if transaction is not None and not isinstance(transaction, str) else None
+        )
+        if type(fee) is not int or fee < 0:
+            return None
+        if str(getattr(transaction, "currency", "")).lower() != str(intent.currency).lower():
+            # Settled in another currency than the buyer paid: the fee is not in the order's units.
+            raise ProviderError("stripe settled the payment in another currency", is_retryable=False)
+        return fee
+
     async def refund_payment(self, request: RefundRequest) -> CreatedRefund:
         # The metadata comes back on the refund's webhooks: it names our order and our refund.
         metadata = {"merchant_reference": request.merchant_reference, "refund_key": request.idempotency_key}

@@ -11,11 +11,13 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from creatorly import queue
 from creatorly.models import Order
 from creatorly.models.enums import OrderStatus, PaymentProviderName
 from creatorly.observability import get_logger
 from creatorly.services.checkout.events import PaymentEventGarbled, PaymentNotice
 from creatorly.services.checkout.service import fulfill_paid_order
+from creatorly.services.checkout.stripe_fees import SYNC_FEE_JOB
 from creatorly.services.external_events.schemas import InboundEvent
 from creatorly.services.external_events.service import register_handler
 from creatorly.services.orders import service as orders
@@ -100,7 +102,9 @@ async def handle_payment_intent_succeeded(session: AsyncSession, event: InboundE
         return
     if order.provider_reference is None:
         order.provider_reference = payment.reference
-    await fulfill_paid_order(session, order, provider_fee=payment.fee, cause=f"{event.event_type} {event.event_id}")
+    if await fulfill_paid_order(session, order, provider_fee=payment.fee, cause=f"{event.event_type} {event.event_id}"):
+        assert order.id is not None
+        queue.enqueue_after_commit(session, SYNC_FEE_JOB, order.id)  # Stripe's fee is not in the event
 
 
 async def handle_payment_intent_failed(session: AsyncSession, event: InboundEvent) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 
 import reflex as rx
@@ -107,7 +108,8 @@ class ProductState(rx.State):
             return
         finally:
             self.is_paying = False
-        yield rx.redirect(started.redirect_url)
+        # A full page load, not the router: the Stripe and Razorpay payment pages are served by the backend.
+        yield rx.call_script(f"window.location.assign({json.dumps(started.redirect_url)})")
 
 
 def _buy_label(pricing: str, *, is_sold_out: bool) -> str:
