@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
@@ -15,7 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from creatorly import db
 from creatorly.config import settings
 from creatorly.errors import CreatorlyError, InvalidInput, NotFound
-from creatorly.kit.clock import as_utc, utc_now
+from creatorly.kit.clock import utc_now
+from creatorly.kit.csvfile import csv_text, iso_utc
 from creatorly.models import Creator, Subscriber
 from creatorly.models.enums import SubscriberStatus
 from creatorly.providers.registry import get_rate_limiter
@@ -45,8 +44,6 @@ CSV_HEADER = ("email", "status", "source", "subscribed_at", "confirmed_at", "uns
 _CONFIRM_SALT = "creatorly-audience-confirm"
 _UNSUBSCRIBE_SALT = "creatorly-audience-unsubscribe"
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9_-]{0,29}")
-# Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SubscriptionLinkInvalid(CreatorlyError):
@@ -246,11 +243,7 @@ async def export_subscribers_csv(*, session_token: str) -> str:
     user = await require_user(session_token)
     async with db.transaction() as session:
         rows = await repository.list_newest_first(session, await _creator_id_of(session, user.id))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(_csv_row(row) for row in rows)
-    return buffer.getvalue()
+    return csv_text(CSV_HEADER, (_csv_row(row) for row in rows))
 
 
 async def remove_subscriber(*, session_token: str, subscriber_id: int) -> None:
@@ -291,16 +284,11 @@ def _item(subscriber: Subscriber) -> SubscriberItem:
 
 
 def _csv_row(subscriber: Subscriber) -> list[str]:
-    cells = [
+    return [
         subscriber.email,
         str(subscriber.status),
         subscriber.source,
-        _iso(subscriber.created_at),
-        _iso(subscriber.confirmed_at),
-        _iso(subscriber.unsubscribed_at),
+        iso_utc(subscriber.created_at),
+        iso_utc(subscriber.confirmed_at),
+        iso_utc(subscriber.unsubscribed_at),
     ]
-    return [f"'{cell}" if cell.startswith(_FORMULA_PREFIXES) else cell for cell in cells]
-
-
-def _iso(moment: datetime | None) -> str:
-    return "" if moment is None else as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")

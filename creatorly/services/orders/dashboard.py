@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly import db
 from creatorly.errors import InvalidInput
 from creatorly.kit.clock import as_utc
-from creatorly.kit.money import exponent_of, format_money
+from creatorly.kit.csvfile import csv_text, decimal_text, iso_utc
+from creatorly.kit.money import format_money
 from creatorly.models import Order, OrderEvent, PaymentAttempt, Refund
 from creatorly.models.enums import OrderStatus
 from creatorly.services.accounts.authorization import require_user
@@ -27,8 +25,6 @@ from creatorly.services.refunds import service as refunds
 MAX_PAGE_SIZE = 200
 MAX_SEARCH_LENGTH = 320
 CSV_HEADER = ("order", "created_at", "product", "buyer_email", "amount", "refunded", "currency", "status")
-# Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _ACTION_LABELS = {
     "create_payment": "Payment started at the provider",
     "payment.succeeded": "Payment succeeded",
@@ -156,11 +152,7 @@ async def export_orders_csv(*, session_token: str) -> str:
     user = await require_user(session_token)
     async with db.transaction() as session:
         rows = await repository.page_of_creator(session, await _creator_id_of(session, user.id))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(_csv_row(order, title) for order, title in rows)
-    return buffer.getvalue()
+    return csv_text(CSV_HEADER, (_csv_row(order, title) for order, title in rows))
 
 
 async def _creator_id_of(session: AsyncSession, user_id: int) -> int:
@@ -224,19 +216,13 @@ def _attempt_item(attempt: PaymentAttempt) -> TimelineItem:
 
 
 def _csv_row(order: Order, title: str) -> list[str]:
-    cells = [
+    return [
         order.public_id,
-        as_utc(order.created_at).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        iso_utc(order.created_at),
         title,
         order.buyer_email,
-        _decimal_text(order.amount, order.currency),
-        _decimal_text(order.refunded_amount, order.currency),
+        decimal_text(order.amount, order.currency),
+        decimal_text(order.refunded_amount, order.currency),
         order.currency,
         str(order.status),
     ]
-    return [f"'{cell}" if cell.startswith(_FORMULA_PREFIXES) else cell for cell in cells]
-
-
-def _decimal_text(amount: int, currency: str) -> str:
-    exponent = exponent_of(currency)
-    return f"{Decimal(amount).scaleb(-exponent):.{exponent}f}"
