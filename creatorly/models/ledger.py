@@ -15,7 +15,10 @@ class LedgerTransaction(SQLModel, table=True):
     """One business event (a sale, a refund, a payout); (kind, reference) is unique, so it posts once."""
 
     __tablename__ = "ledger_transactions"
-    __table_args__ = (UniqueConstraint("kind", "reference", name="uq_ledger_transactions_kind_reference"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "reference", name="uq_ledger_transactions_kind_reference"),
+        Index("ix_ledger_transactions_creator_created", "creator_id", "created_at"),  # statements by month
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=30)
