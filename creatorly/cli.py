@@ -110,6 +110,32 @@ def serve() -> None:
     sys.exit(code)
 
 
+@main.command()
+@click.option(
+    "--days", default=30, show_default=True, type=click.IntRange(1, 3650), help="Orders and payouts of the last N days."
+)
+def reconcile(days: int) -> None:
+    """Compare the ledger with orders, payouts and the providers' records; print each mismatch, exit 1 if any."""
+    from creatorly.errors import CreatorlyError
+    from creatorly.services.reconciliation import rules
+    from creatorly.services.reconciliation import service as reconciliation
+
+    try:
+        report = asyncio.run(_with_disposal(reconciliation.reconcile(days=days)))
+    except CreatorlyError as error:
+        raise click.ClickException(error.message) from None
+    for mismatch in report.mismatches:
+        click.echo(rules.one_line(mismatch))
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
+    click.echo(
+        f"Checked {report.checked_orders} orders, {report.checked_payouts} payouts and {report.checked_payments} "
+        f"provider payments of the last {days} days: {len(report.mismatches)} mismatches.",
+        err=True,
+    )
+    sys.exit(1 if report.mismatches else 0)
+
+
 @main.group()
 def admin() -> None:
     """Platform administration."""
@@ -163,6 +189,22 @@ def admin_set_terms(handle: str, fee: str | None, default_fee: bool, hold_days: 
     except CreatorlyError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Set terms for {handle}: {_terms_text(fee_set, hold_set)}.")
+
+
+@admin.command("payout-review")
+@click.argument("handle")
+@click.option("--on/--off", "under_review", required=True, help="Hold the creator's payouts, or release them.")
+@click.option("--note", default="", help="The reason shown to the creator while payouts are held.")
+def admin_payout_review(handle: str, under_review: bool, note: str) -> None:
+    """Put the payouts of the creator HANDLE under review (withdrawals and scheduled payouts stop), or release them."""
+    from creatorly.errors import CreatorlyError
+    from creatorly.services.payouts.service import set_under_review
+
+    try:
+        asyncio.run(_with_disposal(set_under_review(handle=handle, under_review=under_review, note=note)))
+    except CreatorlyError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Payouts of {handle} are {'under review' if under_review else 'released from review'}.")
 
 
 def _percent_option(text: str | None) -> Decimal | None:

@@ -19,13 +19,16 @@ from creatorly.ui.pages.accounts.recovery import (
 )
 from creatorly.ui.pages.accounts.sign_in import sign_in_page, two_factor_page
 from creatorly.ui.pages.accounts.sign_up import sign_up_page
+from creatorly.ui.pages.admin.reconciliation import reconciliation_page
 from creatorly.ui.pages.dashboard.audience import audience_page
 from creatorly.ui.pages.dashboard.discounts import discounts_page
 from creatorly.ui.pages.dashboard.onboarding import onboarding_page
 from creatorly.ui.pages.dashboard.order_detail import order_detail_page
 from creatorly.ui.pages.dashboard.orders import orders_page
+from creatorly.ui.pages.dashboard.payouts import payouts_page
 from creatorly.ui.pages.dashboard.product_editor import product_editor_page
 from creatorly.ui.pages.dashboard.products import products_page
+from creatorly.ui.pages.dashboard.statements import statements_page
 from creatorly.ui.pages.dashboard.storefront_settings import storefront_settings_page
 from creatorly.ui.pages.orders.library import library_page
 from creatorly.ui.pages.orders.order import order_page
@@ -41,14 +44,17 @@ from creatorly.ui.states.accounts.account import AccountState
 from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState
 from creatorly.ui.states.accounts.recovery import ConfirmEmailChangeState, ResetConfirmState, VerifyEmailState
 from creatorly.ui.states.accounts.sign_in import SignInState, TwoFactorState
+from creatorly.ui.states.admin.reconciliation import ReconciliationState
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.dashboard.audience import AudienceState
 from creatorly.ui.states.dashboard.discounts import DiscountsState
 from creatorly.ui.states.dashboard.onboarding import OnboardingState
 from creatorly.ui.states.dashboard.order_detail import OrderDetailState
 from creatorly.ui.states.dashboard.orders import OrdersState
+from creatorly.ui.states.dashboard.payouts import PayoutsState
 from creatorly.ui.states.dashboard.product_editor import ProductEditorState
 from creatorly.ui.states.dashboard.products import ProductsState
+from creatorly.ui.states.dashboard.statements import StatementsState
 from creatorly.ui.states.dashboard.storefront_settings import StorefrontSettingsState
 from creatorly.ui.states.orders.library import LibraryState
 from creatorly.ui.states.orders.order import OrderPageState
@@ -171,6 +177,19 @@ app.add_page(
     route=routes.DASHBOARD_ORDER_DETAIL,
     title="Order · Creatorly",
     on_load=[PRIVATE, OrderDetailState.load],
+)
+app.add_page(payouts_page, route=routes.PAYOUTS, title="Payouts · Creatorly", on_load=[PRIVATE, PayoutsState.load])
+app.add_page(
+    reconciliation_page,
+    route=routes.ADMIN_RECONCILIATION,
+    title="Reconciliation · Creatorly",
+    on_load=[PRIVATE, ReconciliationState.load],
+)
+app.add_page(
+    statements_page,
+    route=routes.DASHBOARD_STATEMENTS,
+    title="Statements · Creatorly",
+    on_load=[PRIVATE, StatementsState.load],
 )
 app.add_page(
     discounts_page,

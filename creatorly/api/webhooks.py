@@ -11,6 +11,7 @@ from creatorly.services.checkout import events as checkout_events  # noqa: F401 
 from creatorly.services.checkout import razorpay_events as razorpay_events  # registers the Razorpay handlers
 from creatorly.services.checkout import stripe_events as stripe_events
 from creatorly.services.external_events import service as external_events
+from creatorly.services.payouts import events as payout_events  # noqa: F401  (registers payout handlers)
 from creatorly.services.refunds import events as refund_events  # noqa: F401  (registers refund handlers)
 from creatorly.services.refunds import provider_events as refund_provider_events  # noqa: F401
 

@@ -1,4 +1,4 @@
-"""Sandbox gateway jobs: deliver one signed webhook with backoff; sweep for webhooks whose job was lost."""
+"""Sandbox gateway jobs: deliver one signed webhook with backoff, settle payout transfers; sweep for lost jobs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from huey.exceptions import RetryTask
 from creatorly import queue
 from creatorly.config import settings
 from creatorly.jobs.runtime import run_async
+from creatorly.services.sandbox_gateway import payouts as sandbox_payouts
 from creatorly.services.sandbox_gateway import service as sandbox_gateway
 from creatorly.services.sandbox_gateway.schemas import DeliveryResult
 
@@ -32,4 +33,23 @@ def sweep_sandbox_webhooks() -> int:
     return len(lost)
 
 
+@huey.task(retries=0, context=False)
+def settle_sandbox_payout(transfer_id: int) -> str:
+    """Idempotent: waits (by retrying later) until the transfer is due; a settled transfer is skipped."""
+    remaining_seconds = run_async(sandbox_payouts.settle_transfer(transfer_id=transfer_id))
+    if remaining_seconds is not None:
+        raise RetryTask(f"sandbox payout {transfer_id} settles later", delay=remaining_seconds)
+    return "settled_or_skipped"
+
+
+@huey.periodic_task(crontab(minute=f"*/{settings.sweeper_interval_minutes}"), context=False)
+def sweep_sandbox_payouts() -> int:
+    """Re-enqueue transfers in transit that were due a while ago: their settle job was lost."""
+    lost = run_async(sandbox_payouts.find_due_transfer_ids())
+    for transfer_id in lost:
+        settle_sandbox_payout(transfer_id)
+    return len(lost)
+
+
 queue.register(sandbox_gateway.DELIVER_JOB, deliver_sandbox_webhook)
+queue.register(sandbox_payouts.SETTLE_JOB, settle_sandbox_payout)

@@ -17,6 +17,10 @@ from creatorly.providers.payments.base import PaymentProvider
 from creatorly.providers.payments.razorpay import RazorpayPaymentProvider
 from creatorly.providers.payments.sandbox import SandboxPaymentProvider
 from creatorly.providers.payments.stripe import StripePaymentProvider
+from creatorly.providers.payouts.base import PayoutProvider
+from creatorly.providers.payouts.razorpay import RazorpayPayoutProvider
+from creatorly.providers.payouts.sandbox import SandboxPayoutProvider
+from creatorly.providers.payouts.stripe import StripePayoutProvider
 from creatorly.providers.ratelimit import RateLimiter
 from creatorly.providers.storage.base import FileStorage
 from creatorly.providers.storage.local import LocalFileStorage
@@ -114,4 +118,38 @@ def get_stripe_provider() -> StripePaymentProvider | None:
         settings.stripe_secret_key.get_secret_value(),
         settings.stripe_api_base or None,
         public_url=settings.resolved_public_url,
+        publishable_key=settings.stripe_publishable_key,
     )
+
+
+def is_razorpay_payouts_enabled() -> bool:
+    """RazorpayX payouts need the Razorpay keys, its webhook secret (for their outcome) and the account to pay from."""
+    return settings.is_razorpay_enabled and bool(settings.razorpay_payout_account_number)
+
+
+def payout_provider_name_for(kind: str, currency: str) -> str:
+    """Which provider pays a payout account of this kind and currency; the sandbox when the real one is off.
+
+    A connected Stripe account goes to Stripe; a UPI id, or a bank account in INR, to RazorpayX.
+    """
+    if kind == "stripe" and settings.is_stripe_enabled:
+        return "stripe"
+    if (kind == "upi" or (kind == "bank" and currency.upper() == "INR")) and is_razorpay_payouts_enabled():
+        return "razorpay"
+    return "sandbox"
+
+
+def get_payout_provider(name: str) -> PayoutProvider:
+    """The payout provider called `name`; raise LookupError for one Creatorly does not have or that is off."""
+    if name == "sandbox":
+        return SandboxPayoutProvider(base_url=settings.resolved_public_url, api_key=sandbox_api_key())
+    if name == "stripe" and settings.is_stripe_enabled:
+        return StripePayoutProvider(settings.stripe_secret_key.get_secret_value(), settings.stripe_api_base or None)
+    if name == "razorpay" and is_razorpay_payouts_enabled():
+        return RazorpayPayoutProvider(
+            key_id=settings.razorpay_key_id,
+            key_secret=settings.razorpay_key_secret.get_secret_value(),
+            api_base=settings.razorpay_api_base or None,
+            account_number=settings.razorpay_payout_account_number,
+        )
+    raise LookupError(f"no payout provider named {name!r}")

@@ -1,8 +1,17 @@
-"""A local stand-in for Razorpay's Orders API (POST /v1/orders), answering in the shape of its documented responses."""
+"""A local stand-in for Razorpay's Orders API and RazorpayX payouts, answering in the shape of its documented responses.
+
+Orders: POST /v1/orders. RazorpayX: POST /v1/contacts, POST /v1/fund_accounts, POST /v1/payouts (with the
+X-Payout-Idempotency header), GET /v1/payouts?account_number=…&reference_id=… and GET /v1/payouts/{id}. Identical
+contacts and fund accounts are answered with the existing one, as Razorpay does. `settle_payout` moves a payout
+to its final status and `payout_webhook` builds that status's webhook from Razorpay's documented payload, signed
+with the webhook secret (hex HMAC-SHA256 of the exact body, X-Razorpay-Signature).
+"""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import secrets
 import time
@@ -20,6 +29,7 @@ from starlette.routing import Route
 from tests.processes import serving
 
 SHARED_API = Path("/work/shared/razorpay/api")
+WEBHOOK_PAYLOADS = Path(__file__).parent.parent / "payloads" / "razorpay"
 KEY_ID = "rzp_test_standin"
 KEY_SECRET = "standin_key_secret"
 MINIMUM_AMOUNT = 100
@@ -32,13 +42,62 @@ def _template(name: str) -> dict[str, Any]:
     return loaded
 
 
+def _webhook_template(event: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((WEBHOOK_PAYLOADS / f"{event}.json").read_text())
+    return loaded
+
+
+def _random_id() -> str:
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(14))
+
+
 @dataclass
 class RazorpayStandIn:
     """The running stand-in: its base URL, the orders it made, and a switch to make the next call fail."""
 
     base_url: str
     orders: list[dict[str, Any]] = field(default_factory=list)
+    refunds: list[dict[str, Any]] = field(default_factory=list)
     fail_next_with_status: int | None = None
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    fund_accounts: list[dict[str, Any]] = field(default_factory=list)
+    payouts: list[dict[str, Any]] = field(default_factory=list)
+    # X-Payout-Idempotency → the payout it made and the body it came with
+    payout_requests: dict[str, tuple[str, Any]] = field(default_factory=dict)
+
+    def clear_payouts(self) -> None:
+        self.contacts.clear()
+        self.fund_accounts.clear()
+        self.payouts.clear()
+        self.payout_requests.clear()
+
+    def payout(self, payout_id: str) -> dict[str, Any]:
+        return next(payout for payout in self.payouts if payout["id"] == payout_id)
+
+    def settle_payout(self, payout_id: str, event: str) -> dict[str, Any]:
+        """Move a payout to the final status of `event` (payout.processed, .reversed, .failed, .rejected)."""
+        template = _webhook_template(event)["payload"]["payout"]["entity"]
+        payout = self.payout(payout_id)
+        payout.update(
+            status=template["status"],
+            status_details=template.get("status_details"),
+            utr=template.get("utr"),
+            failure_reason=template.get("failure_reason"),
+        )
+        return payout
+
+    def payout_webhook(self, event: str, payout_id: str, *, secret: str) -> tuple[bytes, dict[str, str]]:
+        """Razorpay's documented webhook for `event` about this payout as held here, signed with `secret`."""
+        payload = _webhook_template(event)
+        payload["payload"]["payout"]["entity"] = dict(self.payout(payout_id))
+        payload["created_at"] = int(time.time())
+        raw = json.dumps(payload, indent=2).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Razorpay-Signature": hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest(),
+            "X-Razorpay-Event-Id": f"evt_{_random_id()}",
+        }
+        return raw, headers
 
 
 def _error(status: int, *, code: str, description: str, field_name: str | None = None) -> JSONResponse:
@@ -105,7 +164,228 @@ def _app(stand_in: RazorpayStandIn) -> Starlette:
         stand_in.orders.append(order)
         return JSONResponse(order)
 
-    return Starlette(routes=[Route("/v1/orders", create_order, methods=["POST"])])
+    return Starlette(
+        routes=[
+            Route("/v1/orders", create_order, methods=["POST"]),
+            *_refund_routes(stand_in),
+            *_payout_routes(stand_in),
+        ]
+    )
+
+
+# --- Refunds ----------------------------------------------------------------------------------------------
+
+
+def _refund_routes(stand_in: RazorpayStandIn) -> list[Route]:
+    async def create_refund(request: Request) -> JSONResponse:
+        """POST /v1/payments/{id}/refund: a normal refund, processed at once, as the docs' sample answers."""
+        if not _is_authorized(request):
+            return _error(401, code="BAD_REQUEST_ERROR", description="Authentication failed")
+        body: Any = json.loads(await request.body() or b"{}")
+        amount = body.get("amount") if isinstance(body, dict) else None
+        if type(amount) is not int or amount < MINIMUM_AMOUNT:
+            return _error(400, code="BAD_REQUEST_ERROR", description="The amount is invalid.", field_name="amount")
+        refund = _template("create_refund.json")
+        refund.update(
+            {
+                "id": "rfnd_" + _random_id(),
+                "amount": amount,
+                "payment_id": request.path_params["payment_id"],
+                "notes": body.get("notes") or [],
+                "created_at": int(time.time()),
+            }
+        )
+        stand_in.refunds.append(refund)
+        return JSONResponse(refund)
+
+    async def list_refunds(request: Request) -> JSONResponse:
+        """GET /v1/payments/{id}/refunds: the payment's refunds as a collection."""
+        if not _is_authorized(request):
+            return _error(401, code="BAD_REQUEST_ERROR", description="Authentication failed")
+        items = [refund for refund in stand_in.refunds if refund["payment_id"] == request.path_params["payment_id"]]
+        return JSONResponse({"entity": "collection", "count": len(items), "items": items})
+
+    return [
+        Route("/v1/payments/{payment_id}/refund", create_refund, methods=["POST"]),
+        Route("/v1/payments/{payment_id}/refunds", list_refunds, methods=["GET"]),
+    ]
+
+
+# --- RazorpayX payouts ------------------------------------------------------------------------------------
+
+
+async def _json_body(request: Request) -> dict[str, Any] | None:
+    try:
+        body: Any = json.loads(await request.body())
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _bad_request(description: str, field_name: str | None = None) -> JSONResponse:
+    return _error(400, code="BAD_REQUEST_ERROR", description=description, field_name=field_name)
+
+
+def _refusal(stand_in: RazorpayStandIn, request: Request) -> JSONResponse | None:
+    """The switch-made failure or the authentication failure that comes before looking at the request."""
+    if stand_in.fail_next_with_status is not None:
+        status, stand_in.fail_next_with_status = stand_in.fail_next_with_status, None
+        return _error(status, code="SERVER_ERROR", description="The server encountered an error.")
+    if not _is_authorized(request):
+        return _error(401, code="BAD_REQUEST_ERROR", description="Authentication failed")
+    return None
+
+
+def _existing(items: list[dict[str, Any]], fields: dict[str, Any]) -> dict[str, Any] | None:
+    return next((item for item in items if all(item.get(name) == value for name, value in fields.items())), None)
+
+
+def _fund_account_details(body: dict[str, Any]) -> tuple[str, dict[str, Any]] | JSONResponse:
+    account_type = body.get("account_type")
+    if account_type == "bank_account":
+        bank = body.get("bank_account")
+        if not (isinstance(bank, dict) and all(isinstance(bank.get(name), str) for name in ("name", "ifsc"))):
+            return _bad_request("The bank account details are invalid.", "bank_account")
+        if not str(bank.get("account_number", "")).isdigit():
+            return _bad_request("The account number is invalid.", "account_number")
+        return "create_fund_account_bank.json", {
+            "bank_account": {**bank, "bank_name": "HDFC Bank", "notes": []},
+        }
+    if account_type == "vpa":
+        vpa = body.get("vpa")
+        address = vpa.get("address") if isinstance(vpa, dict) else None
+        if not (isinstance(address, str) and "@" in address):
+            return _bad_request("The vpa address is invalid.", "vpa")
+        username, _, handle = address.partition("@")
+        return "create_fund_account_vpa.json", {"vpa": {"username": username, "handle": handle, "address": address}}
+    return _bad_request("The account type field is invalid.", "account_type")
+
+
+def _payout_problem(stand_in: RazorpayStandIn, body: dict[str, Any]) -> JSONResponse | None:
+    fund_account = _existing(stand_in.fund_accounts, {"id": body.get("fund_account_id")})
+    if not (isinstance(body.get("account_number"), str) and body["account_number"]):
+        return _bad_request("The account number field is required.", "account_number")
+    if fund_account is None:
+        return _bad_request("The id provided does not exist", "fund_account_id")
+    if type(body.get("amount")) is not int or body["amount"] < MINIMUM_AMOUNT:
+        return _bad_request("The amount must be at least INR 1.00", "amount")
+    if body.get("currency") != "INR":
+        return _bad_request("Currency is not supported", "currency")
+    expected_mode = "UPI" if fund_account["account_type"] == "vpa" else body.get("mode")
+    if body.get("mode") not in ("IMPS", "NEFT", "RTGS", "UPI") or body.get("mode") != expected_mode:
+        return _bad_request("The mode is invalid for this fund account.", "mode")
+    reference = body.get("reference_id")
+    if reference is not None and not (isinstance(reference, str) and len(reference) <= MAX_RECEIPT_LENGTH):
+        return _bad_request("The reference id may not be greater than 40 characters.", "reference_id")
+    return None
+
+
+def _payout_routes(stand_in: RazorpayStandIn) -> list[Route]:
+    async def create_contact(request: Request) -> JSONResponse:
+        refusal = _refusal(stand_in, request)
+        if refusal is not None:
+            return refusal
+        body = await _json_body(request)
+        if body is None or not (isinstance(body.get("name"), str) and body["name"]):
+            return _bad_request("The name field is required.", "name")
+        fields = {name: body.get(name) for name in ("name", "email", "contact", "type", "reference_id")}
+        existing = _existing(stand_in.contacts, fields)
+        if existing is not None:
+            return JSONResponse(existing)
+        contact = {**_template("create_contact.json"), **fields, "id": f"cont_{_random_id()}"}
+        contact.update(notes=body.get("notes") or [], created_at=int(time.time()))
+        stand_in.contacts.append(contact)
+        return JSONResponse(contact, status_code=201)
+
+    async def create_fund_account(request: Request) -> JSONResponse:
+        refusal = _refusal(stand_in, request)
+        if refusal is not None:
+            return refusal
+        body = await _json_body(request)
+        if body is None or _existing(stand_in.contacts, {"id": body.get("contact_id")}) is None:
+            return _bad_request("The id provided does not exist", "contact_id")
+        details = _fund_account_details(body)
+        if isinstance(details, JSONResponse):
+            return details
+        template_name, account = details
+        fields = {"contact_id": body["contact_id"], "account_type": body["account_type"], **account}
+        existing = _existing(stand_in.fund_accounts, fields)
+        if existing is not None:
+            return JSONResponse(existing)
+        fund_account = {
+            **_template(template_name),
+            **fields,
+            "id": f"fa_{_random_id()}",
+            "created_at": int(time.time()),
+        }
+        stand_in.fund_accounts.append(fund_account)
+        return JSONResponse(fund_account, status_code=201)
+
+    async def create_payout(request: Request) -> JSONResponse:
+        refusal = _refusal(stand_in, request)
+        if refusal is not None:
+            return refusal
+        key = request.headers.get("x-payout-idempotency", "")
+        if not key:
+            return _bad_request("X-Payout-Idempotency header is required.")
+        body = await _json_body(request)
+        if key in stand_in.payout_requests:
+            payout_id, first_body = stand_in.payout_requests[key]
+            if body != first_body:
+                return _bad_request("Different request body sent for the same idempotency key")
+            return JSONResponse(stand_in.payout(payout_id))
+        if body is None:
+            return _bad_request("The request body is invalid")
+        problem = _payout_problem(stand_in, body)
+        if problem is not None:
+            return problem
+        payout = _template("create_payout.json")
+        payout.update(
+            {
+                "id": f"pout_{_random_id()}",
+                "fund_account_id": body["fund_account_id"],
+                "amount": body["amount"],
+                "currency": body["currency"],
+                "notes": body.get("notes") or [],
+                "status": "processing",
+                "status_details": None,
+                "mode": body["mode"],
+                "purpose": body.get("purpose"),
+                "reference_id": body.get("reference_id"),
+                "narration": body.get("narration"),
+                "created_at": int(time.time()),
+            }
+        )
+        stand_in.payouts.append(payout)
+        stand_in.payout_requests[key] = (payout["id"], body)
+        return JSONResponse(payout)
+
+    async def list_payouts(request: Request) -> JSONResponse:
+        refusal = _refusal(stand_in, request)
+        if refusal is not None:
+            return refusal
+        if not request.query_params.get("account_number"):
+            return _bad_request("The account number field is required.", "account_number")
+        reference = request.query_params.get("reference_id")
+        items = [payout for payout in stand_in.payouts if reference is None or payout["reference_id"] == reference]
+        return JSONResponse({"entity": "collection", "count": len(items), "items": items})
+
+    async def fetch_payout(request: Request) -> JSONResponse:
+        refusal = _refusal(stand_in, request)
+        if refusal is not None:
+            return refusal
+        found = _existing(stand_in.payouts, {"id": request.path_params["payout_id"]})
+        if found is None:
+            return _bad_request("The id provided does not exist")
+        return JSONResponse(found)
+
+    return [
+        Route("/v1/contacts", create_contact, methods=["POST"]),
+        Route("/v1/fund_accounts", create_fund_account, methods=["POST"]),
+        Route("/v1/payouts", create_payout, methods=["POST"]),
+        Route("/v1/payouts", list_payouts, methods=["GET"]),
+        Route("/v1/payouts/{payout_id}", fetch_payout, methods=["GET"]),
+    ]
 
 
 @contextmanager

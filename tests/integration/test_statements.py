@@ -69,6 +69,8 @@ async def test_a_month_with_a_sale_and_a_refund_adds_up_to_the_ledger() -> None:
     async with db.transaction() as session:
         assert usd.closing == -await ledger.balance(session, f"creator:{creator_id}:earnings", "USD")
     assert [line.label for line in usd.lines] == ["Sale", "Refund"]
+    assert usd.lines[0].description == usd.lines[1].description
+    assert usd.lines[0].description.endswith(f" · {order.public_id}")
     assert usd.labels["closing"] == "$12.62"
 
 

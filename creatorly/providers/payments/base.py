@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +54,30 @@ class CreatedRefund:
     """The provider's id for the refund; its effect arrives later as a `refund.succeeded` event."""
 
     provider_reference: str
+
+
+PaymentState = Literal["succeeded", "failed", "pending"]
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    """What the provider holds for a payment, for reconciliation: amounts in minor units of `currency` (upper case)."""
+
+    provider_reference: str
+    merchant_reference: str
+    amount: int
+    currency: str
+    status: PaymentState
+    amount_refunded: int
+
+
+@runtime_checkable
+class PaymentLister(Protocol):
+    """A payment provider that can read its payments back (sandbox and Stripe; not Razorpay yet).
+
+    `list_payments` answers the payments it knows among `references` (its own ids); an unknown one is left out.
+    """
+
+    name: str
+
+    async def list_payments(self, references: list[str]) -> list[PaymentRecord]: ...

@@ -7,12 +7,27 @@ from typing import Any
 import httpx
 
 from creatorly.errors import ProviderError
-from creatorly.providers.payments.base import CreatedPayment, CreatedRefund, PaymentRequest, RefundRequest
+from creatorly.providers.payments.base import (
+    CreatedPayment,
+    CreatedRefund,
+    PaymentRecord,
+    PaymentRequest,
+    PaymentState,
+    RefundRequest,
+)
 
 PAYMENTS_PATH = "/sandbox/api/payments"
 REFUNDS_PATH = "/sandbox/api/refunds"
 # Rate limiting and request timeouts are the 4xx answers that a later try can get past.
 _RETRYABLE_CLIENT_ERRORS = frozenset({408, 429})
+# The gateway answers at most this many payment references per listing request.
+MAX_REFERENCES_PER_LIST = 100
+_PAYMENT_STATES: dict[str, PaymentState] = {
+    "succeeded": "succeeded",
+    "declined": "failed",
+    "failed": "failed",
+    "requires_payment": "pending",
+}
 
 
 class SandboxPaymentProvider:
@@ -59,6 +74,23 @@ class SandboxPaymentProvider:
             raise ProviderError(f"sandbox gateway unreachable: {type(error).__name__}", is_retryable=True) from None
         return _created_refund(response)
 
+    async def list_payments(self, references: list[str]) -> list[PaymentRecord]:
+        """The gateway's payments among `references`, with what was refunded of each; unknown ones are left out."""
+        records: list[PaymentRecord] = []
+        headers = {"Authorization": f"Bearer {self._api_key}"}
+        for start in range(0, len(references), MAX_REFERENCES_PER_LIST):
+            batch = references[start : start + MAX_REFERENCES_PER_LIST]
+            params: list[tuple[str, str | int | float | bool | None]] = [
+                ("reference", reference) for reference in batch
+            ]
+            try:
+                async with httpx.AsyncClient(timeout=self._timeout_seconds) as client:
+                    response = await client.get(f"{self._base_url}{PAYMENTS_PATH}", params=params, headers=headers)
+            except httpx.HTTPError as error:
+                raise ProviderError(f"sandbox gateway unreachable: {type(error).__name__}", is_retryable=True) from None
+            records.extend(_payment_records(response))
+        return records
+
 
 def _created_payment(response: httpx.Response) -> CreatedPayment:
     status = response.status_code
@@ -103,3 +135,49 @@ def _created_refund(response: httpx.Response) -> CreatedRefund:
     if not (isinstance(reference, str) and reference):
         raise ProviderError("sandbox gateway answered without a reference", is_retryable=True)
     return CreatedRefund(provider_reference=reference)
+
+
+def _payment_records(response: httpx.Response) -> list[PaymentRecord]:
+    status = response.status_code
+    if status >= 500 or status in _RETRYABLE_CLIENT_ERRORS:
+        raise ProviderError(f"sandbox gateway answered {status}", is_retryable=True)
+    if status >= 400:
+        raise ProviderError(
+            f"sandbox gateway refused the listing ({status}: {_error_code(response)})", is_retryable=False
+        )
+    try:
+        payload: Any = response.json()
+        items = payload["data"]
+    except (ValueError, KeyError, TypeError):
+        raise ProviderError("sandbox gateway answered garbled JSON", is_retryable=True) from None
+    if not isinstance(items, list):
+        raise ProviderError("sandbox gateway answered a listing without data", is_retryable=True)
+    return [_payment_record(item) for item in items]
+
+
+def _payment_record(item: Any) -> PaymentRecord:
+    """One payment as the gateway describes it; ProviderError if a field is missing or of the wrong type."""
+    if not isinstance(item, dict):
+        raise ProviderError("sandbox gateway answered a payment that is not an object", is_retryable=True)
+    reference, merchant_reference = item.get("reference"), item.get("merchant_reference")
+    amount, currency, refunded = item.get("amount"), item.get("currency"), item.get("amount_refunded")
+    raw_status = item.get("status")
+    state = _PAYMENT_STATES.get(raw_status) if isinstance(raw_status, str) else None
+    if not (
+        isinstance(reference, str)
+        and reference
+        and isinstance(merchant_reference, str)
+        and type(amount) is int
+        and type(refunded) is int
+        and isinstance(currency, str)
+        and state is not None
+    ):
+        raise ProviderError("sandbox gateway answered a payment without its fields", is_retryable=True)
+    return PaymentRecord(
+        provider_reference=reference,
+        merchant_reference=merchant_reference,
+        amount=amount,
+        currency=currency.upper(),
+        status=state,
+        amount_refunded=refunded,
+    )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import cast
 
-from sqlalchemy import ColumnElement, func, update
+from sqlalchemy import ColumnElement, case, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from creatorly.models import LedgerEntry, LedgerTransaction
 
@@ -102,3 +105,34 @@ async def sums_per_currency(session: AsyncSession) -> dict[str, int]:
         .order_by(col(LedgerEntry.currency))
     )
     return {currency: int(total) for currency, total in (await session.exec(statement)).all()}
+
+
+async def creator_balance_rows(
+    session: AsyncSession, accounts: list[str], *, now: datetime
+) -> Sequence[tuple[str, str, str, datetime | None, int]]:
+    """One query: sums per account, currency, memo and hold end (only ends after `now`; earlier ones are None).
+
+    The hold end is computed in a subquery so the outer GROUP BY names a column, not a repeated expression
+    with its own bound parameter (which PostgreSQL would not recognize as the same).
+    """
+    release_at = case((col(LedgerEntry.available_at) > now, col(LedgerEntry.available_at)), else_=None)
+    legs = (
+        select(
+            col(LedgerEntry.account).label("account"),
+            col(LedgerEntry.currency).label("currency"),
+            col(LedgerEntry.memo).label("memo"),
+            release_at.label("release_at"),
+        )
+        .add_columns(col(LedgerEntry.amount).label("amount"))
+        .where(col(LedgerEntry.account).in_(accounts))
+        .subquery()
+    )
+    # sqlmodel types select() up to four columns; add_columns keeps its Select class, so the cast is exact.
+    statement = cast(
+        "Select[str, str, str, datetime | None, int]",
+        select(legs.c.account, legs.c.currency, legs.c.memo, legs.c.release_at)
+        .add_columns(func.sum(legs.c.amount))
+        .group_by(legs.c.account, legs.c.currency, legs.c.memo, legs.c.release_at),
+    )
+    rows = (await session.exec(statement)).all()
+    return [(account, currency, memo, release, int(total)) for account, currency, memo, release, total in rows]

@@ -14,6 +14,10 @@ from creatorly.kit.money import exponent_of, format_money, percent_of
 
 SALE = "sale"
 REFUND = "refund"
+PAYOUT = "payout"
+PAYOUT_PAID = "payout_paid"
+PAYOUT_FAILED = "payout_failed"
+PAYOUT_REVERSED = "payout_reversed"
 PLATFORM_REVENUE = "platform:revenue"
 
 MEMO_GROSS = "gross"
@@ -23,6 +27,13 @@ MEMO_CREATOR_EARNINGS = "creator earnings"
 MEMO_REFUND = "refund"
 MEMO_PLATFORM_FEE_RETURNED = "platform fee returned"
 MEMO_CREATOR_EARNINGS_RETURNED = "creator earnings returned"
+MEMO_PAYOUT = "payout"
+MEMO_PAYOUT_PAID = "payout paid"
+MEMO_PAYOUT_RETURNED = "payout returned"
+MEMO_PAYOUT_REVERSED = "payout reversed"
+# The memos of money moved between a creator's earnings and payouts; every other earnings leg (sales,
+# refunds, fees charged later) is part of what the creator earned.
+PAYOUT_MEMOS = (MEMO_PAYOUT, MEMO_PAYOUT_RETURNED)
 
 MAX_PLATFORM_FEE_PERCENT = Decimal(100)
 MAX_REFUND_REFERENCE_LENGTH = 80
@@ -111,6 +122,21 @@ class RefundedSoFar:
     platform_fee: int = 0
 
 
+class DatedLeg(Leg, Protocol):
+    """A stored leg with the end of its hold."""
+
+    @property
+    def available_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HeldEarnings:
+    """The part of a sale's creator earnings still inside its hold (minor units > 0), and when the hold ends."""
+
+    available_at: datetime
+    amount: int
+
+
 @dataclass(frozen=True, slots=True)
 class RefundSplit:
     amount: int
@@ -134,6 +160,24 @@ def creator_earnings_account(creator_id: int) -> str:
     if creator_id <= 0:
         raise ValueError(f"Invalid creator id: {creator_id}")
     return f"creator:{creator_id}:earnings"
+
+
+def creator_payouts_in_transit_account(creator_id: int) -> str:
+    """Earnings on their way to the creator (credit balance while a payout is open)."""
+    if creator_id <= 0:
+        raise ValueError(f"Invalid creator id: {creator_id}")
+    return f"creator:{creator_id}:payouts_in_transit"
+
+
+def payout_provider_disbursed_account(provider: str) -> str:
+    """What a payout provider paid out to creators on our behalf (debit balance)."""
+    if not _PROVIDER_NAME.match(provider):
+        raise ValueError(f"Invalid payout provider name: {provider!r}")
+    return f"payout_provider:{provider}:disbursed"
+
+
+def payout_reference(public_id: str) -> str:
+    return f"payout:{public_id}"
 
 
 def sale_reference(order_id: int) -> str:
@@ -261,19 +305,101 @@ def split_refund(*, sale: RecordedSale, before: RefundedSoFar, amount: int, curr
     return RefundSplit(amount=amount, platform_share=platform_share, creator_share=amount - platform_share)
 
 
+def held_earnings(
+    sale_legs: Iterable[DatedLeg], later_legs: Iterable[DatedLeg], *, creator_id: int, now: datetime
+) -> HeldEarnings | None:
+    """What of a sale's creator earnings is still on hold at `now`.
+
+    `later_legs` are the entries posted for the same order since (refunds, fees charged later): those on the
+    creator's earnings with the sale's release date were taken from the hold.
+    """
+    account = creator_earnings_account(creator_id)
+    earned = [leg for leg in sale_legs if leg.account == account and leg.memo == MEMO_CREATOR_EARNINGS]
+    if len(earned) != 1:
+        return None
+    available_at = earned[0].available_at
+    if available_at is None or available_at <= now:
+        return None
+    taken = sum(leg.amount for leg in later_legs if leg.account == account and leg.available_at == available_at)
+    held = -earned[0].amount - taken
+    return HeldEarnings(available_at=available_at, amount=held) if held > 0 else None
+
+
 def refund_postings(
-    *, sale: RecordedSale, before: RefundedSoFar, amount: int, creator_id: int, currency: str
+    *,
+    sale: RecordedSale,
+    before: RefundedSoFar,
+    amount: int,
+    creator_id: int,
+    currency: str,
+    held: HeldEarnings | None = None,
 ) -> list[Posting]:
-    """The legs reversing part of a sale: out of clearing, back from the platform and the creator."""
+    """The legs reversing part of a sale: out of clearing, back from the platform and the creator.
+
+    While the sale is still on hold, the creator's share comes out of the held earnings (the leg carries
+    the hold's end, so the refund lowers pending, not available); only what exceeds them (the provider
+    fee the creator bears) comes out of available earnings at once.
+    """
     split = split_refund(sale=sale, before=before, amount=amount, currency=currency)
+    from_hold = 0 if held is None else min(split.creator_share, held.amount)
+    earnings = creator_earnings_account(creator_id)
     legs = [
         Posting(sale.clearing_account, -split.amount, MEMO_REFUND, currency=currency),
         Posting(platform_revenue_account(), split.platform_share, MEMO_PLATFORM_FEE_RETURNED, currency=currency),
         Posting(
-            creator_earnings_account(creator_id), split.creator_share, MEMO_CREATOR_EARNINGS_RETURNED, currency=currency
+            earnings,
+            from_hold,
+            MEMO_CREATOR_EARNINGS_RETURNED,
+            available_at=None if held is None else held.available_at,
+            currency=currency,
         ),
+        Posting(earnings, split.creator_share - from_hold, MEMO_CREATOR_EARNINGS_RETURNED, currency=currency),
     ]
     return [leg for leg in legs if leg.amount != 0]
+
+
+def payout_postings(*, creator_id: int, amount: int, currency: str) -> list[Posting]:
+    """A payout leaves the creator's available earnings and waits in transit."""
+    _require_minor_units("amount", amount, minimum=1)
+    exponent_of(currency)
+    return [
+        Posting(creator_earnings_account(creator_id), amount, MEMO_PAYOUT, currency=currency),
+        Posting(creator_payouts_in_transit_account(creator_id), -amount, MEMO_PAYOUT, currency=currency),
+    ]
+
+
+def payout_paid_postings(*, creator_id: int, provider: str, amount: int, currency: str) -> list[Posting]:
+    """The provider paid the creator: the money leaves transit as disbursed by that provider."""
+    _require_minor_units("amount", amount, minimum=1)
+    exponent_of(currency)
+    return [
+        Posting(creator_payouts_in_transit_account(creator_id), amount, MEMO_PAYOUT_PAID, currency=currency),
+        Posting(payout_provider_disbursed_account(provider), -amount, MEMO_PAYOUT_PAID, currency=currency),
+    ]
+
+
+def payout_failed_postings(*, creator_id: int, amount: int, currency: str) -> list[Posting]:
+    """The payout failed: the money returns from transit to the creator's available earnings."""
+    _require_minor_units("amount", amount, minimum=1)
+    exponent_of(currency)
+    return [
+        Posting(creator_payouts_in_transit_account(creator_id), amount, MEMO_PAYOUT_RETURNED, currency=currency),
+        Posting(creator_earnings_account(creator_id), -amount, MEMO_PAYOUT_RETURNED, currency=currency),
+    ]
+
+
+def payout_reversed_postings(*, creator_id: int, provider: str, amount: int, currency: str) -> list[Posting]:
+    """A paid payout came back (the bank returned it to our account): undo the disbursement through transit,
+    so paid-out shrinks by the amount, and return the money to the creator's available earnings."""
+    _require_minor_units("amount", amount, minimum=1)
+    exponent_of(currency)
+    in_transit = creator_payouts_in_transit_account(creator_id)
+    return [
+        Posting(payout_provider_disbursed_account(provider), amount, MEMO_PAYOUT_REVERSED, currency=currency),
+        Posting(in_transit, -amount, MEMO_PAYOUT_REVERSED, currency=currency),
+        Posting(in_transit, amount, MEMO_PAYOUT_RETURNED, currency=currency),
+        Posting(creator_earnings_account(creator_id), -amount, MEMO_PAYOUT_RETURNED, currency=currency),
+    ]
 
 
 def assert_balanced(postings: Sequence[Posting]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -10,8 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly.config import settings
+from creatorly.kit.clock import utc_now
 from creatorly.models import LedgerEntry, LedgerTransaction
 from creatorly.services.ledger import repository, rules
+from creatorly.services.ledger.balances import BalanceRow, CreatorBalance, Release, creator_balances
 from creatorly.services.ledger.rules import (
     FeesExceedGross,
     LedgerInconsistent,
@@ -22,15 +25,21 @@ from creatorly.services.ledger.rules import (
 )
 
 __all__ = [
+    "CreatorBalance",
     "FeesExceedGross",
     "LedgerInconsistent",
     "LedgerUnbalanced",
     "OrderEntry",
     "RefundExceedsPayment",
     "RefundReferenceReused",
+    "Release",
     "SaleNotRecorded",
     "balance",
+    "balances_of_creator",
     "entries_of_order",
+    "post_payout",
+    "post_payout_failed",
+    "post_payout_paid",
     "post_refund",
     "post_sale",
     "trial_balance",
@@ -109,7 +118,8 @@ async def post_refund(session: AsyncSession, *, order_id: int, refund_reference:
     existing = await repository.find_transaction(session, rules.REFUND, reference)
     if existing is not None and existing.id is not None:
         return await _replayed_refund(session, existing.id, amount)
-    recorded = rules.recorded_sale(await repository.entries_of_transaction(session, sale.id))
+    sale_entries = await repository.entries_of_transaction(session, sale.id)
+    recorded = rules.recorded_sale(sale_entries)
     earlier = await repository.entries_of_kind_with_prefix(session, rules.REFUND, rules.refund_prefix(order_id))
     postings = rules.refund_postings(
         sale=recorded,
@@ -117,6 +127,7 @@ async def post_refund(session: AsyncSession, *, order_id: int, refund_reference:
         amount=amount,
         creator_id=sale.creator_id,
         currency=sale.currency,
+        held=await _held_earnings(session, order_id, sale.id, sale.creator_id, sale_entries),
     )
     transaction = LedgerTransaction(
         kind=rules.REFUND,
@@ -126,6 +137,94 @@ async def post_refund(session: AsyncSession, *, order_id: int, refund_reference:
         description=f"Refund {refund_reference.strip()} of order {order_id}"[:200],
     )
     return await _record_once(session, transaction, postings)
+
+
+async def post_payout(
+    session: AsyncSession, *, payout_public_id: str, creator_id: int, amount: int, currency: str
+) -> int:
+    """Move a payout's amount from the creator's earnings into transit, once per payout; the transaction id."""
+    code = currency.upper()
+    transaction = LedgerTransaction(
+        kind=rules.PAYOUT,
+        reference=rules.payout_reference(payout_public_id),
+        currency=code,
+        creator_id=creator_id,
+        description=f"Payout {payout_public_id}",
+    )
+    postings = rules.payout_postings(creator_id=creator_id, amount=amount, currency=code)
+    return await _record_once(session, transaction, postings)
+
+
+async def post_payout_paid(
+    session: AsyncSession, *, payout_public_id: str, creator_id: int, provider: str, amount: int, currency: str
+) -> int:
+    """The provider paid the payout: out of transit as disbursed by `provider`, once per payout."""
+    code = currency.upper()
+    transaction = LedgerTransaction(
+        kind=rules.PAYOUT_PAID,
+        reference=rules.payout_reference(payout_public_id),
+        currency=code,
+        creator_id=creator_id,
+        description=f"Payout {payout_public_id} paid by {provider}",
+    )
+    postings = rules.payout_paid_postings(creator_id=creator_id, provider=provider, amount=amount, currency=code)
+    return await _record_once(session, transaction, postings)
+
+
+async def post_payout_failed(
+    session: AsyncSession, *, payout_public_id: str, creator_id: int, amount: int, currency: str
+) -> int:
+    """The payout failed: its amount returns from transit to the creator's available earnings, once per payout."""
+    code = currency.upper()
+    transaction = LedgerTransaction(
+        kind=rules.PAYOUT_FAILED,
+        reference=rules.payout_reference(payout_public_id),
+        currency=code,
+        creator_id=creator_id,
+        description=f"Payout {payout_public_id} returned",
+    )
+    postings = rules.payout_failed_postings(creator_id=creator_id, amount=amount, currency=code)
+    return await _record_once(session, transaction, postings)
+
+
+async def post_payout_reversed(
+    session: AsyncSession, *, payout_public_id: str, creator_id: int, provider: str, amount: int, currency: str
+) -> int:
+    """A paid payout was reversed by the bank: the money is back in the creator's available earnings, once."""
+    code = currency.upper()
+    transaction = LedgerTransaction(
+        kind=rules.PAYOUT_REVERSED,
+        reference=rules.payout_reference(payout_public_id),
+        currency=code,
+        creator_id=creator_id,
+        description=f"Payout {payout_public_id} reversed by the bank",
+    )
+    postings = rules.payout_reversed_postings(creator_id=creator_id, provider=provider, amount=amount, currency=code)
+    return await _record_once(session, transaction, postings)
+
+
+async def balances_of_creator(session: AsyncSession, creator_id: int, *, now: datetime) -> list[CreatorBalance]:
+    """The creator's balances per currency at `now`, from the ledger entries in one query."""
+    accounts = [rules.creator_earnings_account(creator_id), rules.creator_payouts_in_transit_account(creator_id)]
+    rows = await repository.creator_balance_rows(session, accounts, now=now)
+    return creator_balances(
+        creator_id,
+        (
+            BalanceRow(account=account, currency=currency, memo=memo, release_at=release_at, amount=amount)
+            for account, currency, memo, release_at, amount in rows
+        ),
+    )
+
+
+async def _held_earnings(
+    session: AsyncSession, order_id: int, sale_id: int, creator_id: int, sale_entries: Sequence[LedgerEntry]
+) -> rules.HeldEarnings | None:
+    """What of the sale is still on hold, after what its refunds and later fees already took from the hold."""
+    rows = await repository.entries_with_references(
+        session, rules.sale_reference(order_id), rules.refund_prefix(order_id)
+    )
+    later = [entry for transaction, entry in rows if transaction.id != sale_id]
+    return rules.held_earnings(sale_entries, later, creator_id=creator_id, now=utc_now())
 
 
 async def _replayed_refund(session: AsyncSession, transaction_id: int, amount: int) -> int:

@@ -1,4 +1,4 @@
-"""Every query on the sandbox gateway's payments and the webhooks it owes."""
+"""Every query on the sandbox gateway's payments, payout transfers and the webhooks it owes."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from creatorly.models import SandboxPayment, SandboxWebhook
+from creatorly.models import SandboxPayment, SandboxPayoutTransfer, SandboxWebhook
 
 _REQUIRES_PAYMENT = "requires_payment"
+_IN_TRANSIT = "in_transit"
 _RETRYABLE_CLIENT_ERRORS = (408, 429)
 
 
@@ -121,4 +122,74 @@ async def refund_payloads_of(session: AsyncSession, *, event_type: str, payment_
     statement = select(SandboxWebhook.payload).where(
         col(SandboxWebhook.event_type) == event_type, col(SandboxWebhook.payload).contains(needle, autoescape=True)
     )
+    return list((await session.exec(statement)).all())
+
+
+async def add_transfer(session: AsyncSession, transfer: SandboxPayoutTransfer) -> SandboxPayoutTransfer:
+    session.add(transfer)
+    await session.flush()
+    return transfer
+
+
+async def get_transfer(session: AsyncSession, transfer_id: int) -> SandboxPayoutTransfer | None:
+    return await session.get(SandboxPayoutTransfer, transfer_id)
+
+
+async def find_transfer_by_idempotency_key(session: AsyncSession, idempotency_key: str) -> SandboxPayoutTransfer | None:
+    statement = select(SandboxPayoutTransfer).where(col(SandboxPayoutTransfer.idempotency_key) == idempotency_key)
+    return (await session.exec(statement)).first()
+
+
+async def transfers_of(session: AsyncSession, *, merchant_references: list[str]) -> Sequence[SandboxPayoutTransfer]:
+    statement = (
+        select(SandboxPayoutTransfer)
+        .where(col(SandboxPayoutTransfer.merchant_reference).in_(merchant_references))
+        .order_by(col(SandboxPayoutTransfer.id))
+    )
+    return (await session.exec(statement)).all()
+
+
+async def settle_transfer(session: AsyncSession, transfer_id: int, *, status: str, now: datetime) -> bool:
+    """Move a due transfer out of in_transit in one statement; False if it had already left it."""
+    statement = (
+        update(SandboxPayoutTransfer)
+        .where(
+            col(SandboxPayoutTransfer.id) == transfer_id,
+            col(SandboxPayoutTransfer.status) == _IN_TRANSIT,
+            col(SandboxPayoutTransfer.settles_at) <= now,
+        )
+        .values(status=status, updated_at=now)
+    )
+    result = await session.exec(statement)
+    return bool(result.rowcount)
+
+
+async def due_transfer_ids(session: AsyncSession, *, due_before: datetime, limit: int) -> Sequence[int]:
+    statement = (
+        select(SandboxPayoutTransfer.id)
+        .where(col(SandboxPayoutTransfer.status) == _IN_TRANSIT, col(SandboxPayoutTransfer.settles_at) <= due_before)
+        .order_by(col(SandboxPayoutTransfer.settles_at))
+        .limit(limit)
+    )
+    return [transfer_id for transfer_id in (await session.exec(statement)).all() if transfer_id is not None]
+
+
+async def payments_with_references(session: AsyncSession, references: list[str]) -> Sequence[SandboxPayment]:
+    statement = (
+        select(SandboxPayment).where(col(SandboxPayment.reference).in_(references)).order_by(col(SandboxPayment.id))
+    )
+    return (await session.exec(statement)).all()
+
+
+async def refund_payloads_of_payments(
+    session: AsyncSession, *, event_type: str, payment_references: list[str]
+) -> Sequence[str]:
+    """Payloads of the refund events of any of these payments (the compact JSON names each payment verbatim)."""
+    if not payment_references:
+        return []
+    payload = col(SandboxWebhook.payload)
+    needles = [
+        payload.contains(f'"payment_reference":"{reference}"', autoescape=True) for reference in payment_references
+    ]
+    statement = select(SandboxWebhook.payload).where(col(SandboxWebhook.event_type) == event_type, or_(*needles))
     return list((await session.exec(statement)).all())

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from creatorly.models import LedgerEntry, LedgerTransaction, Payout, PayoutAccount
+from creatorly.models import LedgerEntry, LedgerTransaction, Order, Payout, PayoutAccount, Product
 
 
 def _creator_accounts(creator_id: int) -> tuple[str, str]:
@@ -71,3 +71,16 @@ async def payouts_with_accounts(session: AsyncSession, creator_id: int) -> Seque
         .order_by(col(Payout.created_at).desc(), col(Payout.id).desc())
     )
     return (await session.exec(statement)).all()
+
+
+async def order_labels(session: AsyncSession, order_ids: set[int]) -> dict[int, str]:
+    """ "Product title · ord_…" for each order id, in one query."""
+    if not order_ids:
+        return {}
+    statement = (
+        select(Order.id, Order.public_id, Product.title)
+        .join(Product, col(Product.id) == col(Order.product_id))
+        .where(col(Order.id).in_(order_ids))
+    )
+    rows = (await session.exec(statement)).all()
+    return {order_id: f"{title} · {public_id}" for order_id, public_id, title in rows if order_id is not None}

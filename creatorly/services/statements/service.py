@@ -96,6 +96,8 @@ async def monthly_statement(*, session_token: str, month: str) -> Statement:
     async with db.transaction() as session:
         opening = await repository.earnings_before(session, creator.id, start)
         rows = await repository.transactions_between(session, creator.id, start, end)
+        order_ids = {order_id for transaction, _ in rows if (order_id := _order_id(transaction)) is not None}
+        labels = await repository.order_labels(session, order_ids)
     return Statement(
         creator_name=creator.display_name,
         handle=creator.handle,
@@ -103,12 +105,22 @@ async def monthly_statement(*, session_token: str, month: str) -> Statement:
         month_label=date(year, number, 1).strftime("%B %Y"),
         timezone=str(zone),
         generated_at=utc_now(),
-        currencies=_currency_statements(creator.id, opening, rows),
+        currencies=_currency_statements(creator.id, opening, rows, labels),
     )
 
 
+def _order_id(transaction: LedgerTransaction) -> int | None:
+    """The order a sale, refund or fee posting belongs to (its reference starts "order:{id}")."""
+    prefix, _, rest = transaction.reference.partition(":")
+    number = rest.split(":", 1)[0]
+    return int(number) if prefix == "order" and number.isdigit() else None
+
+
 def _currency_statements(
-    creator_id: int, opening: dict[str, int], rows: Sequence[tuple[LedgerTransaction, LedgerEntry]]
+    creator_id: int,
+    opening: dict[str, int],
+    rows: Sequence[tuple[LedgerTransaction, LedgerEntry]],
+    labels: dict[int, str],
 ) -> list[CurrencyStatement]:
     grouped: dict[int, tuple[LedgerTransaction, list[LedgerEntry]]] = {}
     for transaction, entry in rows:
@@ -116,12 +128,16 @@ def _currency_statements(
         grouped.setdefault(transaction.id, (transaction, []))[1].append(entry)
     lines: dict[str, list[StatementLine]] = defaultdict(list)
     for transaction, entries in grouped.values():
-        lines[transaction.currency].append(_line(creator_id, transaction, entries))
+        order_id = _order_id(transaction)
+        description = labels.get(order_id, transaction.description) if order_id is not None else transaction.description
+        lines[transaction.currency].append(_line(creator_id, transaction, entries, description))
     currencies = sorted(set(lines) | {currency for currency, amount in opening.items() if amount != 0})
     return [_currency_statement(currency, opening.get(currency, 0), lines.get(currency, [])) for currency in currencies]
 
 
-def _line(creator_id: int, transaction: LedgerTransaction, entries: list[LedgerEntry]) -> StatementLine:
+def _line(
+    creator_id: int, transaction: LedgerTransaction, entries: list[LedgerEntry], description: str
+) -> StatementLine:
     earnings = f"creator:{creator_id}:earnings"
     net = -sum(entry.amount for entry in entries if entry.account == earnings)
     currency = transaction.currency
@@ -137,7 +153,7 @@ def _line(creator_id: int, transaction: LedgerTransaction, entries: list[LedgerE
     return StatementLine(
         posted_at=as_utc(transaction.created_at),
         label=KIND_LABELS.get(transaction.kind, transaction.kind.replace("_", " ").capitalize()),
-        description=transaction.description,
+        description=description,
         gross=gross,
         fees=fees,
         net=net,

@@ -10,6 +10,8 @@ from creatorly.ui.layouts.site import site_layout
 SECTIONS: list[tuple[str, str, str]] = [
     ("Products", routes.DASHBOARD_PRODUCTS, "package"),
     ("Orders", routes.DASHBOARD_ORDERS, "receipt"),
+    ("Payouts", routes.PAYOUTS, "wallet"),
+    ("Statements", routes.DASHBOARD_STATEMENTS, "file-text"),
     ("Discounts", routes.DASHBOARD_DISCOUNTS, "ticket-percent"),
     ("Storefront", routes.DASHBOARD_STOREFRONT, "store"),
     ("Audience", routes.DASHBOARD_AUDIENCE, "users"),

@@ -15,6 +15,12 @@ def _account_actions() -> rx.Component:
         AuthState.is_signed_in,
         rx.hstack(
             rx.link("Dashboard", href=routes.DASHBOARD_PRODUCTS, size="2", weight="medium"),
+            rx.cond(
+                AuthState.role == "admin",
+                rx.link(
+                    "Admin", href=routes.ADMIN_RECONCILIATION, size="2", weight="medium", display=["none", "block"]
+                ),
+            ),
             rx.link(
                 rx.hstack(
                     rx.avatar(fallback=AuthState.display_name[:1], size="2", radius="full"),
@@ -27,7 +33,14 @@ def _account_actions() -> rx.Component:
                 color="inherit",
                 aria_label="Your account",
             ),
-            rx.button("Sign out", variant="ghost", size="2", on_click=AuthState.sign_out),
+            rx.button(
+                rx.icon("log-out", size=16),
+                rx.text("Sign out", display=["none", "inline"]),
+                variant="ghost",
+                size="2",
+                aria_label="Sign out",
+                on_click=AuthState.sign_out,
+            ),
             align="center",
             spacing="3",
         ),

@@ -1,0 +1,1 @@
+"""Reconciliation: compare the ledger with orders, payouts and the providers' own records."""
