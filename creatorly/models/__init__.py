@@ -6,6 +6,18 @@ from creatorly.models.catalog import Creator, Product, ProductFile
 from creatorly.models.email import OutboxEmail
 from creatorly.models.external_events import ExternalEvent
 from creatorly.models.ledger import LedgerEntry, LedgerTransaction
+from creatorly.models.memberships import (
+    CommenterBlock,
+    Post,
+    PostComment,
+    Subscription,
+    SubscriptionEvent,
+    Tier,
+    TierPrice,
+    Tip,
+    TipSettings,
+    TrialUse,
+)
 from creatorly.models.orders import DiscountCode, Entitlement, Order, OrderEvent, PaymentAttempt, Refund
 from creatorly.models.payouts import Payout, PayoutAccount, PayoutEvent, PayoutSettings, SandboxPayoutTransfer
 from creatorly.models.sandbox import SandboxPayment, SandboxWebhook
@@ -13,6 +25,7 @@ from creatorly.models.sandbox import SandboxPayment, SandboxWebhook
 __all__ = [
     "AccountToken",
     "BackupCode",
+    "CommenterBlock",
     "Creator",
     "DiscountCode",
     "Entitlement",
@@ -28,6 +41,8 @@ __all__ = [
     "PayoutAccount",
     "PayoutEvent",
     "PayoutSettings",
+    "Post",
+    "PostComment",
     "Product",
     "ProductFile",
     "Refund",
@@ -35,6 +50,13 @@ __all__ = [
     "SandboxPayoutTransfer",
     "SandboxWebhook",
     "Subscriber",
+    "Subscription",
+    "SubscriptionEvent",
+    "Tier",
+    "TierPrice",
+    "Tip",
+    "TipSettings",
+    "TrialUse",
     "User",
     "UserSession",
 ]

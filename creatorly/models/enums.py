@@ -69,3 +69,31 @@ class PayoutStatus(StrEnum):
     IN_TRANSIT = "in_transit"
     PAID = "paid"
     FAILED = "failed"
+
+
+class OrderKind(StrEnum):
+    PRODUCT = "product"
+    TIP = "tip"
+    MEMBERSHIP = "membership"
+
+
+class BillingInterval(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+class SubscriptionStatus(StrEnum):
+    INCOMPLETE = "incomplete"  # the first payment has not gone through yet
+    TRIALING = "trialing"
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    PAUSED = "paused"
+    CANCELED = "canceled"
+
+
+class PostAudience(StrEnum):
+    PUBLIC = "public"
+    MEMBERS = "members"
+    TIER = "tier"  # members of `min_tier` or a higher tier

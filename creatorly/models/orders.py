@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from creatorly.kit.clock import utc_now
 from creatorly.models.base import UTCDateTime
-from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName
 
 
 class Order(SQLModel, table=True):
@@ -23,7 +23,16 @@ class Order(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(sa_column=Column(String(32), nullable=False, unique=True))
     creator_id: int = Field(sa_column=Column(Integer, ForeignKey("creators.id", ondelete="RESTRICT"), nullable=False))
-    product_id: int = Field(sa_column=Column(Integer, ForeignKey("products.id", ondelete="RESTRICT"), nullable=False))
+    kind: OrderKind = Field(
+        default=OrderKind.PRODUCT, sa_column=Column(String(20), nullable=False, server_default="product")
+    )
+    product_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("products.id", ondelete="RESTRICT"), nullable=True)
+    )  # set for kind "product"
+    subscription_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("subscriptions.id", ondelete="RESTRICT"), nullable=True, index=True),
+    )  # set for kind "membership": the subscription this charge is for
     buyer_user_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
     )

@@ -7,6 +7,7 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,7 @@ from creatorly.errors import CreatorlyError, InvalidInput, ProviderError
 from creatorly.kit.clock import utc_now
 from creatorly.kit.money import format_money
 from creatorly.models import Order, Product
-from creatorly.models.enums import OrderStatus
+from creatorly.models.enums import OrderKind, OrderStatus
 from creatorly.observability import get_logger
 from creatorly.providers.payments.base import CreatedPayment, PaymentRequest
 from creatorly.providers.registry import get_payment_provider
@@ -94,7 +95,7 @@ async def start_checkout(
     The client-made `checkout_key` makes a repeated click return the first click's order and payment
     page, never a second order or a second payment. A free order is paid and fulfilled right away.
     """
-    key = _checked_checkout_key(checkout_key)
+    key = checked_checkout_key(checkout_key)
     address = validated_email(buyer_email)
     opened = await _open_order(
         handle=handle,
@@ -106,14 +107,14 @@ async def start_checkout(
         discount_code=discount_code,
     )
     if opened is None:
-        return await _resume(key, buyer_email=address)
+        return await resume_checkout(key, buyer_email=address)
     order, description = opened
     if order.status in PAID_STATUSES:
         return CheckoutStarted(order_public_id=order.public_id, redirect_url=order_page_url(order.public_id))
-    return await _request_payment(order, description=description)
+    return await request_payment(order, description=description)
 
 
-def _checked_checkout_key(checkout_key: str) -> str:
+def checked_checkout_key(checkout_key: str) -> str:
     key = checkout_key.strip()
     if not _CHECKOUT_KEY.match(key):
         raise InvalidInput("Please reload the page and try again.", field="checkout_key")
@@ -173,6 +174,7 @@ async def _apply_discount(session: AsyncSession, order: Order, discount_code: st
     """Redeem the buyer's code (one redemption, in this transaction) and price the order after it."""
     if not discount_code.strip() or order.amount == 0:
         return
+    assert order.product_id is not None  # discount codes apply to product orders
     redemption = await discounts.redeem(
         session,
         creator_id=order.creator_id,
@@ -203,8 +205,11 @@ def _new_order(product: Product, buyer_email: str, amount: int, key: str, buyer_
     )
 
 
-async def _request_payment(order: Order, *, description: str) -> CheckoutStarted:
-    """Call the provider outside any transaction, then record what it answered (transaction 2)."""
+async def request_payment(order: Order, *, description: str) -> CheckoutStarted:
+    """Call the provider outside any transaction, then record what it answered (transaction 2).
+
+    Every kind of order (product, tip, membership) is handed to its provider through here.
+    """
     request = PaymentRequest(
         merchant_reference=order.public_id,
         amount=order.amount,
@@ -268,8 +273,11 @@ async def _record_payment_error(order: Order, error: ProviderError) -> None:
     logger.warning("checkout_provider_error", order=order.public_id, is_retryable=error.is_retryable)
 
 
-async def _resume(key: str, *, buyer_email: str) -> CheckoutStarted:
-    """A repeated click: answer what the first click got, waiting briefly if it is still talking to the provider."""
+async def resume_checkout(key: str, *, buyer_email: str) -> CheckoutStarted:
+    """A repeated click (any kind of order): answer what the first click got.
+
+    Waits briefly when the first click is still talking to the provider.
+    """
     deadline = time.monotonic() + RESUME_WAIT_SECONDS
     while True:
         async with db.transaction() as session:
@@ -314,7 +322,6 @@ async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fe
         await discounts.reclaim_redemption(session, order.discount_code_id)
     order.paid_at, order.provider_fee = paid_at, provider_fee
     session.add(order)
-    product = await catalog.count_sale(session, order.product_id)
     terms = await creators.sale_terms(session, order.creator_id)
     await ledger.post_sale(
         session,
@@ -328,13 +335,35 @@ async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fe
         platform_fee_percent=terms.platform_fee_percent,
         hold_days=terms.hold_days,
     )
-    await _grant_files(session, order, product, paid_at=paid_at)
-    await _queue_receipt(session, order, product)
+    await _FULFILLERS[OrderKind(order.kind)](session, order, paid_at)
     return True
 
 
+Fulfiller = Callable[[AsyncSession, Order, datetime], Awaitable[None]]
+_FULFILLERS: dict[OrderKind, Fulfiller] = {}
+
+
+def register_fulfiller(kind: OrderKind, fulfiller: Fulfiller) -> None:
+    """What a paid order of `kind` delivers (files, a tip on the wall, a membership), in the payment's transaction.
+
+    Tips and memberships register theirs when their modules are imported; products are delivered here.
+    """
+    _FULFILLERS[kind] = fulfiller
+
+
+async def _deliver_product(session: AsyncSession, order: Order, paid_at: datetime) -> None:
+    """Count the sale, grant one entitlement per file, and queue the receipt with the download links."""
+    assert order.product_id is not None
+    product = await catalog.count_sale(session, order.product_id)
+    await _grant_files(session, order, product, paid_at=paid_at)
+    await _queue_receipt(session, order, product)
+
+
+register_fulfiller(OrderKind.PRODUCT, _deliver_product)
+
+
 async def _grant_files(session: AsyncSession, order: Order, product: Product, *, paid_at: datetime) -> None:
-    assert order.id is not None
+    assert order.id is not None and order.product_id is not None
     expires_at = paid_at + timedelta(days=product.link_lifetime_days)
     for product_file in await catalog.files_of_product(session, order.product_id):
         assert product_file.id is not None

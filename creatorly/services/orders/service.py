@@ -52,7 +52,7 @@ class BuyerOrder:
     """What the buyer's order page shows; the public id is the buyer's capability to see it."""
 
     public_id: str
-    product_id: int
+    product_id: int | None
     status: OrderStatus
     amount: int
     currency: str
