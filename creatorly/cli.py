@@ -237,5 +237,39 @@ def _terms_text(fee: Decimal | None, hold_days: int | None) -> str:
     return f"platform fee {fee_text}, hold period {hold_text}"
 
 
+@main.group()
+def clock() -> None:
+    """The memberships test clock (not in production)."""
+
+
+@clock.command("advance")
+@click.argument("step")
+def clock_advance(step: str) -> None:
+    """Move the memberships clock forward by STEP (30m, 3d, 1w, 1M) and run what came due."""
+    from creatorly.errors import CreatorlyError
+    from creatorly.services.memberships import clock as membership_clock
+    from creatorly.services.memberships import renewals
+
+    try:
+        moved_to = membership_clock.advance(step)
+    except CreatorlyError as error:
+        raise click.ClickException(error.message) from None
+    handled = asyncio.run(_with_disposal(renewals.run_due()))
+    click.echo(f"Memberships clock now {moved_to:%Y-%m-%d %H:%M} UTC; {handled} subscription(s) came due.")
+
+
+@clock.command("reset")
+def clock_reset() -> None:
+    """Back to the real time."""
+    from creatorly.errors import CreatorlyError
+    from creatorly.services.memberships import clock as membership_clock
+
+    try:
+        membership_clock.reset()
+    except CreatorlyError as error:
+        raise click.ClickException(error.message) from None
+    click.echo("Memberships clock reset to the real time.")
+
+
 if __name__ == "__main__":
     main()

@@ -26,10 +26,13 @@ from creatorly.ui.pages.dashboard.onboarding import onboarding_page
 from creatorly.ui.pages.dashboard.order_detail import order_detail_page
 from creatorly.ui.pages.dashboard.orders import orders_page
 from creatorly.ui.pages.dashboard.payouts import payouts_page
+from creatorly.ui.pages.dashboard.posts import post_editor_page, posts_page
 from creatorly.ui.pages.dashboard.product_editor import product_editor_page
 from creatorly.ui.pages.dashboard.products import products_page
 from creatorly.ui.pages.dashboard.statements import statements_page
 from creatorly.ui.pages.dashboard.storefront_settings import storefront_settings_page
+from creatorly.ui.pages.dashboard.tiers import tier_editor_page, tiers_page
+from creatorly.ui.pages.dashboard.tips import tips_page
 from creatorly.ui.pages.orders.library import library_page
 from creatorly.ui.pages.orders.order import order_page
 from creatorly.ui.pages.sandbox.pay import sandbox_pay_page
@@ -38,6 +41,7 @@ from creatorly.ui.pages.site.legal import LEGAL_DOCUMENTS, legal_page
 from creatorly.ui.pages.site.not_found import not_found_page
 from creatorly.ui.pages.storefront.audience import confirm_subscription_page, unsubscribe_page
 from creatorly.ui.pages.storefront.discover import discover_page
+from creatorly.ui.pages.storefront.post import post_page
 from creatorly.ui.pages.storefront.product import product_page
 from creatorly.ui.pages.storefront.storefront import storefront_page
 from creatorly.ui.states.accounts.account import AccountState
@@ -52,15 +56,20 @@ from creatorly.ui.states.dashboard.onboarding import OnboardingState
 from creatorly.ui.states.dashboard.order_detail import OrderDetailState
 from creatorly.ui.states.dashboard.orders import OrdersState
 from creatorly.ui.states.dashboard.payouts import PayoutsState
+from creatorly.ui.states.dashboard.posts import PostEditorState, PostsState
 from creatorly.ui.states.dashboard.product_editor import ProductEditorState
 from creatorly.ui.states.dashboard.products import ProductsState
 from creatorly.ui.states.dashboard.statements import StatementsState
 from creatorly.ui.states.dashboard.storefront_settings import StorefrontSettingsState
+from creatorly.ui.states.dashboard.tiers import TierEditorState, TiersState
+from creatorly.ui.states.dashboard.tips import TipsDashboardState
 from creatorly.ui.states.orders.library import LibraryState
 from creatorly.ui.states.orders.order import OrderPageState
 from creatorly.ui.states.sandbox.pay import SandboxPayState
 from creatorly.ui.states.storefront.audience import AudienceConfirmState, AudienceUnsubscribeState
 from creatorly.ui.states.storefront.discover import DiscoverState
+from creatorly.ui.states.storefront.memberships import StorefrontMembershipState
+from creatorly.ui.states.storefront.post import PostPageState
 from creatorly.ui.states.storefront.product import ProductState
 from creatorly.ui.states.storefront.storefront import StorefrontState
 
@@ -84,8 +93,12 @@ app.add_page(
     on_load=PUBLIC,
 )
 app.add_page(
-    storefront_page, route=routes.STOREFRONT, title="Storefront · Creatorly", on_load=[PUBLIC, StorefrontState.load]
+    storefront_page,
+    route=routes.STOREFRONT,
+    title="Storefront · Creatorly",
+    on_load=[PUBLIC, StorefrontState.load, StorefrontMembershipState.load],
 )
+app.add_page(post_page, route=routes.POST, title="Post · Creatorly", on_load=[PUBLIC, PostPageState.load])
 app.add_page(product_page, route=routes.PRODUCT, title="Product · Creatorly", on_load=[PUBLIC, ProductState.load])
 app.add_page(
     discover_page, route=routes.DISCOVER, title="Discover products · Creatorly", on_load=[PUBLIC, DiscoverState.load]
@@ -198,4 +211,21 @@ app.add_page(
     on_load=[PRIVATE, DiscountsState.load],
 )
 app.add_page(library_page, route=routes.LIBRARY, title="Your library · Creatorly", on_load=[PUBLIC, LibraryState.load])
+app.add_page(tiers_page, route=routes.DASHBOARD_TIERS, title="Tiers · Creatorly", on_load=[PRIVATE, TiersState.load])
+app.add_page(
+    tier_editor_page,
+    route=routes.DASHBOARD_TIER_EDITOR,
+    title="Edit tier · Creatorly",
+    on_load=[PRIVATE, TierEditorState.load],
+)
+app.add_page(posts_page, route=routes.DASHBOARD_POSTS, title="Posts · Creatorly", on_load=[PRIVATE, PostsState.load])
+app.add_page(
+    post_editor_page,
+    route=routes.DASHBOARD_POST_EDITOR,
+    title="Edit post · Creatorly",
+    on_load=[PRIVATE, PostEditorState.load],
+)
+app.add_page(
+    tips_page, route=routes.DASHBOARD_TIPS, title="Tips · Creatorly", on_load=[PRIVATE, TipsDashboardState.load]
+)
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly", on_load=PUBLIC)

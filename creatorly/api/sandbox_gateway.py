@@ -14,6 +14,7 @@ from creatorly.services.sandbox_gateway import listing as sandbox_listing
 from creatorly.services.sandbox_gateway import payouts as sandbox_payouts
 from creatorly.services.sandbox_gateway import refunds as sandbox_refunds
 from creatorly.services.sandbox_gateway import service as sandbox_gateway
+from creatorly.services.sandbox_gateway import subscriptions as sandbox_subscriptions
 
 _NO_STORE = {"Cache-Control": "no-store"}
 MAX_BODY_BYTES = 64 * 1024
@@ -226,10 +227,85 @@ async def list_payments(request: Request) -> JSONResponse:
     return JSONResponse({"data": data}, headers=_NO_STORE)
 
 
+class _CreateSetupBody(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    merchant_reference: str
+    currency: str
+    description: str = ""
+    return_url: str
+
+
+class _ChargeBody(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    payment_method: str
+    merchant_reference: str
+    amount: int
+    currency: str
+    description: str = ""
+
+
+async def create_setup(request: Request) -> JSONResponse:
+    """A card setup (amount 0) paid on the hosted page: it saves the card for later charges."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        return _error(413, "payload_too_large", "The request body is too large.")
+    try:
+        body = _CreateSetupBody.model_validate_json(raw)
+    except ValidationError as error:
+        field = ".".join(str(part) for part in error.errors()[0]["loc"]) or None
+        return _error(400, "invalid_request", "The request body is not a valid setup.", field)
+    try:
+        checkout = await sandbox_subscriptions.create_setup(
+            api_key=_bearer_token(request),
+            merchant_reference=body.merchant_reference,
+            currency=body.currency,
+            description=body.description,
+            return_url=body.return_url,
+            idempotency_key=request.headers.get("idempotency-key", ""),
+        )
+    except InvalidInput as error:
+        return _error(400, "invalid_request", error.message, error.field)
+    except CreatorlyError as error:
+        return _error(error.status, error.code, error.message)
+    return JSONResponse({"reference": checkout.reference, "redirect_url": checkout.redirect_url}, headers=_NO_STORE)
+
+
+async def create_charge(request: Request) -> JSONResponse:
+    """Charge a saved card now; 404 for an unknown payment method; the answer says succeeded or declined."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        return _error(413, "payload_too_large", "The request body is too large.")
+    try:
+        body = _ChargeBody.model_validate_json(raw)
+    except ValidationError as error:
+        field = ".".join(str(part) for part in error.errors()[0]["loc"]) or None
+        return _error(400, "invalid_request", "The request body is not a valid charge.", field)
+    try:
+        charge = await sandbox_subscriptions.charge_saved_card(
+            api_key=_bearer_token(request),
+            payment_method=body.payment_method,
+            merchant_reference=body.merchant_reference,
+            amount=body.amount,
+            currency=body.currency,
+            description=body.description,
+            idempotency_key=request.headers.get("idempotency-key", ""),
+        )
+    except InvalidInput as error:
+        return _error(400, "invalid_request", error.message, error.field)
+    except CreatorlyError as error:
+        return _error(error.status, error.code, error.message)
+    payload = {"reference": charge.reference, "status": charge.status, "failure_code": charge.failure_code}
+    return JSONResponse(payload, headers=_NO_STORE)
+
+
 routes = [
     Route("/sandbox/api/payments", create_payment, methods=["POST"]),
     Route("/sandbox/api/payments", list_payments, methods=["GET"]),
     Route("/sandbox/api/refunds", create_refund, methods=["POST"]),
     Route("/sandbox/api/payouts", create_payout, methods=["POST"]),
     Route("/sandbox/api/payouts", list_payouts, methods=["GET"]),
+    Route("/sandbox/api/setups", create_setup, methods=["POST"]),
+    Route("/sandbox/api/charges", create_charge, methods=["POST"]),
 ]

@@ -11,9 +11,11 @@ from creatorly.services.checkout import events as checkout_events  # noqa: F401 
 from creatorly.services.checkout import razorpay_events as razorpay_events  # registers the Razorpay handlers
 from creatorly.services.checkout import stripe_events as stripe_events
 from creatorly.services.external_events import service as external_events
+from creatorly.services.memberships import events as membership_events  # noqa: F401  (membership handlers)
 from creatorly.services.payouts import events as payout_events  # noqa: F401  (registers payout handlers)
 from creatorly.services.refunds import events as refund_events  # noqa: F401  (registers refund handlers)
 from creatorly.services.refunds import provider_events as refund_provider_events  # noqa: F401
+from creatorly.services.tips import fulfilment as tip_fulfilment  # noqa: F401  (delivers paid tips)
 
 _NO_STORE = {"Cache-Control": "no-store"}
 MAX_BODY_BYTES = 1024 * 1024  # provider events are a few KiB; refuse floods before reading them whole

@@ -14,9 +14,9 @@ from creatorly.providers.email.outbox import OutboxMailer
 from creatorly.providers.email.smtp import SmtpMailer
 from creatorly.providers.identity.google import GoogleClientConfig, GoogleIdentityProvider
 from creatorly.providers.payments.base import PaymentProvider
-from creatorly.providers.payments.razorpay import RazorpayPaymentProvider
+from creatorly.providers.payments.razorpay import RazorpayPaymentProvider, RazorpaySubscriptions
 from creatorly.providers.payments.sandbox import SandboxPaymentProvider
-from creatorly.providers.payments.stripe import StripePaymentProvider
+from creatorly.providers.payments.stripe import StripePaymentProvider, StripeSubscriptions
 from creatorly.providers.payouts.base import PayoutProvider
 from creatorly.providers.payouts.razorpay import RazorpayPayoutProvider
 from creatorly.providers.payouts.sandbox import SandboxPayoutProvider
@@ -153,3 +153,15 @@ def get_payout_provider(name: str) -> PayoutProvider:
             account_number=settings.razorpay_payout_account_number,
         )
     raise LookupError(f"no payout provider named {name!r}")
+
+
+def get_stripe_subscriptions() -> StripeSubscriptions | None:
+    """Stripe Billing for memberships, when Stripe is on."""
+    provider = get_stripe_provider()
+    return StripeSubscriptions(provider) if provider is not None else None
+
+
+def get_razorpay_subscriptions() -> RazorpaySubscriptions | None:
+    """Razorpay Subscriptions for memberships, when Razorpay is on."""
+    provider = get_razorpay_provider()
+    return RazorpaySubscriptions(provider) if provider is not None else None

@@ -63,6 +63,7 @@ SANDBOX_PAY = "/sandbox/pay/[sandbox_ref]"
 
 ORDER = "/orders/[order_ref]"
 DASHBOARD_DISCOUNTS = "/dashboard/discounts"
+DASHBOARD_TIPS = "/dashboard/tips"
 LIBRARY = "/library"
 
 DASHBOARD_ORDERS = "/dashboard/orders"
@@ -71,3 +72,28 @@ DASHBOARD_ORDER_DETAIL = "/dashboard/orders/[detail_order_ref]"
 
 def order_detail(public_id: str) -> str:
     return f"/dashboard/orders/{public_id}"
+
+
+DASHBOARD_TIERS = "/dashboard/tiers"
+DASHBOARD_TIER_EDITOR = "/dashboard/tiers/[edit_tier_id]"
+DASHBOARD_POSTS = "/dashboard/posts"
+DASHBOARD_POST_EDITOR = "/dashboard/posts/[edit_post_id]"
+# Three segments: never the same shape as a product page `/{handle}/{slug}`.
+POST = "/[store_handle]/posts/[post_slug]"
+TIERS_ANCHOR = "tiers"
+
+
+def tier_editor(tier_id: int) -> str:
+    return f"/dashboard/tiers/{tier_id}"
+
+
+def post_editor(post_id: int) -> str:
+    return f"/dashboard/posts/{post_id}"
+
+
+def post(handle: str, slug: str) -> str:
+    return f"/{handle}/posts/{slug}"
+
+
+def storefront_tiers(handle: str) -> str:
+    return f"/{handle}#{TIERS_ANCHOR}"

@@ -169,6 +169,7 @@ def _app(stand_in: RazorpayStandIn) -> Starlette:
             Route("/v1/orders", create_order, methods=["POST"]),
             *_refund_routes(stand_in),
             *_payout_routes(stand_in),
+            *_subscription_routes(stand_in),
         ]
     )
 
@@ -386,6 +387,77 @@ def _payout_routes(stand_in: RazorpayStandIn) -> list[Route]:
         Route("/v1/payouts", list_payouts, methods=["GET"]),
         Route("/v1/payouts/{payout_id}", fetch_payout, methods=["GET"]),
     ]
+
+
+# --- Subscriptions (memberships) --------------------------------------------------------------------------
+
+# Plans and subscriptions the stand-in made, by id (module-level: the stand-in's dataclass keeps other state).
+SUBSCRIPTIONS: dict[str, dict[str, Any]] = {}
+PLANS: dict[str, dict[str, Any]] = {}
+SUBSCRIPTION_WEBHOOKS = Path(__file__).parent.parent / "payloads" / "razorpay"
+
+
+def _subscription_routes(stand_in: RazorpayStandIn) -> list[Route]:
+    async def create_plan(request: Request) -> JSONResponse:
+        """POST /v1/plans, answered in the shape of create_plan.json."""
+        if not _is_authorized(request):
+            return _error(401, code="BAD_REQUEST_ERROR", description="Authentication failed")
+        body: Any = json.loads(await request.body() or b"{}")
+        item = body.get("item") if isinstance(body, dict) else None
+        if not (isinstance(item, dict) and type(item.get("amount")) is int and item["amount"] >= MINIMUM_AMOUNT):
+            return _error(400, code="BAD_REQUEST_ERROR", description="The amount is invalid.", field_name="amount")
+        plan = _template("create_plan.json")
+        plan.update(id=f"plan_{_random_id()}", period=body.get("period"), interval=body.get("interval"))
+        plan["item"].update(name=item.get("name"), amount=item["amount"], currency=item.get("currency"))
+        PLANS[plan["id"]] = plan
+        return JSONResponse(plan)
+
+    async def create_subscription(request: Request) -> JSONResponse:
+        """POST /v1/subscriptions, answered in the shape of create_subscription.json (status created)."""
+        if not _is_authorized(request):
+            return _error(401, code="BAD_REQUEST_ERROR", description="Authentication failed")
+        body: Any = json.loads(await request.body() or b"{}")
+        if not isinstance(body, dict) or body.get("plan_id") not in PLANS:
+            return _error(
+                400, code="BAD_REQUEST_ERROR", description="The id provided does not exist", field_name="plan_id"
+            )
+        subscription = _template("create_subscription.json")
+        subscription_id = f"sub_{_random_id()}"
+        subscription.update(
+            id=subscription_id,
+            plan_id=body["plan_id"],
+            total_count=body.get("total_count"),
+            notes=body.get("notes") or [],
+            created_at=int(time.time()),
+            short_url=f"{stand_in.base_url}/authorise/{subscription_id}",
+        )
+        SUBSCRIPTIONS[subscription_id] = subscription
+        return JSONResponse(subscription)
+
+    return [
+        Route("/v1/plans", create_plan, methods=["POST"]),
+        Route("/v1/subscriptions", create_subscription, methods=["POST"]),
+    ]
+
+
+def subscription_webhook(
+    event: str, subscription_id: str, *, secret: str, payment_id: str = "", amount: int = 0
+) -> tuple[bytes, dict[str, str]]:
+    """Razorpay's documented webhook for `event` about a subscription made here (with its payment, when the event
+    carries one), signed with `secret` (hex HMAC-SHA256 of the exact body)."""
+    payload: dict[str, Any] = json.loads((SUBSCRIPTION_WEBHOOKS / f"{event}.json").read_text())
+    entity = payload["payload"]["subscription"]["entity"]
+    entity.update(id=subscription_id, plan_id=SUBSCRIPTIONS[subscription_id]["plan_id"])
+    if "payment" in payload["payload"]:
+        payload["payload"]["payment"]["entity"].update(id=payment_id, amount=amount, currency="INR")
+    payload["created_at"] = int(time.time())
+    raw = json.dumps(payload, indent=2).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Razorpay-Signature": hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest(),
+        "X-Razorpay-Event-Id": f"evt_{_random_id()}",
+    }
+    return raw, headers
 
 
 @contextmanager

@@ -81,3 +81,35 @@ class PaymentLister(Protocol):
     name: str
 
     async def list_payments(self, references: list[str]) -> list[PaymentRecord]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCardChargeRequest:
+    """Charge the card saved by an earlier payment (`payment_method`) with no one at the keyboard: a renewal."""
+
+    payment_method: str
+    merchant_reference: str
+    amount: int
+    currency: str
+    description: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCardCharge:
+    """The provider's id for the charge and its immediate answer; the payment webhook follows either way."""
+
+    provider_reference: str
+    is_succeeded: bool
+    failure_code: str | None
+
+
+@runtime_checkable
+class RecurringPaymentProvider(Protocol):
+    """A payment provider that saves cards: a card setup (amount 0) for trials, and saved-card charges."""
+
+    name: str
+
+    async def create_card_setup(self, request: PaymentRequest) -> CreatedPayment: ...
+
+    async def charge_saved_card(self, request: SavedCardChargeRequest) -> SavedCardCharge: ...

@@ -145,6 +145,63 @@ class RazorpayPaymentProvider:
             raise ValueError("razorpay callback signature does not match") from None
 
 
+_RAZORPAY_PERIODS: dict[str, tuple[str, int]] = {
+    "weekly": ("weekly", 1),
+    "monthly": ("monthly", 1),
+    "quarterly": ("monthly", 3),
+    "yearly": ("yearly", 1),
+}
+# Razorpay subscriptions end after total_count charges: as many as it allows, so a membership runs for years.
+SUBSCRIPTION_TOTAL_COUNT = 120
+
+
+class RazorpaySubscriptions:
+    """Razorpay Subscriptions for memberships: a plan and a subscription the fan authorises on its short_url.
+
+    Razorpay then charges on its own schedule; every charge and change comes back as a signed webhook.
+    """
+
+    def __init__(self, provider: RazorpayPaymentProvider) -> None:
+        self._provider = provider
+
+    async def create_subscription(
+        self, *, amount: int, interval: str, product_name: str, merchant_reference: str
+    ) -> tuple[str, str]:
+        """A plan at the tier's price and a subscription to it; answers (sub_… id, the page to authorise it on)."""
+        return await asyncio.to_thread(self._create, amount, interval, product_name, merchant_reference)
+
+    def _create(self, amount: int, interval: str, product_name: str, merchant_reference: str) -> tuple[str, str]:
+        period, count = _RAZORPAY_PERIODS[interval]
+        client = self._provider._client()
+        try:
+            plan = client.plan.create(
+                data={
+                    "period": period,
+                    "interval": count,
+                    "item": {"name": product_name[:100], "amount": amount, "currency": CURRENCY},
+                    "notes": {"merchant_reference": merchant_reference},
+                }
+            )
+            subscription = client.subscription.create(
+                data={
+                    "plan_id": plan["id"],
+                    "total_count": SUBSCRIPTION_TOTAL_COUNT,
+                    "customer_notify": 1,
+                    "notes": {"merchant_reference": merchant_reference},
+                }
+            )
+        except BadRequestError as error:
+            raise ProviderError(f"razorpay refused the subscription: {error}", is_retryable=False) from None
+        except (GatewayError, ServerError) as error:
+            raise ProviderError(f"razorpay failed: {type(error).__name__}", is_retryable=True) from None
+        except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+            raise ProviderError(f"razorpay unreachable: {type(error).__name__}", is_retryable=True) from None
+        subscription_id, short_url = subscription.get("id"), subscription.get("short_url")
+        if not (isinstance(subscription_id, str) and isinstance(short_url, str)):
+            raise ProviderError("razorpay answered a subscription without an id", is_retryable=True)
+        return subscription_id, short_url
+
+
 def verify_razorpay_webhook(raw_body: bytes, signature_header: str, *, secret: str) -> None:
     """Check X-Razorpay-Signature, the hex HMAC-SHA256 of the exact raw body; raise ValueError when it fails."""
     if not secret:

@@ -14,10 +14,14 @@ from creatorly.providers.payments.base import (
     PaymentRequest,
     PaymentState,
     RefundRequest,
+    SavedCardCharge,
+    SavedCardChargeRequest,
 )
 
 PAYMENTS_PATH = "/sandbox/api/payments"
 REFUNDS_PATH = "/sandbox/api/refunds"
+SETUPS_PATH = "/sandbox/api/setups"
+CHARGES_PATH = "/sandbox/api/charges"
 # Rate limiting and request timeouts are the 4xx answers that a later try can get past.
 _RETRYABLE_CLIENT_ERRORS = frozenset({408, 429})
 # The gateway answers at most this many payment references per listing request.
@@ -73,6 +77,55 @@ class SandboxPaymentProvider:
             # The idempotency key makes a retry safe even if the gateway did make the refund.
             raise ProviderError(f"sandbox gateway unreachable: {type(error).__name__}", is_retryable=True) from None
         return _created_refund(response)
+
+    async def create_card_setup(self, request: PaymentRequest) -> CreatedPayment:
+        """A hosted page that only saves the buyer's card (amount 0): a membership trial."""
+        body = {
+            "merchant_reference": request.merchant_reference,
+            "currency": request.currency,
+            "description": request.description,
+            "return_url": request.return_url,
+        }
+        response = await self._post(SETUPS_PATH, body, idempotency_key=request.idempotency_key)
+        return _created_payment(response)
+
+    async def charge_saved_card(self, request: SavedCardChargeRequest) -> SavedCardCharge:
+        """Charge a saved card now; a decline is an answer (is_succeeded False), not an error."""
+        body = {
+            "payment_method": request.payment_method,
+            "merchant_reference": request.merchant_reference,
+            "amount": request.amount,
+            "currency": request.currency,
+            "description": request.description,
+        }
+        response = await self._post(CHARGES_PATH, body, idempotency_key=request.idempotency_key)
+        status = response.status_code
+        if status >= 500 or status in _RETRYABLE_CLIENT_ERRORS:
+            raise ProviderError(f"sandbox gateway answered {status}", is_retryable=True)
+        if status >= 400:
+            raise ProviderError(
+                f"sandbox gateway refused the charge ({status}: {_error_code(response)})", is_retryable=False
+            )
+        try:
+            payload: Any = response.json()
+            reference, outcome, failure_code = payload["reference"], payload["status"], payload.get("failure_code")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise ProviderError("sandbox gateway answered garbled JSON", is_retryable=True) from None
+        if not (isinstance(reference, str) and reference and isinstance(outcome, str)):
+            raise ProviderError("sandbox gateway answered a charge without its fields", is_retryable=True)
+        return SavedCardCharge(
+            provider_reference=reference,
+            is_succeeded=outcome == "succeeded",
+            failure_code=failure_code if isinstance(failure_code, str) else None,
+        )
+
+    async def _post(self, path: str, body: dict[str, Any], *, idempotency_key: str) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": idempotency_key}
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout_seconds) as client:
+                return await client.post(f"{self._base_url}{path}", json=body, headers=headers)
+        except httpx.HTTPError as error:
+            raise ProviderError(f"sandbox gateway unreachable: {type(error).__name__}", is_retryable=True) from None
 
     async def list_payments(self, references: list[str]) -> list[PaymentRecord]:
         """The gateway's payments among `references`, with what was refunded of each; unknown ones are left out."""

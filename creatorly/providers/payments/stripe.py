@@ -200,6 +200,89 @@ class StripePaymentProvider:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class StripeSubscriptionRequest:
+    """A Stripe subscription for one of our subscriptions, paid with a card the fan entered (a PaymentMethod)."""
+
+    customer_id: str
+    amount: int
+    currency: str
+    interval: str  # weekly | monthly | quarterly | yearly
+    product_name: str
+    merchant_reference: str  # our subscription's public id
+    idempotency_key: str
+
+
+_STRIPE_INTERVALS: dict[str, tuple[str, int]] = {
+    "weekly": ("week", 1),
+    "monthly": ("month", 1),
+    "quarterly": ("month", 3),
+    "yearly": ("year", 1),
+}
+
+
+class StripeSubscriptions:
+    """Stripe Billing for memberships: a customer with the fan's card as its default, a plan, a subscription.
+
+    Stripe then renews on its own schedule; invoices and subscription changes come back as signed webhooks.
+    """
+
+    def __init__(self, provider: StripePaymentProvider) -> None:
+        self._client = provider._client
+
+    async def create_customer(self, *, email: str, payment_method_id: str, merchant_reference: str) -> str:
+        """A customer whose default payment method is the fan's card; answers the customer id (cus_…)."""
+        params: dict[str, Any] = {
+            "email": email,
+            "payment_method": payment_method_id,
+            "invoice_settings": {"default_payment_method": payment_method_id},
+            "metadata": {"merchant_reference": merchant_reference},
+        }
+        try:
+            customer = await self._client.v1.customers.create_async(
+                params=params,  # type: ignore[arg-type]
+                options={"idempotency_key": f"customer-{merchant_reference}"},
+            )
+        except stripe.StripeError as error:
+            _raise_provider_error("create the customer", error)
+        return str(customer.id)
+
+    async def create_subscription(self, request: StripeSubscriptionRequest) -> tuple[str, str]:
+        """A plan at the tier's price and a subscription of the customer to it; answers (sub_… id, Stripe status)."""
+        interval, interval_count = _STRIPE_INTERVALS[request.interval]
+        plan_params: dict[str, Any] = {
+            "amount": request.amount,
+            "currency": request.currency.lower(),
+            "interval": interval,
+            "interval_count": interval_count,
+            "product": {"name": request.product_name[:200]},
+        }
+        try:
+            plan = await self._client.v1.plans.create_async(
+                params=plan_params,  # type: ignore[arg-type]
+                options={"idempotency_key": f"plan-{request.idempotency_key}"},
+            )
+            subscription = await self._client.v1.subscriptions.create_async(
+                params={
+                    "customer": request.customer_id,
+                    "items": [{"plan": plan.id}],
+                    "metadata": {"merchant_reference": request.merchant_reference},
+                },
+                options={"idempotency_key": f"subscription-{request.idempotency_key}"},
+            )
+        except stripe.CardError as error:
+            raise ProviderError(f"stripe declined the card ({error.code})", is_retryable=False) from None
+        except stripe.StripeError as error:
+            _raise_provider_error("create the subscription", error)
+        return str(subscription.id), str(subscription.status)
+
+    async def cancel_subscription(self, subscription_id: str) -> None:
+        try:
+            await self._client.v1.subscriptions.cancel_async(subscription_id)
+        except stripe.StripeError as error:
+            _raise_provider_error("cancel the subscription", error)
+
+
 def _payment_state(status: str, *, has_error: bool) -> PaymentState:
     """Stripe's PaymentIntent status in three words: a canceled one, or one back to needing a card after a
     decline, failed; everything short of succeeded is pending."""

@@ -14,7 +14,7 @@ from creatorly import db
 from creatorly.errors import InvalidInput, NotFound
 from creatorly.kit.money import format_money
 from creatorly.models import Order, Product
-from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName
 from creatorly.observability import get_logger
 from creatorly.providers.registry import get_razorpay_provider, get_stripe_provider
 from creatorly.services.checkout.service import CheckoutExpired
@@ -70,16 +70,20 @@ class StripeCardResult:
     message: str = ""
 
 
+# Orders without a product (tips, memberships) are named by their kind on the payment page.
+_KIND_TITLES = {OrderKind.TIP: "Tip", OrderKind.MEMBERSHIP: "Membership"}
+
+
 async def _order_and_page(provider: PaymentProviderName, provider_reference: str) -> tuple[Order, PayPage]:
     async with db.transaction() as session:
         order = await orders.find_by_provider_reference(session, provider, provider_reference.strip())
-        product = await session.get(Product, order.product_id) if order is not None else None
-    if order is None or product is None or order.provider != provider:
+        product = await session.get(Product, order.product_id) if order and order.product_id is not None else None
+    if order is None or order.provider != provider or (product is None and order.kind == OrderKind.PRODUCT):
         raise NotFound()
     status = OrderStatus(order.status)
     return order, PayPage(
         order_public_id=order.public_id,
-        product_title=product.title,
+        product_title=product.title if product is not None else _KIND_TITLES.get(order.kind, "Payment"),
         amount=order.amount,
         currency=order.currency,
         amount_label=format_money(order.amount, order.currency),

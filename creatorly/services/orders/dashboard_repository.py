@@ -1,16 +1,27 @@
-"""Every query of the creator's orders dashboard: orders with their product title, and an order's history."""
+"""Every query of the creator's orders dashboard: orders with their product title (or "Tip"), and an order's history."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly.models import Entitlement, Order, PaymentAttempt, Product, ProductFile
-from creatorly.models.enums import OrderStatus
+from creatorly.models.enums import OrderKind, OrderStatus
+
+# Tips and memberships have no product: their orders show what they are instead of a product title.
+_TITLE = case(
+    (col(Order.kind) == OrderKind.TIP, "Tip"),
+    (col(Order.kind) == OrderKind.MEMBERSHIP, "Membership"),
+    else_=func.coalesce(col(Product.title), ""),
+).label("title")
+
+
+def _with_title() -> Any:
+    return select(Order, _TITLE).outerjoin(Product, col(Product.id) == col(Order.product_id))
 
 
 def _filtered(statement: Any, creator_id: int, status: OrderStatus | None, text: str) -> Any:
@@ -41,8 +52,8 @@ async def page_of_creator(
     offset: int = 0,
     limit: int | None = None,
 ) -> Sequence[tuple[Order, str]]:
-    """Orders newest first, each with its product's title, in one query."""
-    statement = select(Order, Product.title).join(Product, col(Product.id) == col(Order.product_id))
+    """Orders newest first, each with its product's title ("Tip" for a tip), in one query."""
+    statement = _with_title()
     statement = _filtered(statement, creator_id, status, text)
     statement = statement.order_by(col(Order.created_at).desc(), col(Order.id).desc()).offset(offset)
     if limit is not None:
@@ -51,11 +62,7 @@ async def page_of_creator(
 
 
 async def order_of_creator(session: AsyncSession, creator_id: int, public_id: str) -> tuple[Order, str] | None:
-    statement = (
-        select(Order, Product.title)
-        .join(Product, col(Product.id) == col(Order.product_id))
-        .where(col(Order.creator_id) == creator_id, col(Order.public_id) == public_id)
-    )
+    statement = _with_title().where(col(Order.creator_id) == creator_id, col(Order.public_id) == public_id)
     row = (await session.exec(statement)).first()
     return None if row is None else (row[0], row[1])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -193,3 +193,11 @@ async def refund_payloads_of_payments(
     ]
     statement = select(SandboxWebhook.payload).where(col(SandboxWebhook.event_type) == event_type, or_(*needles))
     return list((await session.exec(statement)).all())
+
+
+async def count_declined_for(session: AsyncSession, merchant_reference: str) -> int:
+    """How many payments for this merchant reference were declined (retries of a saved-card charge)."""
+    statement = select(func.count()).where(
+        col(SandboxPayment.merchant_reference) == merchant_reference, col(SandboxPayment.status) == "declined"
+    )
+    return int((await session.exec(statement)).one())

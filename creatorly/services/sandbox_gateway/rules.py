@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -127,3 +128,25 @@ def backoff_seconds(attempts: int) -> int:
 def is_final_status(status_code: int) -> bool:
     """A 4xx refusal will not change on retry, except a timeout or rate limit."""
     return 400 <= status_code < 500 and status_code not in (408, 429)
+
+
+# --- Saved cards (recurring charges) -------------------------------------------------------------
+
+# Pays on the hosted page, then every charge of the saved card (a renewal) is declined.
+RENEWALS_DECLINED_CARD = "4000000000000341"
+# Pays on the hosted page; the first saved-card charge for an order is declined, a retry of it succeeds.
+FIRST_RENEWAL_DECLINED_CARD = "4000000000003220"
+
+
+def saved_card_outcome(card_last4: str, *, earlier_failures: int) -> tuple[PaymentStatus, FailureCode | None]:
+    """The bank's answer to a charge of a saved card (no one at the keyboard), by the test card's last digits."""
+    if card_last4 == RENEWALS_DECLINED_CARD[-4:]:
+        return PaymentStatus.DECLINED, FailureCode.CARD_DECLINED
+    if card_last4 == FIRST_RENEWAL_DECLINED_CARD[-4:] and earlier_failures == 0:
+        return PaymentStatus.DECLINED, FailureCode.CARD_DECLINED
+    return PaymentStatus.SUCCEEDED, None
+
+
+def card_fingerprint(digits: str) -> str:
+    """A stable fingerprint of a test card number (the same card gives the same one), never the number itself."""
+    return "fp_" + hashlib.sha256(f"creatorly-sandbox-card:{digits}".encode()).hexdigest()[:32]

@@ -160,7 +160,8 @@ async def get_checkout(*, reference: str) -> SandboxCheckoutView:
         description=payment.description,
         amount=payment.amount,
         currency=payment.currency,
-        amount_label=format_money(payment.amount, payment.currency),
+        # A card setup (a membership trial) charges nothing now: say so rather than "$0.00".
+        amount_label=format_money(payment.amount, payment.currency) if payment.amount else "No charge today",
         status=payment.status,
         is_payable=payment.status == rules.PaymentStatus.REQUIRES_PAYMENT,
         return_url=payment.return_url,
@@ -188,7 +189,9 @@ async def pay(*, reference: str, card_number: str, expiry: str, cvc: str, name: 
         )
         await session.refresh(payment)  # the UPDATE above bypassed the ORM: read what is stored now
         if is_settled_now:
-            await _queue_webhook(session, payment, now_seconds=int(now.timestamp()))
+            # A card setup (amount 0, a membership trial) tells the merchant the card's fingerprint.
+            fingerprint = rules.card_fingerprint(rules.digits_of(card_number)) if payment.amount == 0 else None
+            await queue_webhook(session, payment, now_seconds=int(now.timestamp()), card_fingerprint=fingerprint)
     if is_settled_now:
         logger.info("sandbox_payment_settled", reference=reference, status=payment.status)
     return PayResult(
@@ -196,10 +199,12 @@ async def pay(*, reference: str, card_number: str, expiry: str, cvc: str, name: 
     )
 
 
-def event_payload(payment: SandboxPayment, *, event_id: str, created: int) -> dict[str, Any]:
+def event_payload(
+    payment: SandboxPayment, *, event_id: str, created: int, card_fingerprint: str | None = None
+) -> dict[str, Any]:
     """The event body agreed with checkout: `payment.succeeded` or `payment.failed` with the payment's facts."""
     is_succeeded = payment.status == rules.PaymentStatus.SUCCEEDED
-    return {
+    payload: dict[str, Any] = {
         "id": event_id,
         "type": "payment.succeeded" if is_succeeded else "payment.failed",
         "created": created,
@@ -216,10 +221,18 @@ def event_payload(payment: SandboxPayment, *, event_id: str, created: int) -> di
             }
         },
     }
+    if card_fingerprint is not None:
+        payload["data"]["payment"]["card_fingerprint"] = card_fingerprint
+    return payload
 
 
-async def _queue_webhook(session: AsyncSession, payment: SandboxPayment, *, now_seconds: int) -> None:
-    payload = event_payload(payment, event_id=f"evt_{secrets.token_hex(12)}", created=now_seconds)
+async def queue_webhook(
+    session: AsyncSession, payment: SandboxPayment, *, now_seconds: int, card_fingerprint: str | None = None
+) -> None:
+    """Store the payment's event and deliver it once the transaction commits."""
+    payload = event_payload(
+        payment, event_id=f"evt_{secrets.token_hex(12)}", created=now_seconds, card_fingerprint=card_fingerprint
+    )
     webhook = await repository.add_webhook(
         session,
         SandboxWebhook(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,11 +24,13 @@ from creatorly.services.creators import service as creators
 from creatorly.services.statements import repository
 from creatorly.services.statements.pdf import render_statement_pdf
 from creatorly.services.statements.schemas import CurrencyStatement, Statement, StatementLine
+from creatorly.services.tips import service as tips
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_MONTHS_LISTED = 60
 KIND_LABELS = {
     "sale": "Sale",
+    "tip": "Tip",  # a sale whose order is a tip
     "refund": "Refund",
     "provider_fee": "Payment provider fee",
     "payout": "Payout requested",
@@ -98,6 +101,7 @@ async def monthly_statement(*, session_token: str, month: str) -> Statement:
         rows = await repository.transactions_between(session, creator.id, start, end)
         order_ids = {order_id for transaction, _ in rows if (order_id := _order_id(transaction)) is not None}
         labels = await repository.order_labels(session, order_ids)
+        tip_labels = await tips.tip_order_labels(session, order_ids)
     return Statement(
         creator_name=creator.display_name,
         handle=creator.handle,
@@ -105,7 +109,7 @@ async def monthly_statement(*, session_token: str, month: str) -> Statement:
         month_label=date(year, number, 1).strftime("%B %Y"),
         timezone=str(zone),
         generated_at=utc_now(),
-        currencies=_currency_statements(creator.id, opening, rows, labels),
+        currencies=_currency_statements(creator.id, opening, rows, labels | tip_labels, tip_orders=set(tip_labels)),
     )
 
 
@@ -121,6 +125,8 @@ def _currency_statements(
     opening: dict[str, int],
     rows: Sequence[tuple[LedgerTransaction, LedgerEntry]],
     labels: dict[int, str],
+    *,
+    tip_orders: AbstractSet[int] = frozenset(),
 ) -> list[CurrencyStatement]:
     grouped: dict[int, tuple[LedgerTransaction, list[LedgerEntry]]] = {}
     for transaction, entry in rows:
@@ -130,13 +136,18 @@ def _currency_statements(
     for transaction, entries in grouped.values():
         order_id = _order_id(transaction)
         description = labels.get(order_id, transaction.description) if order_id is not None else transaction.description
-        lines[transaction.currency].append(_line(creator_id, transaction, entries, description))
+        kind_label = KIND_LABELS["tip"] if transaction.kind == "sale" and order_id in tip_orders else None
+        lines[transaction.currency].append(_line(creator_id, transaction, entries, description, kind_label))
     currencies = sorted(set(lines) | {currency for currency, amount in opening.items() if amount != 0})
     return [_currency_statement(currency, opening.get(currency, 0), lines.get(currency, [])) for currency in currencies]
 
 
 def _line(
-    creator_id: int, transaction: LedgerTransaction, entries: list[LedgerEntry], description: str
+    creator_id: int,
+    transaction: LedgerTransaction,
+    entries: list[LedgerEntry],
+    description: str,
+    kind_label: str | None = None,
 ) -> StatementLine:
     earnings = f"creator:{creator_id}:earnings"
     net = -sum(entry.amount for entry in entries if entry.account == earnings)
@@ -152,7 +163,7 @@ def _line(
         fees = -net
     return StatementLine(
         posted_at=as_utc(transaction.created_at),
-        label=KIND_LABELS.get(transaction.kind, transaction.kind.replace("_", " ").capitalize()),
+        label=kind_label or KIND_LABELS.get(transaction.kind, transaction.kind.replace("_", " ").capitalize()),
         description=description,
         gross=gross,
         fees=fees,
@@ -164,7 +175,7 @@ def _line(
 
 
 def _currency_statement(currency: str, opening: int, lines: list[StatementLine]) -> CurrencyStatement:
-    sales = sum(line.gross for line in lines if line.label == KIND_LABELS["sale"])
+    sales = sum(line.gross for line in lines if line.label in (KIND_LABELS["sale"], KIND_LABELS["tip"]))
     refunds = -sum(line.gross for line in lines if line.label == KIND_LABELS["refund"])
     fees = sum(line.fees for line in lines)
     payouts = -sum(line.net for line in lines if line.label in (KIND_LABELS["payout"], KIND_LABELS["payout_failed"]))

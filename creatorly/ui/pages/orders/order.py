@@ -1,4 +1,4 @@
-"""`/orders/{order_ref}?key=…`: the buyer's order: payment status, then each purchased file to download."""
+"""`/orders/{order_ref}?key=…`: the buyer's order: payment status, then each purchased file (or the tip sent)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import reflex as rx
 from creatorly.ui import routes
 from creatorly.ui.components.feedback import empty_state
 from creatorly.ui.layouts.site import site_layout
+from creatorly.ui.pages.storefront.tip_jar import tip_jar_section
 from creatorly.ui.states.orders.order import DownloadView, OrderPageState
+
+_NOT_CHARGED = "Your payment didn't go through and you haven't been charged."
 
 
 def _loading() -> rx.Component:
@@ -25,12 +28,16 @@ def _not_found() -> rx.Component:
 
 def _summary() -> rx.Component:
     return rx.vstack(
-        rx.text(
-            rx.text.strong(OrderPageState.product_title),
-            " by ",
-            OrderPageState.creator_name,
-            size="4",
-            class_name="wrap-anywhere",
+        rx.cond(
+            OrderPageState.is_tip,
+            rx.text("Your tip to ", rx.text.strong(OrderPageState.creator_name), size="4", class_name="wrap-anywhere"),
+            rx.text(
+                rx.text.strong(OrderPageState.product_title),
+                " by ",
+                OrderPageState.creator_name,
+                size="4",
+                class_name="wrap-anywhere",
+            ),
         ),
         rx.text("Amount: ", rx.text.strong(OrderPageState.amount_label), size="3"),
         rx.cond(
@@ -68,6 +75,25 @@ def _download_row(item: DownloadView) -> rx.Component:
     )
 
 
+def _paid_tip() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Thank you for your tip!", as_="h1", size="8"),
+        _summary(),
+        rx.cond(
+            OrderPageState.tip_message != "",
+            rx.blockquote(OrderPageState.tip_message, white_space="pre-line", class_name="wrap-anywhere"),
+        ),
+        rx.text("We emailed your receipt to you.", size="2", color_scheme="gray"),
+        rx.link(
+            rx.button("Back to ", OrderPageState.creator_name, "'s page", size="3", variant="soft"),
+            href=OrderPageState.storefront_href,
+        ),
+        spacing="3",
+        align="start",
+        width="100%",
+    )
+
+
 def _paid() -> rx.Component:
     return rx.vstack(
         rx.heading("Thank you for your purchase!", as_="h1", size="8"),
@@ -79,6 +105,7 @@ def _paid() -> rx.Component:
             rx.text("Your files are being prepared. Refresh this page in a moment.", color_scheme="gray"),
         ),
         rx.text("We also emailed this page's link to you, so you can come back later.", size="2", color_scheme="gray"),
+        rx.box(tip_jar_section(), width="100%", padding_top="1.5rem"),
         spacing="3",
         align="start",
         width="100%",
@@ -120,8 +147,16 @@ def _other_status() -> rx.Component:
         rx.callout(
             rx.cond(
                 OrderPageState.status == "refunded",
-                "This order was refunded, so its files are no longer available.",
-                "Your payment didn't go through and you haven't been charged. You can try again from the product page.",
+                rx.cond(
+                    OrderPageState.is_tip,
+                    "This tip was refunded.",
+                    "This order was refunded, so its files are no longer available.",
+                ),
+                rx.cond(
+                    OrderPageState.is_tip,
+                    _NOT_CHARGED + " You can try again from the storefront.",
+                    _NOT_CHARGED + " You can try again from the product page.",
+                ),
             ),
             icon="circle_alert",
             color_scheme="red",
@@ -137,7 +172,7 @@ def _other_status() -> rx.Component:
 def _order() -> rx.Component:
     return rx.cond(
         OrderPageState.is_paid,
-        _paid(),
+        rx.cond(OrderPageState.is_tip, _paid_tip(), _paid()),
         rx.cond(OrderPageState.is_waiting, _waiting(), _other_status()),
     )
 

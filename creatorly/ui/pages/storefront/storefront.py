@@ -1,4 +1,4 @@
-"""`/{handle}`: a creator's public storefront with their published products and an email sign-up."""
+"""`/{handle}`: a creator's public storefront: published products, tips, the supporter wall and an email sign-up."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from creatorly.ui.components.storefront import (
     storefront_skeleton,
 )
 from creatorly.ui.layouts.site import site_layout
+from creatorly.ui.pages.storefront.memberships import membership_sections
+from creatorly.ui.pages.storefront.tip_jar import supporter_wall_section, tip_jar_section
 from creatorly.ui.states.storefront.storefront import SUBSCRIBED_MESSAGE, StorefrontState
 
 
@@ -53,6 +55,16 @@ def _storefront() -> rx.Component:
         ),
         rx.heading("Products", size="6", as_="h2", padding_top="1rem"),
         _products(),
+        membership_sections(),
+        rx.grid(
+            tip_jar_section(),
+            supporter_wall_section(),
+            columns=rx.breakpoints(initial="1", md="2"),
+            gap=["1.5rem", "1.5rem", "2rem"],
+            width="100%",
+            align_items="start",
+            padding_top="1.5rem",
+        ),
         rx.box(
             email_capture_card(
                 display_name=StorefrontState.display_name,

@@ -1,4 +1,4 @@
-"""State of the buyer's order page `/orders/{order_ref}?key=…`: status, files and download links."""
+"""State of the buyer's order page `/orders/{order_ref}?key=…`: status, files and download links (or the tip)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,23 @@ import reflex as rx
 from creatorly.errors import NotFound
 from creatorly.services.delivery import service as delivery
 from creatorly.services.delivery.service import OrderPage
+from creatorly.services.tips import service as tips
+from creatorly.services.tips.schemas import TipReceipt
+from creatorly.ui import routes
 from creatorly.ui.states.events import Events
+from creatorly.ui.states.storefront.tips import TipJarState
 
 POLL_INTERVAL_SECONDS = 2
 POLL_ATTEMPTS = 30  # 60 seconds in all, then the page tells the buyer we'll email them
 PAID_STATUSES = ("paid", "partially_refunded")  # OrderStatus values; the UI does not import models
 WAITING_STATUSES = ("created", "pending")
+_TIP_STATUS_LABELS = {
+    "paid": "Paid",
+    "partially_refunded": "Paid (partly refunded)",
+    "refunded": "Refunded",
+    "failed": "Payment failed",
+    "expired": "Checkout expired",
+}
 
 
 @dataclass
@@ -44,6 +55,9 @@ class OrderPageState(rx.State):
     amount_label: str = ""
     paid_at_label: str = ""
     downloads: list[DownloadView] = []
+    is_tip: bool = False
+    tip_message: str = ""
+    storefront_href: str = ""
     _order_public_id: str = ""
     _key: str = ""
     _is_polling: bool = False
@@ -62,11 +76,14 @@ class OrderPageState(rx.State):
         self._key = self.router.url.query_parameters.get("key", "")
         self.is_loading, self.is_missing, self.is_waiting_too_long = True, False, False
         try:
-            page = await delivery.get_order_page(order_public_id=self._order_public_id, key=self._key)
+            page, tip = await _order_page(self._order_public_id, self._key)
         except NotFound:
             self.is_missing, self.is_loading = True, False
             return
-        self._show(page)
+        self._show(page, tip)
+        if tip is None:
+            # After a purchase the fan may tip the same creator (shown once the order is paid).
+            yield TipJarState.load_for_order(self._order_public_id, self._key)
         if page.is_waiting_for_payment:
             yield OrderPageState.wait_for_payment
 
@@ -81,13 +98,13 @@ class OrderPageState(rx.State):
             for _ in range(POLL_ATTEMPTS):
                 await asyncio.sleep(POLL_INTERVAL_SECONDS)
                 try:
-                    page = await delivery.get_order_page(order_public_id=order_public_id, key=key)
+                    page, tip = await _order_page(order_public_id, key)
                 except NotFound:
                     return
                 async with self:
                     if self._order_public_id != order_public_id:
                         return  # the buyer opened another order meanwhile
-                    self._show(page)
+                    self._show(page, tip)
                 if not page.is_waiting_for_payment:
                     return
             async with self:
@@ -96,7 +113,10 @@ class OrderPageState(rx.State):
             async with self:
                 self._is_polling = False
 
-    def _show(self, page: OrderPage) -> None:
+    def _show(self, page: OrderPage, tip: TipReceipt | None = None) -> None:
+        self.is_tip = tip is not None
+        self.tip_message = tip.message if tip is not None else ""
+        self.storefront_href = routes.storefront(tip.handle) if tip is not None else ""
         self.status, self.status_label = page.status, page.status_label
         self.product_title, self.creator_name, self.amount_label = (
             page.product_title,
@@ -117,6 +137,24 @@ class OrderPageState(rx.State):
             for link in page.downloads
         ]
         self.is_missing, self.is_loading = False, False
+
+
+async def _order_page(order_public_id: str, key: str) -> tuple[OrderPage, TipReceipt | None]:
+    """A product order's page; a tip order (which has no files) as the same page plus its tip."""
+    try:
+        return await delivery.get_order_page(order_public_id=order_public_id, key=key), None
+    except NotFound:
+        tip = await tips.get_tip_receipt(order_public_id=order_public_id, key=key)
+    page = OrderPage(
+        order_public_id=tip.order_public_id,
+        status=tip.status,
+        status_label=_TIP_STATUS_LABELS.get(tip.status, "Waiting for your payment…"),
+        product_title="Tip",
+        creator_name=tip.creator_name,
+        amount_label=tip.amount_label,
+        paid_at=tip.paid_at,
+    )
+    return page, tip
 
 
 def _downloads_left_label(count: int) -> str:

@@ -1,4 +1,4 @@
-"""State of the public storefront page `/{handle}`: the creator, their products and the email sign-up."""
+"""State of the public storefront page `/{handle}`: the creator, their products, the email sign-up (and the tip jar)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from creatorly.services.catalog.schemas import ProductCard
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.events import Events
+from creatorly.ui.states.storefront.tips import TipJarState
 
 SUBSCRIBED_MESSAGE = "Check your inbox to confirm."
 
@@ -119,6 +120,8 @@ class StorefrontState(rx.State):
         self.social_links = [to_social_link(url) for url in storefront.social_links]
         self.products = [to_card_view(card) for card in storefront.products]
         self.is_loading = False
+        # The tip jar, its goal and the wall are read fresh on every visit (after the fan's own tip too).
+        yield TipJarState.load_for_storefront(storefront.handle)
 
     @rx.event
     async def subscribe(self, form: dict[str, str]) -> Events:

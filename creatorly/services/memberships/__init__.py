@@ -1,0 +1,1 @@
+"""Memberships: tiers, subscriptions, gated posts and comments."""

@@ -1,0 +1,369 @@
+"""What a member does with a membership (cancel, resume, pause, change tier, library) and the creator's reads.
+
+Member use cases take the subscription's public id and the member's email and refuse when they do not match;
+the UI layer authenticates the member (session or library link) before calling them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from creatorly import db, queue
+from creatorly.errors import CreatorlyError, InvalidInput, NotFound, ProviderError
+from creatorly.kit.clock import as_utc
+from creatorly.models import Order
+from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName, SubscriptionStatus
+from creatorly.models.memberships import Subscription, Tier, TierPrice
+from creatorly.providers.payments.base import RecurringPaymentProvider, SavedCardChargeRequest
+from creatorly.providers.registry import get_payment_provider
+from creatorly.services.accounts.rules import normalize_email
+from creatorly.services.memberships import clock, repository, rules, subscriptions
+from creatorly.services.memberships.renewals import RUN_DUE_JOB
+from creatorly.services.memberships.schemas import HistoryEntry, Member, MemberSubscription, TierChange, TierFigure
+from creatorly.services.orders import service as orders
+from creatorly.services.orders.rules import PAID_STATUSES
+
+CHARGING = (SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
+
+
+class SubscriptionNotFound(NotFound):
+    code = "subscription_not_found"
+    default_message = "We couldn't find that membership."
+
+
+class SubscriptionChangeRefused(CreatorlyError):
+    code = "subscription_change_refused"
+    status = 409
+    default_message = "This membership can't be changed that way now."
+
+
+class UpgradeChargeFailed(CreatorlyError):
+    code = "upgrade_charge_failed"
+    status = 402
+    default_message = "We couldn't charge your card for the upgrade. Your membership is unchanged."
+
+
+async def _members_own(session: AsyncSession, subscription_public_id: str, member_email: str) -> Subscription:
+    subscription = await repository.by_public_id(session, subscription_public_id, for_update=True)
+    if subscription is None or subscription.member_email != normalize_email(member_email):
+        raise SubscriptionNotFound()
+    return subscription
+
+
+async def cancel_at_period_end(*, subscription_public_id: str, member_email: str) -> MemberSubscription:
+    """Stop renewing: access lasts until the period (or trial) ends, then the membership ends."""
+    async with db.transaction() as session:
+        subscription = await _members_own(session, subscription_public_id, member_email)
+        if subscription.status not in (*CHARGING, SubscriptionStatus.PAUSED):
+            raise SubscriptionChangeRefused()
+        if not subscription.cancel_at_period_end:
+            subscription.cancel_at_period_end = True
+            session.add(subscription)
+            await subscriptions.record(session, subscription, "cancel_scheduled", from_status=subscription.status)
+        return await _view(session, subscription)
+
+
+async def resume(*, subscription_public_id: str, member_email: str) -> MemberSubscription:
+    """Undo a scheduled cancellation while the period lasts."""
+    async with db.transaction() as session:
+        subscription = await _members_own(session, subscription_public_id, member_email)
+        if subscription.status == SubscriptionStatus.CANCELED:
+            raise SubscriptionChangeRefused("This membership has ended. Join again from the creator's page.")
+        if subscription.cancel_at_period_end:
+            subscription.cancel_at_period_end = False
+            session.add(subscription)
+            await subscriptions.record(session, subscription, "cancel_undone", from_status=subscription.status)
+        return await _view(session, subscription)
+
+
+async def pause(*, subscription_public_id: str, member_email: str) -> MemberSubscription:
+    """No charges and no access while paused."""
+    async with db.transaction() as session:
+        subscription = await _members_own(session, subscription_public_id, member_email)
+        if subscription.status != SubscriptionStatus.PAUSED:
+            if subscription.status != SubscriptionStatus.ACTIVE:
+                raise SubscriptionChangeRefused("Only an active membership can be paused.")
+            subscription.paused_at = clock.now()
+            await subscriptions.move(session, subscription, SubscriptionStatus.PAUSED, kind="paused")
+        return await _view(session, subscription)
+
+
+async def unpause(*, subscription_public_id: str, member_email: str) -> MemberSubscription:
+    """Active again; a period that ended while paused is charged at the next renewal run (due now)."""
+    async with db.transaction() as session:
+        subscription = await _members_own(session, subscription_public_id, member_email)
+        if subscription.status == SubscriptionStatus.PAUSED:
+            now = clock.now()
+            if subscription.current_period_end is not None and subscription.current_period_end < now:
+                subscription.current_period_start = subscription.current_period_end = now
+                queue.enqueue_after_commit(session, RUN_DUE_JOB)  # charge it now, not at the next sweep
+            subscription.paused_at = None
+            await subscriptions.move(session, subscription, SubscriptionStatus.ACTIVE, kind="unpaused")
+        elif subscription.status != SubscriptionStatus.ACTIVE:
+            raise SubscriptionChangeRefused()
+        return await _view(session, subscription)
+
+
+# --- Changing tier ---------------------------------------------------------------------------------
+
+
+async def change_tier(
+    *, subscription_public_id: str, member_email: str, tier_public_id: str, interval: str = ""
+) -> TierChange:
+    """Upgrade now, charging the prorated difference to the saved card; downgrade at the next renewal.
+
+    The upgrade applies when its charge's webhook pays the order (at once when nothing is due).
+    """
+    async with db.transaction() as session:
+        subscription = await _members_own(session, subscription_public_id, member_email)
+        if subscription.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):
+            raise SubscriptionChangeRefused("Only an active membership can change tier.")
+        price, is_upgrade = await _target(session, subscription, tier_public_id, interval or subscription.interval)
+        assert price.id is not None
+        now = clock.now()
+        if not is_upgrade:
+            subscription.pending_tier_price_id = price.id
+            session.add(subscription)
+            await subscriptions.record(session, subscription, "downgrade_scheduled", from_status=subscription.status)
+            return _change(subscription, False, 0, "", subscription.current_period_end or now)
+        amount = _proration(subscription, price, now)
+        if amount == 0:
+            await subscriptions.apply_price(
+                session, subscription, price.id, kind="upgraded", detail="nothing to charge"
+            )
+            return _change(subscription, True, 0, "", now)
+        if not subscription.provider_reference or not isinstance(
+            get_payment_provider(subscription.provider), RecurringPaymentProvider
+        ):
+            raise SubscriptionChangeRefused("Upgrading now isn't available for this payment method yet.")
+        order = await _upgrade_order(session, subscription, price, amount)
+        payment_method, provider = subscription.provider_reference, subscription.provider
+    await _charge_upgrade(order, payment_method=payment_method, provider=provider)
+    return _change(subscription, True, amount, order.public_id, now)
+
+
+def _change(subscription: Subscription, is_upgrade: bool, amount: int, order_id: str, at: datetime) -> TierChange:
+    return TierChange(
+        subscription_public_id=subscription.public_id,
+        is_upgrade=is_upgrade,
+        charged_amount=amount,
+        currency=subscription.currency,
+        order_public_id=order_id,
+        effective_at=at,
+    )
+
+
+def _proration(subscription: Subscription, price: TierPrice, now: datetime) -> int:
+    if subscription.status == SubscriptionStatus.TRIALING:
+        return 0  # nothing was paid for the trial: the new price applies from its end
+    assert subscription.current_period_start is not None and subscription.current_period_end is not None
+    return rules.prorated_charge(
+        old_amount=subscription.amount,
+        new_amount=price.amount,
+        period_start=subscription.current_period_start,
+        period_end=subscription.current_period_end,
+        now=now,
+    )
+
+
+async def _target(
+    session: AsyncSession, subscription: Subscription, tier_public_id: str, interval: str
+) -> tuple[TierPrice, bool]:
+    tier = await repository.published_tier(session, creator_id=subscription.creator_id, public_id=tier_public_id)
+    current = await repository.get_tier(session, subscription.tier_id)
+    if tier is None or tier.id is None or current is None:
+        raise SubscriptionNotFound("This tier is not available.")
+    if interval != subscription.interval:
+        raise InvalidInput("Change tier within the same billing period.", field="interval")
+    price = await repository.active_price(session, tier_id=tier.id, interval=interval)
+    if price is None or price.id == subscription.tier_price_id:
+        raise SubscriptionChangeRefused("You are already on this tier.")
+    is_upgrade = rules.is_upgrade(
+        old_position=current.position,
+        old_monthly=rules.monthly_amount(subscription.amount, subscription.interval),
+        new_position=tier.position,
+        new_monthly=rules.monthly_amount(price.amount, price.interval),
+    )
+    return price, is_upgrade
+
+
+async def _upgrade_order(session: AsyncSession, subscription: Subscription, price: TierPrice, amount: int) -> Order:
+    assert subscription.id is not None and price.id is not None
+    order = await orders.add_order(
+        session,
+        Order(
+            public_id=subscriptions.upgrade_order_id(subscription, price.id),
+            creator_id=subscription.creator_id,
+            kind=OrderKind.MEMBERSHIP,
+            subscription_id=subscription.id,
+            buyer_user_id=subscription.member_user_id,
+            buyer_email=subscription.member_email,
+            amount=amount,
+            currency=subscription.currency,
+            status=OrderStatus.CREATED,
+            provider=PaymentProviderName(subscription.provider),
+        ),
+    )
+    await orders.transition(session, order, OrderStatus.PENDING, cause="membership upgrade")
+    await subscriptions.record(
+        session, subscription, "upgrade_requested", from_status=subscription.status, detail=order.public_id
+    )
+    return order
+
+
+async def _charge_upgrade(order: Order, *, payment_method: str | None, provider: str) -> None:
+    payment_provider = get_payment_provider(provider)
+    if not payment_method or not isinstance(payment_provider, RecurringPaymentProvider):
+        raise UpgradeChargeFailed()
+    request = SavedCardChargeRequest(
+        payment_method=payment_method,
+        merchant_reference=order.public_id,
+        amount=order.amount,
+        currency=order.currency,
+        description="Membership upgrade",
+        idempotency_key=f"{order.public_id}-a1",
+    )
+    try:
+        result = await payment_provider.charge_saved_card(request)
+    except ProviderError as error:
+        raise UpgradeChargeFailed() from error
+    if not result.is_succeeded:
+        raise UpgradeChargeFailed()
+
+
+# --- The member's library --------------------------------------------------------------------------
+
+
+async def list_member_subscriptions(*, email: str) -> list[MemberSubscription]:
+    """Every membership of this email, newest first, with status, next charge date and amount."""
+    async with db.transaction() as session:
+        return [
+            await _view(session, row)
+            for row in await repository.subscriptions_of_email(session, normalize_email(email))
+        ]
+
+
+async def history(*, subscription_public_id: str, member_email: str) -> list[HistoryEntry]:
+    """The membership's changes and its receipts (paid membership orders), oldest first."""
+    async with db.transaction() as session:
+        subscription = await _members_own(session, subscription_public_id, member_email)
+        assert subscription.id is not None
+        entries = [
+            HistoryEntry(at=event.created_at, kind=event.kind, detail=event.detail)
+            for event in await repository.events_of(session, subscription.id)
+        ]
+        for order in await repository.orders_of(session, subscription.id):
+            if order.status in PAID_STATUSES and order.paid_at is not None:
+                entries.append(
+                    HistoryEntry(
+                        at=order.paid_at,
+                        kind="receipt",
+                        detail=subscriptions.purpose_of(order.public_id).kind,
+                        order_public_id=order.public_id,
+                        amount=order.amount,
+                        currency=order.currency,
+                    )
+                )
+    return sorted(entries, key=lambda entry: as_utc(entry.at))
+
+
+async def _view(session: AsyncSession, subscription: Subscription) -> MemberSubscription:
+    tier = await repository.get_tier(session, subscription.tier_id)
+    pending = (
+        await repository.get_price(session, subscription.pending_tier_price_id)
+        if subscription.pending_tier_price_id is not None
+        else None
+    )
+    pending_tier = await repository.get_tier(session, pending.tier_id) if pending is not None else None
+    is_charging = subscription.status in CHARGING and not subscription.cancel_at_period_end
+    next_at = (
+        subscription.next_retry_at
+        if subscription.status == SubscriptionStatus.PAST_DUE
+        else subscription.current_period_end
+    )
+    return MemberSubscription(
+        public_id=subscription.public_id,
+        creator_id=subscription.creator_id,
+        tier_public_id=tier.public_id if tier is not None else "",
+        tier_name=tier.name if tier is not None else "",
+        status=subscription.status,
+        interval=subscription.interval,
+        amount=subscription.amount,
+        currency=subscription.currency,
+        current_period_end=subscription.current_period_end,
+        next_charge_at=next_at if is_charging else None,
+        next_charge_amount=(pending.amount if pending is not None else subscription.amount) if is_charging else 0,
+        cancel_at_period_end=subscription.cancel_at_period_end,
+        pending_tier_name=pending_tier.name if pending_tier is not None else "",
+        trial_end=subscription.trial_end,
+        grace_until=subscription.grace_until,
+    )
+
+
+# --- The creator's dashboard -----------------------------------------------------------------------
+
+
+async def members_of(*, creator_id: int) -> list[Member]:
+    """Everyone who joined (paid or trialing, now or before): tier, status, since, lifetime value."""
+    async with db.transaction() as session:
+        tiers = {tier.id: tier for tier in await repository.tiers_of(session, creator_id)}
+        totals = await repository.paid_totals(session, creator_id)
+        rows = await repository.subscriptions_of_creator(session, creator_id)
+    return [
+        Member(
+            subscription_public_id=row.public_id,
+            member_email=row.member_email,
+            tier_name=_tier_name(tiers, row.tier_id),
+            status=row.status,
+            since=row.created_at,
+            lifetime_value=totals.get(row.id or 0, 0),
+            currency=row.currency,
+        )
+        for row in rows
+    ]
+
+
+def _tier_name(tiers: dict[int | None, Tier], tier_id: int) -> str:
+    tier = tiers.get(tier_id)
+    return tier.name if tier is not None else ""
+
+
+# Statuses that count in MRR and active members: paying now (trials pay nothing yet, paused ones neither).
+_PAYING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
+
+
+async def mrr_by_tier(*, creator_id: int) -> list[TierFigure]:
+    """Monthly recurring revenue per tier and currency: each paying member's price normalised to a month with
+    `rules.monthly_amount` (weekly ×52/12, quarterly /3, yearly /12, each rounded half up per member), summed."""
+    async with db.transaction() as session:
+        tiers = await repository.tiers_of(session, creator_id)
+        rows = await repository.subscriptions_of_creator(session, creator_id)
+    monthly: dict[tuple[int, str], int] = defaultdict(int)
+    members: dict[tuple[int, str], int] = defaultdict(int)
+    for row in rows:
+        if row.status in _PAYING and not row.cancel_at_period_end:
+            monthly[(row.tier_id, row.currency)] += rules.monthly_amount(row.amount, row.interval)
+        if row.status in _PAYING:
+            members[(row.tier_id, row.currency)] += 1
+    figures = []
+    for tier in tiers:
+        for (tier_id, currency), count in sorted(members.items()):
+            if tier_id == tier.id:
+                figures.append(
+                    TierFigure(
+                        tier_public_id=tier.public_id,
+                        tier_name=tier.name,
+                        currency=currency,
+                        monthly_amount=monthly[(tier_id, currency)],
+                        active_members=count,
+                    )
+                )
+    return figures
+
+
+async def active_members_by_tier(*, creator_id: int) -> dict[str, int]:
+    """Tier public id → members paying now (active or past due within grace)."""
+    return {figure.tier_public_id: figure.active_members for figure in await mrr_by_tier(creator_id=creator_id)}
