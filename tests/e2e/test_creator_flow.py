@@ -70,7 +70,7 @@ def test_creator_publishes_and_a_visitor_finds_the_product(page: Page, app_url: 
     # An anonymous visitor finds it.
     visitor = page.context.browser.new_page()  # type: ignore[union-attr]
     open_page(visitor, f"{app_url}/{handle}")
-    expect(visitor.get_by_role("heading", name="Nova Sky Studio")).to_be_visible()
+    expect(visitor.get_by_role("heading", name="Nova Sky Studio", exact=True)).to_be_visible()
     expect(visitor.get_by_role("article", name="Night Sky Presets")).to_be_visible()
     open_page(visitor, f"{app_url}/discover")
     visitor.get_by_label("Search products").fill("night sky")

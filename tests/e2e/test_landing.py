@@ -21,7 +21,7 @@ def test_landing_leads_to_the_demo_storefront_and_its_products(page: Page, app_u
     page.get_by_role("link", name="See a demo storefront").click()
 
     expect(page).to_have_url(f"{app_url}/mira")
-    expect(page.get_by_role("heading", name="Mira Costa")).to_be_visible()
+    expect(page.get_by_role("heading", name="Mira Costa", exact=True)).to_be_visible()
     cards = page.get_by_role("article")
     expect(cards).to_have_count(len(DEMO_PRODUCTS))
     for title in DEMO_PRODUCTS:
@@ -43,7 +43,7 @@ def test_an_unknown_storefront_and_an_unknown_page_are_friendly(page: Page, app_
 def test_dark_mode_toggle_and_phone_width(page: Page, app_url: str) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{app_url}/mira")
-    expect(page.get_by_role("heading", name="Mira Costa")).to_be_visible()
+    expect(page.get_by_role("heading", name="Mira Costa", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Toggle dark mode").click()
     page.wait_for_function("document.documentElement.classList.contains('dark')")
