@@ -137,6 +137,37 @@ def reconcile(days: int) -> None:
 
 
 @main.group()
+def events() -> None:
+    """Stored provider webhook events."""
+
+
+@events.command("stuck")
+def events_stuck() -> None:
+    """List events whose handler failed on every retry the sweeper allows."""
+    from creatorly.services.external_events import service as external_events
+
+    for event in asyncio.run(_with_disposal(external_events.stuck_events())):
+        click.echo(
+            f"#{event.id}\t{event.provider}\t{event.event_type}\t{event.event_id}\t{event.received_at:%Y-%m-%d %H:%M}"
+            f"\t{event.attempts} attempts\t{event.last_error}"
+        )
+
+
+@events.command("retry")
+@click.argument("event_id", type=click.IntRange(1))
+def events_retry(event_id: int) -> None:
+    """Handle a stuck event once more now (after fixing its cause) and give it fresh sweeper retries."""
+    from creatorly.errors import CreatorlyError
+    from creatorly.services.external_events import service as external_events
+
+    try:
+        outcome = asyncio.run(_with_disposal(external_events.retry_stuck(external_event_id=event_id)))
+    except CreatorlyError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Event #{event_id}: {outcome.value}")
+
+
+@main.group()
 def admin() -> None:
     """Platform administration."""
 

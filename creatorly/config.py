@@ -106,6 +106,8 @@ class Settings(BaseSettings):
     rate_limit_account_email: str = "3/hour"
 
     sweeper_interval_minutes: int = Field(default=1, ge=1, le=60)
+    # The sweeper stops retrying a stored webhook event whose handler failed this many times (reconcile lists it).
+    webhook_max_attempts: int = Field(default=25, ge=3, le=1000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["console", "json"] = "console"
 

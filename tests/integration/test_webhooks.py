@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import creatorly.api.app
 from creatorly import db, queue
+from creatorly.errors import NotFound
 from creatorly.kit.clock import utc_now
 from creatorly.models import ExternalEvent, OutboxEmail
 from creatorly.providers.payments.sandbox_signing import sign
@@ -349,3 +350,41 @@ async def test_an_oversized_body_is_refused_before_anything_is_stored() -> None:
     assert response.status_code == 413
     async with db.transaction() as session:
         assert (await session.exec(select(func.count()).select_from(ExternalEvent))).one() == 0
+
+
+async def test_the_sweeper_gives_up_after_the_last_attempt_and_reconcile_lists_the_event_until_retried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from creatorly.config import settings
+    from creatorly.services.reconciliation import service as reconciliation
+
+    # Given an event whose handler keeps failing, one attempt short of the limit
+    monkeypatch.setattr(settings, "webhook_max_attempts", 3)
+    external_events.register_handler("sandbox", "test.ping", _explode)
+    await _stored_before_a_crash()
+    async with db.transaction() as session:
+        [event] = (await session.exec(select(ExternalEvent))).all()
+        event.attempts = 2
+
+    # When the sweeper runs: the last attempt fails, and later sweeps leave the event alone
+    assert await external_events.handle_unhandled(older_than_seconds=0) == 0
+    assert await external_events.handle_unhandled(older_than_seconds=0) == 0
+    [event] = await _events()
+    assert event.attempts == 3
+    assert event.handled_at is None
+
+    # Then it is listed as stuck, and reconciliation reports it
+    [stuck] = await external_events.stuck_events()
+    assert (stuck.event_id, stuck.attempts) == ("evt_1", 3)
+    assert stuck.last_error.startswith("RuntimeError: handler exploded")
+    report = await reconciliation.reconcile(days=1)
+    assert [(row.area, row.provider) for row in report.mismatches] == [("webhooks", "sandbox")]
+    assert "creatorly events retry" in report.mismatches[0].problem
+
+    # When the cause is fixed and an operator retries it, then it is applied once and no longer stuck
+    external_events.register_handler("sandbox", "test.ping", _send_ping_email)
+    assert await external_events.retry_stuck(external_event_id=stuck.id) == "handled"
+    assert await external_events.stuck_events() == []
+    assert await _emails() == [("fan@example.com", "Ping evt_1")]
+    with pytest.raises(NotFound):
+        await external_events.retry_stuck(external_event_id=stuck.id)

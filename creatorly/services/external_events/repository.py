@@ -103,17 +103,41 @@ async def record_failure(session: AsyncSession, external_event_id: int, *, error
 
 
 async def stale_unhandled_ids(
-    session: AsyncSession, *, received_before: datetime, now: datetime, limit: int
+    session: AsyncSession, *, received_before: datetime, now: datetime, limit: int, max_attempts: int
 ) -> Sequence[int]:
-    """Unhandled events received before the cut-off that nobody holds, least-tried first."""
+    """Unhandled events received before the cut-off that nobody holds and that have attempts left, least-tried
+    first."""
     statement = (
         select(ExternalEvent.id)
         .where(
             col(ExternalEvent.handled_at).is_(None),
             col(ExternalEvent.received_at) <= received_before,
+            col(ExternalEvent.attempts) < max_attempts,
             or_(col(ExternalEvent.claimed_until).is_(None), col(ExternalEvent.claimed_until) < now),
         )
         .order_by(col(ExternalEvent.attempts), col(ExternalEvent.received_at))
         .limit(limit)
     )
     return [event_id for event_id in (await session.exec(statement)).all() if event_id is not None]
+
+
+async def exhausted(session: AsyncSession, *, max_attempts: int, limit: int) -> Sequence[ExternalEvent]:
+    """Unhandled events whose handler failed `max_attempts` times: the sweeper leaves them to an operator."""
+    statement = (
+        select(ExternalEvent)
+        .where(col(ExternalEvent.handled_at).is_(None), col(ExternalEvent.attempts) >= max_attempts)
+        .order_by(col(ExternalEvent.received_at))
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def reset_attempts(session: AsyncSession, external_event_id: int) -> bool:
+    """Give an unhandled event a fresh set of sweeper attempts; False when it is unknown or already handled."""
+    statement = (
+        update(ExternalEvent)
+        .where(col(ExternalEvent.id) == external_event_id, col(ExternalEvent.handled_at).is_(None))
+        .values(attempts=0, claimed_until=None)
+    )
+    result = await session.exec(statement)
+    return bool(result.rowcount)

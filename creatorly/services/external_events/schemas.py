@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +28,19 @@ class ClaimedEvent:
     event_id: str
     event_type: str
     attempt: int
+
+
+@dataclass(frozen=True, slots=True)
+class StuckEvent:
+    """A stored event whose handler failed on every attempt the sweeper allows."""
+
+    id: int
+    provider: str
+    event_id: str
+    event_type: str
+    received_at: datetime
+    attempts: int
+    last_error: str
 
 
 class HandleOutcome(StrEnum):

@@ -26,6 +26,7 @@ from creatorly.services.external_events.schemas import (
     HandleOutcome,
     InboundEvent,
     ReceiveResult,
+    StuckEvent,
     WebhookVerifier,
 )
 
@@ -217,6 +218,8 @@ async def _record_failure(claimed: ClaimedEvent, error: Exception) -> None:
     async with db.transaction() as session:
         await repository.record_failure(session, claimed.id, error=description)
     logger.warning("webhook_attempt", **_log_fields(claimed), outcome="failed", error=description)
+    if claimed.attempt == settings.webhook_max_attempts:
+        logger.error("webhook_gave_up", **_log_fields(claimed), error=description)
 
 
 def _log_fields(claimed: ClaimedEvent) -> dict[str, str | int]:
@@ -234,7 +237,11 @@ async def handle_unhandled(*, older_than_seconds: int = 60, limit: int = 100) ->
     now = utc_now()
     async with db.transaction() as session:
         stale_ids = await repository.stale_unhandled_ids(
-            session, received_before=now - timedelta(seconds=older_than_seconds), now=now, limit=limit
+            session,
+            received_before=now - timedelta(seconds=older_than_seconds),
+            now=now,
+            limit=limit,
+            max_attempts=settings.webhook_max_attempts,
         )
     completed = 0
     for external_event_id in stale_ids:
@@ -245,3 +252,29 @@ async def handle_unhandled(*, older_than_seconds: int = 60, limit: int = 100) ->
         if outcome is not HandleOutcome.SKIPPED:
             completed += 1
     return completed
+
+
+async def stuck_events(*, limit: int = 500) -> list[StuckEvent]:
+    """Events the sweeper gave up on after `CREATORLY_WEBHOOK_MAX_ATTEMPTS` failures, oldest first."""
+    async with db.transaction() as session:
+        rows = await repository.exhausted(session, max_attempts=settings.webhook_max_attempts, limit=limit)
+        return [
+            StuckEvent(
+                id=row.id or 0,
+                provider=row.provider,
+                event_id=row.event_id,
+                event_type=row.event_type,
+                received_at=row.received_at,
+                attempts=row.attempts,
+                last_error=row.last_error or "",
+            )
+            for row in rows
+        ]
+
+
+async def retry_stuck(*, external_event_id: int) -> HandleOutcome:
+    """An operator's retry once the cause is fixed: fresh sweeper attempts, and one attempt right now."""
+    async with db.transaction() as session:
+        if not await repository.reset_attempts(session, external_event_id):
+            raise NotFound("No unhandled event with that id.")
+    return await handle_stored(external_event_id=external_event_id)

@@ -10,6 +10,7 @@ AREA_ORDERS = "orders"
 AREA_PAYOUTS = "payouts"
 AREA_PAYMENT_PROVIDER = "payment provider"
 AREA_PAYOUT_PROVIDER = "payout provider"
+AREA_WEBHOOKS = "webhooks"
 # The reference of a row about a whole provider rather than one order or payout.
 ALL_REFERENCES = "all"
 

@@ -22,12 +22,14 @@ from creatorly.observability import get_logger
 from creatorly.providers.payments.base import PaymentLister
 from creatorly.providers.registry import get_payment_provider, get_payout_provider
 from creatorly.services.accounts.authorization import require_role
+from creatorly.services.external_events import service as external_events
 from creatorly.services.ledger import rules as ledger_rules
 from creatorly.services.ledger import service as ledger
 from creatorly.services.reconciliation import repository, rules
 from creatorly.services.reconciliation.schemas import (
     AREA_PAYMENT_PROVIDER,
     AREA_PAYOUT_PROVIDER,
+    AREA_WEBHOOKS,
     LedgerSnapshot,
     Mismatch,
     OrderFacts,
@@ -56,6 +58,7 @@ async def reconcile(*, days: int = DEFAULT_DAYS, now: datetime | None = None) ->
     mismatches = _ledger_mismatches(snapshot)
     mismatches += await _payout_provider_mismatches(snapshot.payouts)
     payment_mismatches, notes, checked_payments = await _payment_provider_mismatches(snapshot.orders)
+    mismatches += await _stuck_webhooks()
     return ReconciliationReport(
         days=days,
         since=since,
@@ -65,6 +68,22 @@ async def reconcile(*, days: int = DEFAULT_DAYS, now: datetime | None = None) ->
         mismatches=mismatches + payment_mismatches,
         notes=notes,
     )
+
+
+async def _stuck_webhooks() -> list[Mismatch]:
+    """Provider events we stored but could not apply after every retry: money may be unrecorded until fixed."""
+    return [
+        Mismatch(
+            area=AREA_WEBHOOKS,
+            reference=f"{event.event_type} {event.event_id} (#{event.id})",
+            provider=event.provider,
+            problem=f"not applied after {event.attempts} attempts; fix the cause, then "
+            f"`creatorly events retry {event.id}`",
+            ours="unhandled",
+            theirs=event.last_error,
+        )
+        for event in await external_events.stuck_events()
+    ]
 
 
 async def check_access(*, session_token: str) -> None:
