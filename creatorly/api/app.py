@@ -6,13 +6,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from creatorly.api import audience, auth_google, downloads, pay_pages, sandbox_gateway, seo, webhooks
+from creatorly.api import analytics, audience, auth_google, downloads, pay_pages, sandbox_gateway, seo, webhooks
 from creatorly.api.health import health
 from creatorly.api.middleware import RequestIdMiddleware
 
 api = Starlette(
     routes=[
         Route("/health", health, methods=["GET", "HEAD"]),
+        *analytics.routes,
         *auth_google.routes,
         *audience.routes,
         *downloads.routes,

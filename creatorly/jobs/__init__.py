@@ -1,5 +1,6 @@
 """Background and scheduled work on Huey; importing this package registers every job."""
 
+from creatorly.jobs import analytics as analytics
 from creatorly.jobs import checkout as checkout
 from creatorly.jobs import email as email
 from creatorly.jobs import external_events as external_events

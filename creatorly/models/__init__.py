@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate; importing this package registers them all."""
 
 from creatorly.models.accounts import AccountToken, BackupCode, ExternalIdentity, User, UserSession
+from creatorly.models.analytics import AnalyticsDaily, AnalyticsDailyVisitor, AnalyticsEvent, AnalyticsSalt
 from creatorly.models.audience import Subscriber
 from creatorly.models.catalog import Creator, Product, ProductFile
 from creatorly.models.email import OutboxEmail
@@ -24,6 +25,10 @@ from creatorly.models.sandbox import SandboxPayment, SandboxWebhook
 
 __all__ = [
     "AccountToken",
+    "AnalyticsDaily",
+    "AnalyticsDailyVisitor",
+    "AnalyticsEvent",
+    "AnalyticsSalt",
     "BackupCode",
     "CommenterBlock",
     "Creator",

@@ -16,6 +16,7 @@ from creatorly import db, queue
 from creatorly.config import settings
 from creatorly.errors import InvalidInput
 from creatorly.models import (
+    AnalyticsDaily,
     Creator,
     Entitlement,
     LedgerTransaction,
@@ -336,3 +337,23 @@ async def test_a_double_click_on_a_full_refund_makes_one_provider_refund() -> No
 
     assert [(row.amount, row.status) for row in await _rows(Refund)] == [(1200, "requested")]
     assert await _count(SandboxWebhook, SandboxWebhook.event_type == "refund.succeeded") == 1
+
+
+async def test_analytics_count_the_checkout_the_sale_and_the_refund_with_gross_and_net_from_the_ledger() -> None:
+    creator, product, token = await _creator_with_product()
+    order = await _paid_order(creator, product)
+    await refunds.refund_order(session_token=token, order_public_id=order.public_id, amount_text="5.00")
+    await _deliver(await _webhook_body("refund.succeeded", order))
+
+    rollups = await _rows(AnalyticsDaily, AnalyticsDaily.dimension == "")
+    totals = {row.kind: (row.events, row.amount, row.net_amount, row.currency) for row in rollups}
+    async with db.transaction() as session:
+        entries = await ledger.entries_of_order(session, order.id or 0)
+    creator_earned = sum(entry.amount for entry in entries if entry.account == f"creator:{creator.id}:earnings")
+    assert totals["checkout_started"] == (1, 0, 0, "")
+    assert totals["purchase"][:2] == (1, 1200) and totals["purchase"][3] == "USD"
+    assert totals["refund"][:2] == (1, -500)
+    assert totals["purchase"][2] + totals["refund"][2] == -creator_earned
+    assert 0 < totals["purchase"][2] < 1200 and totals["refund"][2] < 0
+    by_product = await _rows(AnalyticsDaily, AnalyticsDaily.dimension == f"product:{product.id}")
+    assert {row.kind for row in by_product} == {"checkout_started", "purchase", "refund"}

@@ -22,6 +22,7 @@ from creatorly.services.accounts.authorization import require_user
 from creatorly.services.accounts.errors import TooManyAttempts
 from creatorly.services.accounts.rules import validated_email
 from creatorly.services.accounts.schemas import Requester
+from creatorly.services.analytics import tracking
 from creatorly.services.audience import repository
 from creatorly.services.audience.schemas import (
     ConfirmedSubscription,
@@ -92,6 +93,7 @@ async def confirm_subscription(*, token: str) -> ConfirmedSubscription:
         if subscriber.status == SubscriberStatus.PENDING:
             subscriber.status, subscriber.confirmed_at = SubscriberStatus.CONFIRMED, utc_now()
             await _send_welcome(session, subscriber_id, email, creator)
+            await tracking.record_email_capture(session, creator)
         return ConfirmedSubscription(
             creator_display_name=creator.display_name,
             creator_handle=creator.handle,

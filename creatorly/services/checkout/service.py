@@ -23,6 +23,7 @@ from creatorly.observability import get_logger
 from creatorly.providers.payments.base import CreatedPayment, PaymentRequest
 from creatorly.providers.registry import get_payment_provider
 from creatorly.services.accounts.rules import validated_email
+from creatorly.services.analytics import tracking
 from creatorly.services.catalog import service as catalog
 from creatorly.services.checkout.routing import provider_for
 from creatorly.services.checkout.schemas import CheckoutStarted
@@ -149,6 +150,7 @@ async def _open_order(
             await _apply_discount(session, new_order, discount_code)
             order = await orders.add_order(session, new_order)
             await orders.transition(session, order, OrderStatus.PENDING, cause="checkout started")
+            await tracking.record_checkout_started(session, order)
             if order.amount == 0:
                 await fulfill_paid_order(session, order, provider_fee=0, cause="free order")
             return order, product.title
@@ -323,7 +325,7 @@ async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fe
     order.paid_at, order.provider_fee = paid_at, provider_fee
     session.add(order)
     terms = await creators.sale_terms(session, order.creator_id)
-    await ledger.post_sale(
+    sale_id = await ledger.post_sale(
         session,
         order_id=order.id,
         creator_id=order.creator_id,
@@ -336,6 +338,9 @@ async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fe
         hold_days=terms.hold_days,
     )
     await _FULFILLERS[OrderKind(order.kind)](session, order, paid_at)
+    await tracking.record_order_paid(
+        session, order, net_amount=await ledger.creator_share(session, sale_id, order.creator_id), at=paid_at
+    )
     return True
 
 

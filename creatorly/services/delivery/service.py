@@ -22,6 +22,7 @@ from creatorly.models import Entitlement, Order, Product, ProductFile
 from creatorly.models.enums import OrderStatus
 from creatorly.providers.registry import get_storage
 from creatorly.providers.storage.base import ObjectMissing
+from creatorly.services.analytics import tracking
 from creatorly.services.catalog.files import size_label
 from creatorly.services.delivery import repository
 
@@ -304,6 +305,9 @@ async def _count_if_starting(entitlement: Entitlement, *, starts_at: int) -> Non
         raise _limit_reached(entitlement)
     async with db.transaction() as session:
         is_counted = await repository.count_download(session, entitlement.id or 0, now=utc_now())
+        order = await session.get(Order, entitlement.order_id) if is_counted else None
+        if order is not None:
+            await tracking.record_download(session, creator_id=order.creator_id, product_id=order.product_id)
     if not is_counted:
         raise _limit_reached(entitlement)
 

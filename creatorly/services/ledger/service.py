@@ -265,6 +265,15 @@ async def balance(session: AsyncSession, account: str, currency: str) -> int:
     return await repository.sum_of_account(session, account, currency.upper())
 
 
+async def creator_share(session: AsyncSession, transaction_id: int | None, creator_id: int) -> int:
+    """What a sale (positive) or refund (negative) transaction moved to or from the creator's earnings."""
+    if transaction_id is None:
+        return 0
+    account = rules.creator_earnings_account(creator_id)
+    entries = await repository.entries_of_transaction(session, transaction_id)
+    return -sum(entry.amount for entry in entries if entry.account == account)
+
+
 async def trial_balance(session: AsyncSession) -> dict[str, int]:
     """Sum of every entry per currency; each must be zero, or the ledger is broken."""
     return await repository.sums_per_currency(session)

@@ -22,6 +22,7 @@ from creatorly.kit.clock import utc_now
 from creatorly.models import Order, Refund
 from creatorly.models.enums import OrderStatus, PaymentProviderName
 from creatorly.observability import get_logger
+from creatorly.services.analytics import tracking
 from creatorly.services.external_events.schemas import InboundEvent
 from creatorly.services.external_events.service import register_handler
 from creatorly.services.ledger import service as ledger
@@ -141,7 +142,15 @@ async def _apply(
 ) -> None:
     assert order.id is not None
     now = utc_now()
-    await ledger.post_refund(session, order_id=order.id, refund_reference=refund.idempotency_key, amount=refund.amount)
+    refund_id = await ledger.post_refund(
+        session, order_id=order.id, refund_reference=refund.idempotency_key, amount=refund.amount
+    )
+    await tracking.record_refund(
+        session,
+        order,
+        amount=refund.amount,
+        net_amount=await ledger.creator_share(session, refund_id, order.creator_id),
+    )
     refund.status, refund.updated_at = SUCCEEDED, now
     refund.provider_reference = refund.provider_reference or notice.reference
     session.add(refund)

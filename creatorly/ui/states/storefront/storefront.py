@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import reflex as rx
 
 from creatorly.errors import CreatorlyError, NotFound
+from creatorly.services.analytics.rules import EventKind
 from creatorly.services.audience import service as audience
 from creatorly.services.catalog import service as catalog
 from creatorly.services.catalog.schemas import ProductCard
@@ -15,6 +16,7 @@ from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.events import Events
 from creatorly.ui.states.storefront.tips import TipJarState
+from creatorly.ui.states.tracking import page_view_beacon
 
 SUBSCRIBED_MESSAGE = "Check your inbox to confirm."
 
@@ -120,6 +122,7 @@ class StorefrontState(rx.State):
         self.social_links = [to_social_link(url) for url in storefront.social_links]
         self.products = [to_card_view(card) for card in storefront.products]
         self.is_loading = False
+        yield page_view_beacon(EventKind.STOREFRONT_VIEW, storefront.handle)
         # The tip jar, its goal and the wall are read fresh on every visit (after the fan's own tip too).
         yield TipJarState.load_for_storefront(storefront.handle)
 

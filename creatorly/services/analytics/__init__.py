@@ -1,0 +1,1 @@
+"""Analytics: privacy-preserving tracking, daily rollups and the creator dashboard figures."""
