@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("dimension", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+        sa.Column("dimension_type", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("currency", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
         sa.Column("events", sa.BigInteger(), nullable=False),
         sa.Column("visitors", sa.BigInteger(), nullable=False),
@@ -44,6 +45,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_analytics_daily")),
         sa.UniqueConstraint("creator_id", "day", "kind", "dimension", "currency", name="uq_analytics_daily_key"),
+    )
+    op.create_index(
+        "ix_analytics_daily_creator_type_day", "analytics_daily", ["creator_id", "dimension_type", "day"], unique=False
     )
     op.create_table(
         "analytics_events",
@@ -100,6 +104,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_analytics_events_creator_occurred_at")
 
     op.drop_table("analytics_events")
+    op.drop_index("ix_analytics_daily_creator_type_day", table_name="analytics_daily")
     op.drop_table("analytics_daily")
     op.drop_table("analytics_salts")
     # ### end Alembic commands ###

@@ -46,6 +46,8 @@ class AnalyticsDaily(SQLModel, table=True):
     __tablename__ = "analytics_daily"
     __table_args__ = (
         UniqueConstraint("creator_id", "day", "kind", "dimension", "currency", name="uq_analytics_daily_key"),
+        # The dashboard reads one dimension type over a range of days: totals, products, referrers or campaigns.
+        Index("ix_analytics_daily_creator_type_day", "creator_id", "dimension_type", "day"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -53,6 +55,7 @@ class AnalyticsDaily(SQLModel, table=True):
     day: date = Field(sa_type=Date)
     kind: str = Field(max_length=32)
     dimension: str = Field(default="", max_length=320)
+    dimension_type: str = Field(default="", max_length=16)  # the part of `dimension` before ':' ('' for totals)
     currency: str = Field(default="", max_length=3)
     events: int = Field(default=0, sa_type=BigInteger)
     visitors: int = Field(default=0, sa_type=BigInteger)

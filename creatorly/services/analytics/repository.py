@@ -20,8 +20,7 @@ def _insert(session: AsyncSession, table: Any) -> Any:
 
 
 async def add_event(session: AsyncSession, event: AnalyticsEvent) -> None:
-    session.add(event)
-    await session.flush()
+    session.add(event)  # written with the transaction's next flush (several events go in one batch)
 
 
 async def bump_rollup(
@@ -44,6 +43,7 @@ async def bump_rollup(
             day=day,
             kind=kind,
             dimension=dimension,
+            dimension_type=dimension.partition(":")[0],
             currency=currency,
             events=1,
             visitors=0,
