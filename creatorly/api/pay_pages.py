@@ -2,6 +2,9 @@
 
 GET  /pay/stripe/{payment_intent_id}              Stripe Elements card form
 POST /api/pay/stripe/{payment_intent_id}/confirm  attach the card and confirm on the server
+GET  /pay/stripe/membership/{order_public_id}     Stripe Elements card form of a joining member, then its status
+POST /api/pay/stripe/membership/{order_public_id}/confirm  make the Stripe subscription with the card
+GET  /api/pay/stripe/membership/{order_public_id}/state    pay | activating | active | ended (the page polls it)
 GET  /pay/razorpay/{razorpay_order_id}            opens Razorpay Checkout
 POST /api/pay/razorpay/{order_public_id}/callback Checkout's success handler, verified over OUR Razorpay order id
 """
@@ -20,6 +23,7 @@ from starlette.routing import Route
 from creatorly.errors import CreatorlyError, InvalidInput
 from creatorly.services.checkout import pay_pages
 from creatorly.services.checkout.razorpay_callback import confirm_razorpay_callback
+from creatorly.services.memberships import stripe_card_page
 
 MAX_BODY_BYTES = 8 * 1024
 _NO_STORE = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
@@ -111,7 +115,8 @@ _STRIPE_SCRIPT = """
     if (!tokenized || tokenized.error || !tokenized.token) {
       throw new Error((tokenized && tokenized.error && tokenized.error.message) || 'Please check your card details.');
     }
-    return tokenized.token.card.id;
+    // A card saved on a customer (a membership) goes as the token itself; a one-off payment takes its card.
+    return cfg.sendsToken ? tokenized.token.id : tokenized.token.card.id;
   }
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -124,7 +129,8 @@ _STRIPE_SCRIPT = """
         answer = {status: 'succeeded', redirect_url: answer.redirect_url};
       }
       if (answer.status === 'succeeded' || answer.status === 'processing') {
-        say('Payment received. Taking you to your order…'); window.location.assign(answer.redirect_url); return;
+        say(cfg.doneText || 'Payment received. Taking you to your order…');
+        window.location.assign(answer.redirect_url); return;
       }
       throw new Error(answer.message || 'Your card was declined.');
     } catch (error) {
@@ -188,7 +194,10 @@ async def stripe_confirm(request: Request) -> JSONResponse:
         return _error(InvalidInput("Please check your card details and try again.", field="payment_method"))
     except CreatorlyError as error:
         return _error(error)
-    status = 402 if result.status == "declined" else 200
+    return _card_result(result)
+
+
+def _card_result(result: pay_pages.StripeCardResult) -> JSONResponse:
     return JSONResponse(
         {
             "status": result.status,
@@ -196,9 +205,123 @@ async def stripe_confirm(request: Request) -> JSONResponse:
             "client_secret": result.client_secret,
             "message": result.message,
         },
-        status_code=status,
+        status_code=402 if result.status == "declined" else 200,
         headers=_NO_STORE,
     )
+
+
+# --- A member joining a Stripe-billed tier -------------------------------------------------------------------
+
+_ACTIVATING_SCRIPT = """
+(function () {
+  const cfg = JSON.parse(document.getElementById('pay-config').textContent);
+  const message = document.getElementById('message');
+  let polls = 0;
+  async function poll() {
+    polls += 1;
+    try {
+      const response = await fetch(cfg.stateUrl, {headers: {'Accept': 'application/json'}});
+      const body = await response.json();
+      if (body.state !== 'activating') { window.location.reload(); return; }
+    } catch (error) { /* the next poll tries again */ }
+    if (polls === 40) {
+      message.textContent = "This is taking longer than usual. We'll email you as soon as your membership is active.";
+    }
+    window.setTimeout(poll, polls < 40 ? 1500 : 5000);
+  }
+  window.setTimeout(poll, 1000);
+})();
+"""
+
+
+def _membership_pay_body(view: stripe_card_page.MembershipCardPage) -> str:
+    trial_note = (
+        f'<p class="muted">You won\'t be charged today. Cancel any time in the {view.trial_days}-day trial.</p>'
+        if view.trial_days
+        else '<p class="muted">Renews automatically. Cancel any time from your library.</p>'
+    )
+    return (
+        f"{_summary(view.page)}{trial_note}"
+        '<form id="pay-form" aria-label="Card payment">'
+        '<label id="card-label" for="card-element">Card details</label>'
+        '<div id="card-element" role="group" aria-labelledby="card-label"></div>'
+        f'<button id="pay-button" type="submit">{html.escape(view.button_label)}</button>'
+        '<p id="message" role="status" aria-live="polite"></p></form>'
+        '<p class="secure">Payments are processed securely by Stripe. Creatorly never sees your card number.</p>'
+    )
+
+
+def _membership_status_body(view: stripe_card_page.MembershipCardPage) -> str:
+    title = html.escape(view.page.product_title)
+    if view.state == "active":
+        return (
+            f'<h1>Welcome! Your membership is active.</h1><p class="muted">{title}</p>'
+            f'<p class="amount" aria-label="Price">{html.escape(view.page.amount_label)}</p>'
+            f"<p>We emailed your receipt to {html.escape(view.page.buyer_email)}.</p>"
+            '<p><a href="/library">Go to your library</a> · '
+            f'<a href="{html.escape(view.receipt_url)}">See your receipt</a></p>'
+        )
+    return (
+        f"<h1>Activating your membership…</h1>{_summary(view.page)}"
+        '<p role="status" aria-live="polite">Your card was accepted. We are confirming your membership with Stripe.</p>'
+        '<p id="message" role="status" aria-live="polite"></p>'
+    )
+
+
+async def stripe_membership_page(request: Request) -> Response:
+    order_public_id = request.path_params["order_public_id"]
+    try:
+        view = await stripe_card_page.membership_card_page(order_public_id)
+    except CreatorlyError:
+        return HTMLResponse(_page("Not found", "<h1>Membership not found</h1>"), status_code=404, headers=_NO_STORE)
+    if view.state == "ended":
+        body = f'{_summary(view.page)}<p role="alert">This membership checkout has ended. Please join again.</p>'
+        return HTMLResponse(_page("Checkout ended", body), status_code=410, headers=_NO_STORE)
+    if view.state != "pay":
+        state = {"stateUrl": f"/api/pay/stripe/membership/{view.page.order_public_id}/state"}
+        script = _ACTIVATING_SCRIPT if view.state == "activating" else ""
+        document = _page(view.page.product_title, _membership_status_body(view), config=state, script=script)
+        return HTMLResponse(document, headers=_NO_STORE)
+    config: dict[str, Any] = {
+        "publishableKey": view.publishable_key,
+        "confirmUrl": f"/api/pay/stripe/membership/{view.page.order_public_id}/confirm",
+        "email": view.page.buyer_email,
+        "payLabel": view.button_label,
+        "doneText": "Card accepted. Activating your membership…",
+        "sendsToken": True,
+    }
+    document = _page(
+        f"Join: {view.page.product_title}",
+        _membership_pay_body(view),
+        script_url=view.stripe_js_url,
+        config=config,
+        script=_STRIPE_SCRIPT,
+    )
+    return HTMLResponse(document, headers=_NO_STORE)
+
+
+async def stripe_membership_confirm(request: Request) -> JSONResponse:
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        return _error(InvalidInput("The request body is too large."))
+    try:
+        body = _ConfirmBody.model_validate_json(raw)
+        result = await stripe_card_page.confirm_membership_card(
+            request.path_params["order_public_id"], body.payment_method
+        )
+    except ValidationError:
+        return _error(InvalidInput("Please check your card details and try again.", field="payment_method"))
+    except CreatorlyError as error:
+        return _error(error)
+    return _card_result(result)
+
+
+async def stripe_membership_state(request: Request) -> JSONResponse:
+    try:
+        state = await stripe_card_page.membership_state(request.path_params["order_public_id"])
+    except CreatorlyError as error:
+        return _error(error)
+    return JSONResponse({"state": state}, headers=_NO_STORE)
 
 
 _RAZORPAY_SCRIPT = """
@@ -301,6 +424,9 @@ async def razorpay_callback(request: Request) -> JSONResponse:
 routes = [
     Route("/pay/stripe/{payment_intent_id}", stripe_page, methods=["GET"]),
     Route("/api/pay/stripe/{payment_intent_id}/confirm", stripe_confirm, methods=["POST"]),
+    Route("/pay/stripe/membership/{order_public_id}", stripe_membership_page, methods=["GET"]),
+    Route("/api/pay/stripe/membership/{order_public_id}/confirm", stripe_membership_confirm, methods=["POST"]),
+    Route("/api/pay/stripe/membership/{order_public_id}/state", stripe_membership_state, methods=["GET"]),
     Route("/pay/razorpay/{razorpay_order_id}", razorpay_page, methods=["GET"]),
     Route("/api/pay/razorpay/{order_public_id}/callback", razorpay_callback, methods=["POST"]),
 ]

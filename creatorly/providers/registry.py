@@ -16,7 +16,8 @@ from creatorly.providers.identity.google import GoogleClientConfig, GoogleIdenti
 from creatorly.providers.payments.base import PaymentProvider
 from creatorly.providers.payments.razorpay import RazorpayPaymentProvider, RazorpaySubscriptions
 from creatorly.providers.payments.sandbox import SandboxPaymentProvider
-from creatorly.providers.payments.stripe import StripePaymentProvider, StripeSubscriptions
+from creatorly.providers.payments.stripe import StripePaymentProvider
+from creatorly.providers.payments.stripe_subscriptions import StripeSubscriptions
 from creatorly.providers.payouts.base import PayoutProvider
 from creatorly.providers.payouts.razorpay import RazorpayPayoutProvider
 from creatorly.providers.payouts.sandbox import SandboxPayoutProvider

@@ -1,7 +1,8 @@
-"""A local stand-in for Razorpay's Orders API and RazorpayX payouts, answering in the shape of its documented responses.
+"""A local stand-in for Razorpay's Orders, Subscriptions and RazorpayX payouts, answering as its docs show.
 
 Orders: POST /v1/orders. RazorpayX: POST /v1/contacts, POST /v1/fund_accounts, POST /v1/payouts (with the
-X-Payout-Idempotency header), GET /v1/payouts?account_number=…&reference_id=… and GET /v1/payouts/{id}. Identical
+X-Payout-Idempotency header), GET /v1/payouts?account_number=…&reference_id=… and GET /v1/payouts/{id}.
+Subscriptions: POST /v1/plans, POST /v1/subscriptions, …/{id}/cancel, /pause, /resume, PATCH and GET. Identical
 contacts and fund accounts are answered with the existing one, as Razorpay does. `settle_payout` moves a payout
 to its final status and `payout_webhook` builds that status's webhook from Razorpay's documented payload, signed
 with the webhook secret (hex HMAC-SHA256 of the exact body, X-Razorpay-Signature).
@@ -23,7 +24,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from tests.processes import serving
@@ -400,8 +401,9 @@ SUBSCRIPTION_WEBHOOKS = Path(__file__).parent.parent / "payloads" / "razorpay"
 def _subscription_routes(stand_in: RazorpayStandIn) -> list[Route]:
     async def create_plan(request: Request) -> JSONResponse:
         """POST /v1/plans, answered in the shape of create_plan.json."""
-        if not _is_authorized(request):
-            return _error(401, code="BAD_REQUEST_ERROR", description="Authentication failed")
+        refusal = _refusal(stand_in, request)
+        if refusal is not None:
+            return refusal
         body: Any = json.loads(await request.body() or b"{}")
         item = body.get("item") if isinstance(body, dict) else None
         if not (isinstance(item, dict) and type(item.get("amount")) is int and item["amount"] >= MINIMUM_AMOUNT):
@@ -437,6 +439,85 @@ def _subscription_routes(stand_in: RazorpayStandIn) -> list[Route]:
     return [
         Route("/v1/plans", create_plan, methods=["POST"]),
         Route("/v1/subscriptions", create_subscription, methods=["POST"]),
+        *_subscription_change_routes(stand_in),
+    ]
+
+
+def _subscription_change_routes(stand_in: RazorpayStandIn) -> list[Route]:
+    """Cancel, pause, resume and update (PATCH) a subscription made here, as Razorpay's API documents them; the
+    switch-made failure applies to them too. The fan authorises at the subscription's short_url (a plain page)."""
+
+    async def _found(request: Request) -> dict[str, Any] | JSONResponse:
+        refusal = _refusal(stand_in, request)
+        if refusal is not None:
+            return refusal
+        subscription = SUBSCRIPTIONS.get(request.path_params["subscription_id"])
+        if subscription is None:
+            return _bad_request("The id provided does not exist")
+        return subscription
+
+    async def cancel(request: Request) -> JSONResponse:
+        """POST /v1/subscriptions/{id}/cancel: at once, or at the cycle's end with cancel_at_cycle_end=1."""
+        subscription = await _found(request)
+        if isinstance(subscription, JSONResponse):
+            return subscription
+        body = await _json_body(request) or {}
+        if body.get("cancel_at_cycle_end") in (1, True, "1"):
+            subscription.update(has_scheduled_changes=True, cancel_at_cycle_end=True)
+        else:
+            subscription.update(status="cancelled", ended_at=int(time.time()))
+        return JSONResponse(subscription)
+
+    async def pause(request: Request) -> JSONResponse:
+        subscription = await _found(request)
+        if isinstance(subscription, JSONResponse):
+            return subscription
+        if subscription.get("status") == "paused":
+            return _bad_request("Subscription is already paused")
+        subscription.update(status="paused", paused_at=int(time.time()))
+        return JSONResponse(subscription)
+
+    async def resume(request: Request) -> JSONResponse:
+        subscription = await _found(request)
+        if isinstance(subscription, JSONResponse):
+            return subscription
+        if subscription.get("status") != "paused":
+            return _bad_request("Subscription is not paused")
+        subscription.update(status="active", paused_at=None)
+        return JSONResponse(subscription)
+
+    async def update(request: Request) -> JSONResponse:
+        """PATCH /v1/subscriptions/{id}: a new plan now, or from the cycle's end (schedule_change_at=cycle_end)."""
+        subscription = await _found(request)
+        if isinstance(subscription, JSONResponse):
+            return subscription
+        body = await _json_body(request) or {}
+        if body.get("plan_id") not in PLANS:
+            return _bad_request("The id provided does not exist", "plan_id")
+        if body.get("schedule_change_at") == "cycle_end":
+            subscription.update(has_scheduled_changes=True, scheduled_plan_id=body["plan_id"])
+        else:
+            subscription.update(plan_id=body["plan_id"])
+        return JSONResponse(subscription)
+
+    async def fetch(request: Request) -> JSONResponse:
+        subscription = await _found(request)
+        return subscription if isinstance(subscription, JSONResponse) else JSONResponse(subscription)
+
+    async def authorise(request: Request) -> HTMLResponse:
+        """The short_url's page (Razorpay's hosted authorisation; here a plain page naming the subscription)."""
+        subscription_id = request.path_params["subscription_id"]
+        if subscription_id not in SUBSCRIPTIONS:
+            return HTMLResponse("<h1>Not found</h1>", status_code=404)
+        return HTMLResponse(f"<h1>Authorise subscription {subscription_id}</h1>")
+
+    return [
+        Route("/v1/subscriptions/{subscription_id}/cancel", cancel, methods=["POST"]),
+        Route("/v1/subscriptions/{subscription_id}/pause", pause, methods=["POST"]),
+        Route("/v1/subscriptions/{subscription_id}/resume", resume, methods=["POST"]),
+        Route("/v1/subscriptions/{subscription_id}", update, methods=["PATCH"]),
+        Route("/v1/subscriptions/{subscription_id}", fetch, methods=["GET"]),
+        Route("/authorise/{subscription_id}", authorise, methods=["GET"]),
     ]
 
 

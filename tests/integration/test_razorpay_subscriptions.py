@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import func
@@ -15,11 +16,12 @@ from sqlmodel import SQLModel, col, select
 
 from creatorly import db, queue
 from creatorly.config import settings
-from creatorly.models import LedgerTransaction, Order
+from creatorly.models import Creator, LedgerTransaction, Order
 from creatorly.models.enums import SubscriptionStatus
 from creatorly.models.memberships import Subscription, SubscriptionEvent, Tier, TierPrice
+from creatorly.services.checkout.service import CheckoutPaymentUnavailable
 from creatorly.services.external_events import service as external_events
-from creatorly.services.memberships import clock, join, razorpay_billing, renewals
+from creatorly.services.memberships import clock, join, lifecycle, renewals
 from tests.factories import make_creator
 from tests.integration.razorpay_standin import (
     KEY_ID,
@@ -55,32 +57,43 @@ def _razorpay_settings(stand_in: RazorpayStandIn, monkeypatch: pytest.MonkeyPatc
     clock.reset()
 
 
-async def _member() -> Subscription:
-    made = await make_creator()
-    assert made.creator.id is not None
+async def _tier(creator_id: int, *, name: str = "Chai", amount: int = PRICE, position: int = 0) -> Tier:
     async with db.transaction() as session:
         tier = Tier(
-            public_id=f"tier_{secrets.token_hex(6)}", creator_id=made.creator.id, name="Chai", is_published=True
+            public_id=f"tier_{secrets.token_hex(6)}",
+            creator_id=creator_id,
+            name=name,
+            is_published=True,
+            position=position,
+            trial_days=7,  # Razorpay charges on authorisation: no trial there
         )
         session.add(tier)
         await session.flush()
         assert tier.id is not None
-        session.add(TierPrice(tier_id=tier.id, interval="monthly", amount=PRICE, currency="INR"))
-    await join.start_join(
-        handle=made.creator.handle,
+        session.add(TierPrice(tier_id=tier.id, interval="monthly", amount=amount, currency="INR"))
+    return tier
+
+
+async def _member(*, creator_id: int | None = None) -> Subscription:
+    if creator_id is None:
+        made = await make_creator()
+        assert made.creator.id is not None
+        creator_id = made.creator.id
+    tier = await _tier(creator_id)
+    async with db.transaction() as session:
+        creator = await session.get(Creator, creator_id)
+        assert creator is not None
+    started = await join.start_join(
+        handle=creator.handle,
         tier_public_id=tier.public_id,
         interval="monthly",
         buyer_email=FAN,
         checkout_key=f"join-{secrets.token_hex(6)}",
     )
-    pending = await _subscription()
-    assert (pending.provider, pending.status) == ("razorpay", "incomplete")
-    short_url = await razorpay_billing.subscribe_with_razorpay(
-        subscription_public_id=pending.public_id, member_email=FAN
-    )
     created = await _subscription()
+    assert (created.provider, created.status) == ("razorpay", "incomplete")
     assert created.provider_reference in SUBSCRIPTIONS
-    assert short_url == SUBSCRIPTIONS[created.provider_reference]["short_url"]
+    assert started.redirect_url == SUBSCRIPTIONS[created.provider_reference]["short_url"]  # to authorise it
     return created
 
 
@@ -89,10 +102,12 @@ async def _subscription() -> Subscription:
         return (await session.exec(select(Subscription).where(Subscription.member_email == FAN))).one()
 
 
-async def _send(event: str, subscription: Subscription, *, payment_id: str = "", event_id: str | None = None) -> None:
+async def _send(
+    event: str, subscription: Subscription, *, payment_id: str = "", event_id: str | None = None, amount: int = PRICE
+) -> None:
     assert subscription.provider_reference is not None
     raw, headers = subscription_webhook(
-        event, subscription.provider_reference, secret=WEBHOOK_SECRET, payment_id=payment_id, amount=PRICE
+        event, subscription.provider_reference, secret=WEBHOOK_SECRET, payment_id=payment_id, amount=amount
     )
     if event_id is not None:
         headers["X-Razorpay-Event-Id"] = event_id
@@ -166,3 +181,119 @@ async def test_a_pending_charge_is_past_due_and_halted_ends_the_membership() -> 
     ended = await _subscription()
     assert ended.status == SubscriptionStatus.CANCELED
     assert await _count(LedgerTransaction) == 1
+
+
+# --- The member's changes made on Razorpay -----------------------------------------------------------------------
+
+
+async def _active_member() -> Subscription:
+    member = await _member()
+    await _send("subscription.activated", member, payment_id="pay_first0000001")
+    active = await _subscription()
+    assert active.status == SubscriptionStatus.ACTIVE
+    return active
+
+
+async def test_the_authorisation_page_answers_and_the_first_order_waits_for_the_webhook(
+    stand_in: RazorpayStandIn,
+) -> None:
+    member = await _member()
+    assert member.provider_reference is not None
+
+    page = httpx.get(SUBSCRIPTIONS[member.provider_reference]["short_url"], timeout=10)
+
+    assert page.status_code == 200 and member.provider_reference in page.text
+    async with db.transaction() as session:
+        [first] = (await session.exec(select(Order).where(Order.subscription_id == member.id))).all()
+    assert (first.status, first.amount) == ("pending", PRICE)  # no trial on Razorpay: the fan pays at once
+
+
+async def test_cancel_pause_and_unpause_change_the_razorpay_subscription_then_ours() -> None:
+    member = await _active_member()
+    assert member.provider_reference is not None
+    on_razorpay = SUBSCRIPTIONS[member.provider_reference]
+    ids = {"subscription_public_id": member.public_id, "member_email": FAN}
+
+    paused = await lifecycle.pause(**ids)
+    status_paused = on_razorpay["status"]
+    unpaused = await lifecycle.unpause(**ids)
+    status_unpaused = on_razorpay["status"]
+    canceling = await lifecycle.cancel_at_period_end(**ids)
+
+    assert (paused.status, status_paused) == ("paused", "paused")
+    assert (unpaused.status, status_unpaused) == ("active", "active")
+    assert (canceling.cancel_at_period_end, on_razorpay.get("cancel_at_cycle_end")) == (True, True)
+    with pytest.raises(lifecycle.SubscriptionChangeRefused, match="can't undo a cancellation"):
+        await lifecycle.resume(**ids)
+    assert (await _subscription()).cancel_at_period_end is True
+    assert (await _kinds(member))[-3:] == ["paused", "unpaused", "cancel_scheduled"]
+
+
+async def test_when_razorpay_fails_a_change_is_refused_and_nothing_of_ours_changes(stand_in: RazorpayStandIn) -> None:
+    member = await _active_member()
+    assert member.provider_reference is not None
+    kinds_before = await _kinds(member)
+
+    stand_in.fail_next_with_status = 500
+    with pytest.raises(lifecycle.BillingChangeFailed):
+        await lifecycle.pause(subscription_public_id=member.public_id, member_email=FAN)
+    stand_in.fail_next_with_status = 400
+    with pytest.raises(lifecycle.BillingChangeFailed):
+        await lifecycle.cancel_at_period_end(subscription_public_id=member.public_id, member_email=FAN)
+
+    after = await _subscription()
+    assert (after.status, after.cancel_at_period_end, after.paused_at) == ("active", False, None)
+    assert await _kinds(after) == kinds_before
+    assert SUBSCRIPTIONS[member.provider_reference]["status"] != "paused"
+    assert "cancel_at_cycle_end" not in SUBSCRIPTIONS[member.provider_reference]
+
+
+async def test_a_razorpay_downgrade_is_scheduled_at_the_cycle_end_and_an_upgrade_now_is_refused() -> None:
+    made = await make_creator()
+    assert made.creator.id is not None
+    member = await _member(creator_id=made.creator.id)
+    await _send("subscription.activated", member, payment_id="pay_first0000001")
+    lower = await _tier(made.creator.id, name="Tea", amount=19900, position=-1)
+    higher = await _tier(made.creator.id, name="Feast", amount=99900, position=1)
+    assert member.provider_reference is not None
+    ids = {"subscription_public_id": member.public_id, "member_email": FAN}
+
+    with pytest.raises(lifecycle.SubscriptionChangeRefused, match="Razorpay"):
+        await lifecycle.change_tier(**ids, tier_public_id=higher.public_id)
+    downgrade = await lifecycle.change_tier(**ids, tier_public_id=lower.public_id)
+
+    on_razorpay = SUBSCRIPTIONS[member.provider_reference]
+    assert (downgrade.is_upgrade, downgrade.charged_amount) == (False, 0)
+    assert PLANS[on_razorpay["scheduled_plan_id"]]["item"]["amount"] == 19900
+    assert on_razorpay["plan_id"] != on_razorpay["scheduled_plan_id"]
+    scheduled = await _subscription()
+    assert (scheduled.amount, scheduled.pending_tier_price_id is not None) == (PRICE, True)
+
+    clock.advance("1M")  # Razorpay's renewal at the new price comes before our renewal run: it still applies
+    await _send("subscription.charged", member, payment_id="pay_renewal00002", amount=19900)
+    renewed = await _subscription()
+    assert (renewed.tier_id, renewed.amount, renewed.status) == (lower.id, 19900, "active")
+
+
+async def test_when_razorpay_cannot_make_the_subscription_the_join_says_so_and_its_order_fails(
+    stand_in: RazorpayStandIn,
+) -> None:
+    made = await make_creator()
+    assert made.creator.id is not None
+    tier = await _tier(made.creator.id)
+    stand_in.fail_next_with_status = 500
+
+    with pytest.raises(CheckoutPaymentUnavailable):
+        await join.start_join(
+            handle=made.creator.handle,
+            tier_public_id=tier.public_id,
+            interval="monthly",
+            buyer_email=FAN,
+            checkout_key=f"join-{secrets.token_hex(6)}",
+        )
+
+    pending = await _subscription()
+    assert (pending.status, pending.provider_reference) == ("incomplete", None)
+    async with db.transaction() as session:
+        [first] = (await session.exec(select(Order).where(Order.subscription_id == pending.id))).all()
+    assert first.status == "failed"

@@ -15,6 +15,7 @@ import json
 import secrets
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from creatorly.config import settings
 from creatorly.models import ExternalEvent, LedgerTransaction, Order
 from creatorly.models.enums import SubscriptionStatus
 from creatorly.models.memberships import Subscription, SubscriptionEvent, Tier, TierPrice
-from creatorly.services.memberships import clock, join, renewals, stripe_billing
+from creatorly.services.memberships import clock, join, lifecycle, provider_changes, renewals, stripe_billing
 from tests.factories import make_creator
 from tests.localstripe import running_localstripe, send_webhooks_to
 from tests.processes import serving
@@ -128,10 +129,10 @@ async def _member(localstripe_url: str) -> Subscription:
     )
     pending = await _subscription()
     assert (pending.provider, pending.status) == ("stripe", "incomplete")
-    status = await stripe_billing.subscribe_with_stripe(
+    subscribed = await stripe_billing.subscribe_with_stripe(
         subscription_public_id=pending.public_id, member_email=FAN, payment_method_id=_card(localstripe_url)
     )
-    assert status == "active"
+    assert (subscribed.status, subscribed.stripe_status) == ("succeeded", "active")
     return await _wait_for(SubscriptionStatus.ACTIVE)
 
 
@@ -218,9 +219,259 @@ async def test_a_failed_stripe_renewal_goes_past_due_and_a_deleted_subscription_
     )
     past_due = await _subscription()
     deleted = json.loads((PAYLOADS / "customer.subscription.deleted.json").read_text())
-    deleted["data"]["object"]["customer"] = member.provider_reference
+    deleted["data"]["object"].update(customer=member.provider_reference, id=await _stripe_id(member))
     ended = _signed_post(app_url, {**deleted, "created": int(time.time())})
 
     assert (failed.status_code, ended.status_code) == (200, 200)
     assert (past_due.status, past_due.failed_attempts) == ("past_due", 1)
     assert (await _subscription()).status == SubscriptionStatus.CANCELED
+
+
+# --- Joining through the card page, and the member's changes made on Stripe --------------------------------------
+
+
+async def _stripe_id(subscription: Subscription) -> str:
+    async with db.transaction() as session:
+        return await provider_changes.stripe_subscription_id(session, subscription)
+
+
+def _stripe(localstripe_url: str) -> stripe.StripeClient:
+    return stripe.StripeClient(SECRET_KEY, base_addresses={"api": localstripe_url})
+
+
+def _stripe_subscription(localstripe_url: str, subscription_id: str) -> dict[str, Any]:
+    return _stripe(localstripe_url).v1.subscriptions.retrieve(subscription_id).to_dict()
+
+
+async def _eur_tiers(creator_id: int, *, trial_days: int = 0) -> tuple[Tier, Tier]:
+    """Supporter (EUR 10.00 a month) and Patron above it (EUR 30.00)."""
+    tiers = []
+    async with db.transaction() as session:
+        for position, (name, amount) in enumerate((("Supporter", 1000), ("Patron", 3000))):
+            tier = Tier(
+                public_id=f"tier_{secrets.token_hex(6)}",
+                creator_id=creator_id,
+                name=name,
+                is_published=True,
+                position=position,
+                trial_days=trial_days,
+            )
+            session.add(tier)
+            await session.flush()
+            assert tier.id is not None
+            session.add(TierPrice(tier_id=tier.id, interval="monthly", amount=amount, currency="EUR"))
+            tiers.append(tier)
+    return tiers[0], tiers[1]
+
+
+def _confirm(app_url: str, order_public_id: str, payment_method: str) -> httpx.Response:
+    return httpx.post(
+        f"{app_url}/api/pay/stripe/membership/{order_public_id}/confirm",
+        json={"payment_method": payment_method},
+        timeout=30,
+    )
+
+
+async def _join_on_card_page(app_url: str, *, trial_days: int = 0) -> tuple[str, Tier, Tier]:
+    """A fan joins the EUR Supporter tier: start_join sends them to the membership card page. Answers the page."""
+    made = await make_creator()
+    assert made.creator.id is not None
+    supporter, patron = await _eur_tiers(made.creator.id, trial_days=trial_days)
+    started = await join.start_join(
+        handle=made.creator.handle,
+        tier_public_id=supporter.public_id,
+        interval="monthly",
+        buyer_email=FAN,
+        checkout_key=f"join-{secrets.token_hex(6)}",
+    )
+    assert started.redirect_url == f"{app_url}/pay/stripe/membership/{started.order_public_id}"
+    return started.order_public_id, supporter, patron
+
+
+@pytest.fixture
+def _eur_on_stripe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "payment_routing", "EUR:stripe")
+
+
+@pytest.mark.usefixtures("_eur_on_stripe")
+async def test_a_fan_joins_on_the_card_page_and_stripes_first_invoice_activates_the_membership(
+    localstripe_url: str, app_url: str
+) -> None:
+    order_public_id, _, _ = await _join_on_card_page(app_url)
+    page = httpx.get(f"{app_url}/pay/stripe/membership/{order_public_id}", timeout=20)
+    card = _card(localstripe_url)
+
+    answers = [_confirm(app_url, order_public_id, card), _confirm(app_url, order_public_id, card)]  # double submit
+
+    assert page.status_code == 200
+    assert "Supporter membership" in page.text and "€10.00 / month" in page.text
+    assert "Join and pay €10.00" in page.text
+    assert [(answer.status_code, answer.json()["status"]) for answer in answers] == [(200, "succeeded")] * 2
+    member = await _wait_for(SubscriptionStatus.ACTIVE)
+    assert member.provider_reference is not None
+    made = _stripe(localstripe_url).v1.subscriptions.list(params={"customer": member.provider_reference})
+    assert [(made_one.id, made_one.status) for made_one in made.data] == [(await _stripe_id(member), "active")]
+    assert await _kinds(member) == ["created", "stripe_subscription", "stripe_invoice_paid", "activated"]
+    state = httpx.get(f"{app_url}/api/pay/stripe/membership/{order_public_id}/state", timeout=20)
+    assert state.json() == {"state": "active"}
+    assert "Your membership is active" in httpx.get(f"{app_url}/pay/stripe/membership/{order_public_id}").text
+    assert await _count(LedgerTransaction) == 1
+
+
+@pytest.mark.usefixtures("_eur_on_stripe")
+async def test_a_declined_card_changes_nothing_and_another_card_then_joins(localstripe_url: str, app_url: str) -> None:
+    order_public_id, _, _ = await _join_on_card_page(app_url)
+
+    declined = _confirm(app_url, order_public_id, _card(localstripe_url, "4000000000000002"))
+    pending = await _subscription()
+    kinds_after_decline = await _kinds(pending)
+    accepted = _confirm(app_url, order_public_id, _card(localstripe_url))
+
+    assert declined.status_code == 402
+    assert declined.json()["status"] == "declined" and declined.json()["message"]
+    assert pending.status == SubscriptionStatus.INCOMPLETE
+    assert kinds_after_decline == ["created"]
+    assert accepted.json()["status"] == "succeeded"
+    member = await _wait_for(SubscriptionStatus.ACTIVE)
+    assert member.provider_reference != pending.provider_reference  # the new card's customer
+    assert await _count(LedgerTransaction) == 1
+
+
+@pytest.mark.usefixtures("_eur_on_stripe")
+async def test_a_trial_join_asks_stripe_for_the_trial_and_its_free_first_invoice_starts_it(
+    localstripe_url: str, app_url: str
+) -> None:
+    order_public_id, _, _ = await _join_on_card_page(app_url, trial_days=7)
+    page = httpx.get(f"{app_url}/pay/stripe/membership/{order_public_id}", timeout=20)
+
+    answer = _confirm(app_url, order_public_id, _card(localstripe_url))
+    pending = await _subscription()
+    assert pending.provider_reference is not None
+    made = _stripe_subscription(localstripe_url, await _stripe_id(pending))
+    # localstripe makes no invoice for a trial; Stripe's is for nothing, paid at once: it comes signed here.
+    free_invoice = _invoice_event(pending.provider_reference, event_id="evt_trial", invoice_id="in_trial")
+    free_invoice["data"]["object"].update(
+        amount_paid=0, amount_due=0, currency="eur", billing_reason="subscription_create"
+    )
+    delivered = _signed_post(app_url, free_invoice)
+
+    assert "Free for 7 days, then €10.00 / month" in page.text and "Start free trial" in page.text
+    assert answer.json()["status"] == "succeeded"
+    assert made["trial_period_days"] == 7
+    assert delivered.status_code == 200
+    trialing = await _subscription()
+    assert trialing.status == SubscriptionStatus.TRIALING
+    assert trialing.trial_end is not None and trialing.current_period_start is not None
+    assert trialing.trial_end - trialing.current_period_start == timedelta(days=7)
+
+
+def _card_token(localstripe_url: str) -> str:
+    """What Stripe.js without PaymentMethods (localstripe's, in the browser) hands over: a card token."""
+    details = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"}
+    return _stripe(localstripe_url).v1.tokens.create(params={"card": details}).id
+
+
+async def _active_eur_member(
+    localstripe_url: str, app_url: str, *, is_token: bool = False
+) -> tuple[Subscription, Tier, Tier]:
+    order_public_id, supporter, patron = await _join_on_card_page(app_url)
+    card = _card_token(localstripe_url) if is_token else _card(localstripe_url)
+    assert _confirm(app_url, order_public_id, card).json()["status"] == "succeeded"
+    return await _wait_for(SubscriptionStatus.ACTIVE), supporter, patron
+
+
+@pytest.mark.usefixtures("_eur_on_stripe")
+async def test_cancel_resume_pause_and_unpause_change_the_stripe_subscription_then_ours(
+    localstripe_url: str, app_url: str
+) -> None:
+    member, _, _ = await _active_eur_member(localstripe_url, app_url)
+    stripe_id = await _stripe_id(member)
+    ids = {"subscription_public_id": member.public_id, "member_email": FAN}
+
+    canceling = await lifecycle.cancel_at_period_end(**ids)
+    on_stripe_canceling = _stripe_subscription(localstripe_url, stripe_id)
+    resumed = await lifecycle.resume(**ids)
+    on_stripe_resumed = _stripe_subscription(localstripe_url, stripe_id)
+    paused = await lifecycle.pause(**ids)
+    on_stripe_paused = _stripe_subscription(localstripe_url, stripe_id)
+    unpaused = await lifecycle.unpause(**ids)
+    on_stripe_unpaused = _stripe_subscription(localstripe_url, stripe_id)
+
+    assert (canceling.cancel_at_period_end, on_stripe_canceling["cancel_at_period_end"]) == (True, True)
+    assert (resumed.cancel_at_period_end, on_stripe_resumed["cancel_at_period_end"]) == (False, False)
+    assert (paused.status, on_stripe_paused["pause_collection"]) == ("paused", {"behavior": "void"})
+    assert (unpaused.status, on_stripe_unpaused["pause_collection"]) == ("active", None)
+    kinds = await _kinds(member)
+    assert kinds[-4:] == ["cancel_scheduled", "cancel_undone", "paused", "unpaused"]
+
+
+@pytest.mark.usefixtures("_eur_on_stripe")
+async def test_when_stripe_fails_a_change_is_refused_and_nothing_of_ours_changes(
+    localstripe_url: str, app_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member, supporter, patron = await _active_eur_member(localstripe_url, app_url)
+    kinds_before = await _kinds(member)
+    monkeypatch.setattr(settings, "stripe_api_base", "http://127.0.0.1:9")  # nothing listens there
+    ids = {"subscription_public_id": member.public_id, "member_email": FAN}
+
+    with pytest.raises(lifecycle.BillingChangeFailed):
+        await lifecycle.cancel_at_period_end(**ids)
+    with pytest.raises(lifecycle.BillingChangeFailed):
+        await lifecycle.pause(**ids)
+    with pytest.raises(lifecycle.BillingChangeFailed):
+        await lifecycle.change_tier(**ids, tier_public_id=patron.public_id)
+
+    after = await _subscription()
+    assert (after.status, after.cancel_at_period_end, after.tier_id) == ("active", False, supporter.id)
+    assert await _kinds(after) == kinds_before
+    assert await _count(Order, col(Order.public_id).startswith("msu_")) == 0
+    assert _stripe_subscription(localstripe_url, await _stripe_id(member))["cancel_at_period_end"] is False
+
+
+@pytest.mark.usefixtures("_eur_on_stripe")
+async def test_an_upgrade_moves_the_stripe_price_and_charges_our_prorated_difference_a_downgrade_waits(
+    localstripe_url: str, app_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member, supporter, patron = await _active_eur_member(localstripe_url, app_url, is_token=True)
+    start = datetime(2030, 1, 1, tzinfo=UTC)
+    async with db.transaction() as session:
+        row = await session.get(Subscription, member.id)
+        assert row is not None
+        row.current_period_start, row.current_period_end = start, start + timedelta(days=30)
+        session.add(row)
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(days=10))
+    ids = {"subscription_public_id": member.public_id, "member_email": FAN}
+    stripe_id = await _stripe_id(member)
+
+    upgrade = await lifecycle.change_tier(**ids, tier_public_id=patron.public_id)
+    upgraded = await _wait_for_tier(patron)
+    on_stripe_upgraded = _stripe_subscription(localstripe_url, stripe_id)
+    downgrade = await lifecycle.change_tier(**ids, tier_public_id=supporter.public_id)
+    on_stripe_downgraded = _stripe_subscription(localstripe_url, stripe_id)
+
+    assert (upgrade.is_upgrade, upgrade.charged_amount, upgrade.currency) == (True, 1333, "EUR")  # 20 of 30 days
+    charges = [
+        charge.to_dict() for charge in _stripe(localstripe_url).v1.payment_intents.list(params={"limit": 100}).data
+    ]
+    upgrade_charge = [
+        (charge["amount"], charge["status"])
+        for charge in charges
+        if (charge.get("metadata") or {}).get("merchant_reference") == upgrade.order_public_id
+    ]
+    assert upgrade_charge == [(1333, "succeeded")]
+    assert (upgraded.amount, on_stripe_upgraded["plan"]["amount"]) == (3000, 3000)
+    assert (downgrade.is_upgrade, downgrade.charged_amount) == (False, 0)
+    assert on_stripe_downgraded["plan"]["amount"] == 1000
+    scheduled = await _subscription()
+    assert (scheduled.tier_id, scheduled.pending_tier_price_id is not None) == (patron.id, True)
+    assert _stripe(localstripe_url).v1.invoice_items.list().data == []  # no proration from Stripe itself
+
+
+async def _wait_for_tier(tier: Tier, *, seconds: float = 15) -> Subscription:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        subscription = await _subscription()
+        if subscription.tier_id == tier.id:
+            return subscription
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"subscription never moved to {tier.name}")

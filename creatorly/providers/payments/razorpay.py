@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import razorpay
@@ -200,6 +202,58 @@ class RazorpaySubscriptions:
         if not (isinstance(subscription_id, str) and isinstance(short_url, str)):
             raise ProviderError("razorpay answered a subscription without an id", is_retryable=True)
         return subscription_id, short_url
+
+    async def cancel_at_cycle_end(self, subscription_id: str) -> None:
+        """Stop the subscription when its current cycle ends (Razorpay cannot undo this)."""
+        await self._call("cancel the subscription", "cancel", subscription_id, {"cancel_at_cycle_end": 1})
+
+    async def pause(self, subscription_id: str) -> None:
+        """No charges until resumed."""
+        await self._call("pause the subscription", "pause", subscription_id, {"pause_at": "now"})
+
+    async def resume(self, subscription_id: str) -> None:
+        await self._call("resume the subscription", "resume", subscription_id, {"resume_at": "now"})
+
+    async def change_plan(
+        self, subscription_id: str, *, amount: int, interval: str, product_name: str, merchant_reference: str
+    ) -> None:
+        """Move the subscription to a new plan at `amount` from its next cycle (a downgrade waits for it)."""
+        await asyncio.to_thread(self._change_plan, subscription_id, amount, interval, product_name, merchant_reference)
+
+    def _change_plan(
+        self, subscription_id: str, amount: int, interval: str, product_name: str, merchant_reference: str
+    ) -> None:
+        period, count = _RAZORPAY_PERIODS[interval]
+        plan_body = {
+            "period": period,
+            "interval": count,
+            "item": {"name": product_name[:100], "amount": amount, "currency": CURRENCY},
+            "notes": {"merchant_reference": merchant_reference},
+        }
+        with _translated("change the subscription's plan"):
+            client = self._provider._client()
+            plan = client.plan.create(data=plan_body)
+            client.subscription.edit(subscription_id, {"plan_id": plan["id"], "schedule_change_at": "cycle_end"})
+
+    async def _call(self, action: str, method: str, subscription_id: str, body: dict[str, Any]) -> None:
+        def call() -> None:
+            with _translated(action):
+                getattr(self._provider._client().subscription, method)(subscription_id, body)
+
+        await asyncio.to_thread(call)
+
+
+@contextmanager
+def _translated(action: str) -> Iterator[None]:
+    """Razorpay SDK errors as ProviderError: a refusal is final, a failure or no answer may pass."""
+    try:
+        yield
+    except BadRequestError as error:
+        raise ProviderError(f"razorpay refused to {action}: {error}", is_retryable=False) from None
+    except (GatewayError, ServerError) as error:
+        raise ProviderError(f"razorpay failed to {action}: {type(error).__name__}", is_retryable=True) from None
+    except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+        raise ProviderError(f"razorpay unreachable: {type(error).__name__}", is_retryable=True) from None
 
 
 def verify_razorpay_webhook(raw_body: bytes, signature_header: str, *, secret: str) -> None:

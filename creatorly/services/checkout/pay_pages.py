@@ -70,6 +70,11 @@ class StripeCardResult:
     message: str = ""
 
 
+def is_payment_method_id(value: str) -> bool:
+    """Whether `value` looks like what Stripe.js hands over for a card (pm_…, or card_…/src_… from a token)."""
+    return bool(_PAYMENT_METHOD_ID.match(value))
+
+
 # Orders without a product (tips, memberships) are named by their kind on the payment page.
 _KIND_TITLES = {OrderKind.TIP: "Tip", OrderKind.MEMBERSHIP: "Membership"}
 

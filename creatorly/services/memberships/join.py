@@ -16,14 +16,14 @@ from creatorly.models import Order
 from creatorly.models.enums import BillingInterval, OrderKind, OrderStatus, PaymentProviderName, SubscriptionStatus
 from creatorly.models.memberships import Subscription, Tier, TierPrice
 from creatorly.providers.payments.base import PaymentRequest, RecurringPaymentProvider
-from creatorly.providers.registry import get_payment_provider
+from creatorly.providers.registry import get_payment_provider, get_stripe_subscriptions
 from creatorly.services.accounts.rules import validated_email
 from creatorly.services.checkout import service as checkout
 from creatorly.services.checkout.routing import provider_for
 from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.creators import service as creators
 from creatorly.services.delivery.service import order_page_url
-from creatorly.services.memberships import clock, repository, subscriptions
+from creatorly.services.memberships import clock, razorpay_billing, repository, subscriptions
 from creatorly.services.orders import service as orders
 
 # A join still paying holds its place in a capped tier this long (as a checkout does).
@@ -73,7 +73,11 @@ async def start_join(
     )
     if opened is None:
         return await checkout.resume_checkout(key, buyer_email=address)
-    order, description = opened
+    order, description, subscription_public_id = opened
+    if order.provider == PaymentProviderName.STRIPE:
+        return await _hand_to_stripe_card_page(order)
+    if order.provider == PaymentProviderName.RAZORPAY:
+        return await _hand_to_razorpay(order, subscription_public_id)
     if order.amount > 0:
         return await checkout.request_payment(order, description=description)
     return await _request_card_setup(order, description=description)
@@ -81,7 +85,7 @@ async def start_join(
 
 async def _open(
     *, handle: str, tier_public_id: str, interval: str, email: str, key: str, user_id: int | None
-) -> tuple[Order, str] | None:
+) -> tuple[Order, str, str] | None:
     try:
         async with db.transaction() as session:
             if await orders.find_by_checkout_key(session, key) is not None:
@@ -89,10 +93,10 @@ async def _open(
             tier, price = await _tier_and_price(session, handle, tier_public_id, interval)
             await _check_cap(session, tier)
             await _close_abandoned(session, tier.creator_id, email)
-            is_trial = await _is_trial_allowed(session, tier, email)
+            is_trial = await _is_trial_allowed(session, tier, email, provider=provider_for(price.currency))
             subscription = await _add_subscription(session, tier, price, email=email, user_id=user_id)
             order = await _add_first_order(session, subscription, amount=0 if is_trial else price.amount, key=key)
-            return order, f"{tier.name} membership"
+            return order, f"{tier.name} membership", subscription.public_id
     except IntegrityError:
         async with db.transaction() as session:
             if await orders.find_by_checkout_key(session, key) is None:
@@ -137,9 +141,10 @@ async def _close_abandoned(session: AsyncSession, creator_id: int, email: str) -
     await session.flush()
 
 
-async def _is_trial_allowed(session: AsyncSession, tier: Tier, email: str) -> bool:
-    """A tier with trial days gives one trial per email per creator (the card is checked once it is saved)."""
-    if tier.trial_days <= 0:
+async def _is_trial_allowed(session: AsyncSession, tier: Tier, email: str, *, provider: str) -> bool:
+    """A tier with trial days gives one trial per email per creator (the card is checked once it is saved).
+    Razorpay Subscriptions charge when the fan authorises them: no trial there, the fan pays at once."""
+    if tier.trial_days <= 0 or provider == PaymentProviderName.RAZORPAY:
         return False
     used = await repository.trial_use(session, creator_id=tier.creator_id, identity=f"email:{email}")
     return used is None
@@ -207,19 +212,61 @@ async def _request_card_setup(order: Order, *, description: str) -> CheckoutStar
         payment = await provider.create_card_setup(request)
     except ProviderError as error:
         raise checkout.CheckoutPaymentUnavailable() from error
+    return await _handed_off(order, reference=payment.provider_reference, redirect_url=payment.redirect_url)
+
+
+async def _hand_to_stripe_card_page(order: Order) -> CheckoutStarted:
+    """Stripe Billing: our card page makes the Stripe subscription with the fan's card (see stripe_card_page)."""
+    billing = get_stripe_subscriptions()
+    if billing is None:
+        raise checkout.CheckoutPaymentUnavailable()
+    return await _handed_off(order, reference="", redirect_url=billing.membership_page_url(order.public_id))
+
+
+async def _hand_to_razorpay(order: Order, subscription_public_id: str) -> CheckoutStarted:
+    """Razorpay Subscriptions: make the subscription and send the fan to authorise it on Razorpay's page."""
+    try:
+        short_url = await razorpay_billing.subscribe_with_razorpay(
+            subscription_public_id=subscription_public_id, member_email=order.buyer_email
+        )
+    except (ProviderError, razorpay_billing.RazorpayBillingUnavailable) as error:
+        await _hand_off_failed(order, error)
+        raise checkout.CheckoutPaymentUnavailable() from error
+    return await _handed_off(order, reference="", redirect_url=short_url)
+
+
+async def _hand_off_failed(order: Order, error: CreatorlyError) -> None:
+    """As a checkout whose provider failed: the attempt is logged and the order fails (a repeated click says so;
+    joining again opens a new one)."""
     async with db.transaction() as session:
         locked = await orders.find_by_public_id(session, order.public_id, for_update=True)
         assert locked is not None and locked.id is not None
-        if locked.provider_reference is None:
-            locked.provider_reference = payment.provider_reference
+        await orders.record_payment_attempt(
+            session,
+            order_id=locked.id,
+            provider=order.provider,
+            action=checkout.CREATE_PAYMENT,
+            outcome="error",
+            detail=error.message[:200],
+        )
+        if locked.status == OrderStatus.PENDING:
+            await orders.transition(session, locked, OrderStatus.FAILED, cause=f"payment provider: {error.message}")
+
+
+async def _handed_off(order: Order, *, reference: str, redirect_url: str) -> CheckoutStarted:
+    """Record where the fan was sent, so a repeated click (same checkout key) is sent there again."""
+    async with db.transaction() as session:
+        locked = await orders.find_by_public_id(session, order.public_id, for_update=True)
+        assert locked is not None and locked.id is not None
+        if locked.provider_reference is None and reference:
+            locked.provider_reference = reference
             session.add(locked)
-        detail = json.dumps({"reference": payment.provider_reference, "redirect_url": payment.redirect_url})
         await orders.record_payment_attempt(
             session,
             order_id=locked.id,
             provider=order.provider,
             action=checkout.CREATE_PAYMENT,
             outcome="ok",
-            detail=detail,
+            detail=json.dumps({"reference": reference or order.public_id, "redirect_url": redirect_url}),
         )
-    return CheckoutStarted(order_public_id=order.public_id, redirect_url=payment.redirect_url)
+    return CheckoutStarted(order_public_id=order.public_id, redirect_url=redirect_url)

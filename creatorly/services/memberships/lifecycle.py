@@ -6,7 +6,7 @@ the UI layer authenticates the member (session or library link) before calling t
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,13 +16,18 @@ from creatorly.errors import CreatorlyError, InvalidInput, NotFound, ProviderErr
 from creatorly.kit.clock import as_utc
 from creatorly.models import Order
 from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName, SubscriptionStatus
-from creatorly.models.memberships import Subscription, Tier, TierPrice
+from creatorly.models.memberships import Subscription, TierPrice
 from creatorly.providers.payments.base import RecurringPaymentProvider, SavedCardChargeRequest
 from creatorly.providers.registry import get_payment_provider
 from creatorly.services.accounts.rules import normalize_email
-from creatorly.services.memberships import clock, repository, rules, subscriptions
+from creatorly.services.memberships import clock, provider_changes, repository, rules, subscriptions
+from creatorly.services.memberships.creator_reads import active_members_by_tier as active_members_by_tier
+from creatorly.services.memberships.creator_reads import members_of as members_of
+from creatorly.services.memberships.creator_reads import mrr_by_tier as mrr_by_tier
+from creatorly.services.memberships.provider_changes import BillingChangeFailed as BillingChangeFailed
+from creatorly.services.memberships.provider_changes import UpgradeChargeFailed as UpgradeChargeFailed
 from creatorly.services.memberships.renewals import RUN_DUE_JOB
-from creatorly.services.memberships.schemas import HistoryEntry, Member, MemberSubscription, TierChange, TierFigure
+from creatorly.services.memberships.schemas import HistoryEntry, MemberSubscription, TierChange
 from creatorly.services.orders import service as orders
 from creatorly.services.orders.rules import PAID_STATUSES
 
@@ -40,12 +45,6 @@ class SubscriptionChangeRefused(CreatorlyError):
     default_message = "This membership can't be changed that way now."
 
 
-class UpgradeChargeFailed(CreatorlyError):
-    code = "upgrade_charge_failed"
-    status = 402
-    default_message = "We couldn't charge your card for the upgrade. Your membership is unchanged."
-
-
 async def _members_own(session: AsyncSession, subscription_public_id: str, member_email: str) -> Subscription:
     subscription = await repository.by_public_id(session, subscription_public_id, for_update=True)
     if subscription is None or subscription.member_email != normalize_email(member_email):
@@ -55,55 +54,113 @@ async def _members_own(session: AsyncSession, subscription_public_id: str, membe
 
 async def cancel_at_period_end(*, subscription_public_id: str, member_email: str) -> MemberSubscription:
     """Stop renewing: access lasts until the period (or trial) ends, then the membership ends."""
-    async with db.transaction() as session:
-        subscription = await _members_own(session, subscription_public_id, member_email)
+
+    def is_needed(subscription: Subscription) -> bool:
         if subscription.status not in (*CHARGING, SubscriptionStatus.PAUSED):
             raise SubscriptionChangeRefused()
-        if not subscription.cancel_at_period_end:
-            subscription.cancel_at_period_end = True
-            session.add(subscription)
-            await subscriptions.record(session, subscription, "cancel_scheduled", from_status=subscription.status)
-        return await _view(session, subscription)
+        return not subscription.cancel_at_period_end
+
+    async def apply(session: AsyncSession, subscription: Subscription) -> None:
+        subscription.cancel_at_period_end = True
+        session.add(subscription)
+        await subscriptions.record(session, subscription, "cancel_scheduled", from_status=subscription.status)
+
+    async def push(target: provider_changes.BillingTarget) -> None:
+        await provider_changes.set_canceling(target, is_canceling=True)
+
+    return await _change_membership(subscription_public_id, member_email, is_needed=is_needed, apply=apply, push=push)
 
 
 async def resume(*, subscription_public_id: str, member_email: str) -> MemberSubscription:
     """Undo a scheduled cancellation while the period lasts."""
-    async with db.transaction() as session:
-        subscription = await _members_own(session, subscription_public_id, member_email)
+
+    def is_needed(subscription: Subscription) -> bool:
         if subscription.status == SubscriptionStatus.CANCELED:
             raise SubscriptionChangeRefused("This membership has ended. Join again from the creator's page.")
-        if subscription.cancel_at_period_end:
-            subscription.cancel_at_period_end = False
-            session.add(subscription)
-            await subscriptions.record(session, subscription, "cancel_undone", from_status=subscription.status)
-        return await _view(session, subscription)
+        if subscription.cancel_at_period_end and subscription.provider == provider_changes.RAZORPAY:
+            raise SubscriptionChangeRefused(
+                "Razorpay can't undo a cancellation. Your membership lasts until the period ends; join again then."
+            )
+        return subscription.cancel_at_period_end
+
+    async def apply(session: AsyncSession, subscription: Subscription) -> None:
+        subscription.cancel_at_period_end = False
+        session.add(subscription)
+        await subscriptions.record(session, subscription, "cancel_undone", from_status=subscription.status)
+
+    async def push(target: provider_changes.BillingTarget) -> None:
+        await provider_changes.set_canceling(target, is_canceling=False)
+
+    return await _change_membership(subscription_public_id, member_email, is_needed=is_needed, apply=apply, push=push)
 
 
 async def pause(*, subscription_public_id: str, member_email: str) -> MemberSubscription:
     """No charges and no access while paused."""
-    async with db.transaction() as session:
-        subscription = await _members_own(session, subscription_public_id, member_email)
-        if subscription.status != SubscriptionStatus.PAUSED:
-            if subscription.status != SubscriptionStatus.ACTIVE:
-                raise SubscriptionChangeRefused("Only an active membership can be paused.")
-            subscription.paused_at = clock.now()
-            await subscriptions.move(session, subscription, SubscriptionStatus.PAUSED, kind="paused")
-        return await _view(session, subscription)
+
+    def is_needed(subscription: Subscription) -> bool:
+        if subscription.status == SubscriptionStatus.PAUSED:
+            return False
+        if subscription.status != SubscriptionStatus.ACTIVE:
+            raise SubscriptionChangeRefused("Only an active membership can be paused.")
+        return True
+
+    async def apply(session: AsyncSession, subscription: Subscription) -> None:
+        subscription.paused_at = clock.now()
+        await subscriptions.move(session, subscription, SubscriptionStatus.PAUSED, kind="paused")
+
+    async def push(target: provider_changes.BillingTarget) -> None:
+        await provider_changes.set_paused(target, is_paused=True)
+
+    return await _change_membership(subscription_public_id, member_email, is_needed=is_needed, apply=apply, push=push)
 
 
 async def unpause(*, subscription_public_id: str, member_email: str) -> MemberSubscription:
     """Active again; a period that ended while paused is charged at the next renewal run (due now)."""
+
+    def is_needed(subscription: Subscription) -> bool:
+        if subscription.status not in (SubscriptionStatus.PAUSED, SubscriptionStatus.ACTIVE):
+            raise SubscriptionChangeRefused()
+        return subscription.status == SubscriptionStatus.PAUSED
+
+    async def apply(session: AsyncSession, subscription: Subscription) -> None:
+        now = clock.now()
+        if subscription.current_period_end is not None and subscription.current_period_end < now:
+            subscription.current_period_start = subscription.current_period_end = now
+            queue.enqueue_after_commit(session, RUN_DUE_JOB)  # charge it now, not at the next sweep
+        subscription.paused_at = None
+        await subscriptions.move(session, subscription, SubscriptionStatus.ACTIVE, kind="unpaused")
+
+    async def push(target: provider_changes.BillingTarget) -> None:
+        await provider_changes.set_paused(target, is_paused=False)
+
+    return await _change_membership(subscription_public_id, member_email, is_needed=is_needed, apply=apply, push=push)
+
+
+async def _change_membership(
+    subscription_public_id: str,
+    member_email: str,
+    *,
+    is_needed: Callable[[Subscription], bool],
+    apply: Callable[[AsyncSession, Subscription], Awaitable[None]],
+    push: Callable[[provider_changes.BillingTarget], Awaitable[None]],
+) -> MemberSubscription:
+    """Check, ask the billing provider outside any transaction, then write our rows only once it said yes.
+
+    `is_needed` refuses (raises) or says whether anything is to change; it runs again after the provider call,
+    as the provider's own webhook may have written the change meanwhile. A sandbox membership is changed at once.
+    """
     async with db.transaction() as session:
         subscription = await _members_own(session, subscription_public_id, member_email)
-        if subscription.status == SubscriptionStatus.PAUSED:
-            now = clock.now()
-            if subscription.current_period_end is not None and subscription.current_period_end < now:
-                subscription.current_period_start = subscription.current_period_end = now
-                queue.enqueue_after_commit(session, RUN_DUE_JOB)  # charge it now, not at the next sweep
-            subscription.paused_at = None
-            await subscriptions.move(session, subscription, SubscriptionStatus.ACTIVE, kind="unpaused")
-        elif subscription.status != SubscriptionStatus.ACTIVE:
-            raise SubscriptionChangeRefused()
+        target = await provider_changes.target_of(session, subscription) if is_needed(subscription) else None
+        if target is None:
+            if is_needed(subscription):
+                await apply(session, subscription)
+            return await _view(session, subscription)
+    await push(target)
+    async with db.transaction() as session:
+        subscription = await _members_own(session, subscription_public_id, member_email)
+        if is_needed(subscription):
+            await apply(session, subscription)
         return await _view(session, subscription)
 
 
@@ -115,8 +172,21 @@ async def change_tier(
 ) -> TierChange:
     """Upgrade now, charging the prorated difference to the saved card; downgrade at the next renewal.
 
-    The upgrade applies when its charge's webhook pays the order (at once when nothing is due).
+    The upgrade applies when its charge's webhook pays the order (at once when nothing is due). A membership
+    billed by Stripe or Razorpay is changed there first (see `_change_billed_tier`).
     """
+    async with db.transaction() as session:
+        target = await provider_changes.target_of(
+            session, await _members_own(session, subscription_public_id, member_email)
+        )
+    if target is not None:
+        return await _change_billed_tier(
+            target,
+            subscription_public_id=subscription_public_id,
+            member_email=member_email,
+            tier_public_id=tier_public_id,
+            interval=interval,
+        )
     async with db.transaction() as session:
         subscription = await _members_own(session, subscription_public_id, member_email)
         if subscription.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):
@@ -143,6 +213,59 @@ async def change_tier(
         payment_method, provider = subscription.provider_reference, subscription.provider
     await _charge_upgrade(order, payment_method=payment_method, provider=provider)
     return _change(subscription, True, amount, order.public_id, now)
+
+
+async def _change_billed_tier(
+    target: provider_changes.BillingTarget,
+    *,
+    subscription_public_id: str,
+    member_email: str,
+    tier_public_id: str,
+    interval: str,
+) -> TierChange:
+    """The provider's subscription moves to the new price first (no proration there); an upgrade then charges our
+    prorated difference (its webhook applies it), and otherwise our rows follow once the provider said yes."""
+    async with db.transaction() as session:
+        subscription = await _members_own(session, subscription_public_id, member_email)
+        if subscription.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):
+            raise SubscriptionChangeRefused("Only an active membership can change tier.")
+        price, is_upgrade = await _target(session, subscription, tier_public_id, interval or subscription.interval)
+        plan = await provider_changes.plan_change(session, subscription, price)
+        now = clock.now()
+        amount = _proration(subscription, price, now) if is_upgrade else 0
+        if amount > 0 and not target.is_stripe:
+            raise SubscriptionChangeRefused("Upgrading now isn't available for memberships paid through Razorpay yet.")
+    if amount > 0:
+        previous_plan = await provider_changes.move_for_upgrade(target, plan)
+        async with db.transaction() as session:
+            subscription = await _members_own(session, subscription_public_id, member_email)
+            order = await _upgrade_order(session, subscription, price, amount)
+        try:
+            await provider_changes.charge_upgrade(target, order, previous_plan=previous_plan)
+        except CreatorlyError:
+            await _fail_upgrade_order(order.public_id)
+            raise
+        return _change(subscription, True, amount, order.public_id, now)
+    await provider_changes.change_plan(target, plan)
+    async with db.transaction() as session:
+        subscription = await _members_own(session, subscription_public_id, member_email)
+        assert price.id is not None
+        if is_upgrade:
+            await subscriptions.apply_price(
+                session, subscription, price.id, kind="upgraded", detail="nothing to charge"
+            )
+        else:
+            subscription.pending_tier_price_id = price.id
+            session.add(subscription)
+            await subscriptions.record(session, subscription, "downgrade_scheduled", from_status=subscription.status)
+    return _change(subscription, is_upgrade, 0, "", now if is_upgrade else subscription.current_period_end or now)
+
+
+async def _fail_upgrade_order(order_public_id: str) -> None:
+    async with db.transaction() as session:
+        order = await orders.find_by_public_id(session, order_public_id, for_update=True)
+        if order is not None and order.status in (OrderStatus.CREATED, OrderStatus.PENDING):
+            await orders.transition(session, order, OrderStatus.FAILED, cause="upgrade charge failed")
 
 
 def _change(subscription: Subscription, is_upgrade: bool, amount: int, order_id: str, at: datetime) -> TierChange:
@@ -301,69 +424,3 @@ async def _view(session: AsyncSession, subscription: Subscription) -> MemberSubs
         trial_end=subscription.trial_end,
         grace_until=subscription.grace_until,
     )
-
-
-# --- The creator's dashboard -----------------------------------------------------------------------
-
-
-async def members_of(*, creator_id: int) -> list[Member]:
-    """Everyone who joined (paid or trialing, now or before): tier, status, since, lifetime value."""
-    async with db.transaction() as session:
-        tiers = {tier.id: tier for tier in await repository.tiers_of(session, creator_id)}
-        totals = await repository.paid_totals(session, creator_id)
-        rows = await repository.subscriptions_of_creator(session, creator_id)
-    return [
-        Member(
-            subscription_public_id=row.public_id,
-            member_email=row.member_email,
-            tier_name=_tier_name(tiers, row.tier_id),
-            status=row.status,
-            since=row.created_at,
-            lifetime_value=totals.get(row.id or 0, 0),
-            currency=row.currency,
-        )
-        for row in rows
-    ]
-
-
-def _tier_name(tiers: dict[int | None, Tier], tier_id: int) -> str:
-    tier = tiers.get(tier_id)
-    return tier.name if tier is not None else ""
-
-
-# Statuses that count in MRR and active members: paying now (trials pay nothing yet, paused ones neither).
-_PAYING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
-
-
-async def mrr_by_tier(*, creator_id: int) -> list[TierFigure]:
-    """Monthly recurring revenue per tier and currency: each paying member's price normalised to a month with
-    `rules.monthly_amount` (weekly ×52/12, quarterly /3, yearly /12, each rounded half up per member), summed."""
-    async with db.transaction() as session:
-        tiers = await repository.tiers_of(session, creator_id)
-        rows = await repository.subscriptions_of_creator(session, creator_id)
-    monthly: dict[tuple[int, str], int] = defaultdict(int)
-    members: dict[tuple[int, str], int] = defaultdict(int)
-    for row in rows:
-        if row.status in _PAYING and not row.cancel_at_period_end:
-            monthly[(row.tier_id, row.currency)] += rules.monthly_amount(row.amount, row.interval)
-        if row.status in _PAYING:
-            members[(row.tier_id, row.currency)] += 1
-    figures = []
-    for tier in tiers:
-        for (tier_id, currency), count in sorted(members.items()):
-            if tier_id == tier.id:
-                figures.append(
-                    TierFigure(
-                        tier_public_id=tier.public_id,
-                        tier_name=tier.name,
-                        currency=currency,
-                        monthly_amount=monthly[(tier_id, currency)],
-                        active_members=count,
-                    )
-                )
-    return figures
-
-
-async def active_members_by_tier(*, creator_id: int) -> dict[str, int]:
-    """Tier public id → members paying now (active or past due within grace)."""
-    return {figure.tier_public_id: figure.active_members for figure in await mrr_by_tier(creator_id=creator_id)}

@@ -117,6 +117,7 @@ async def _order_for(session: AsyncSession, subscription: Subscription) -> Order
                 locked = await orders.find_by_public_id(session, order.public_id, for_update=True)
                 assert locked is not None
                 return locked
+    await renewals.apply_pending_price(session, subscription)
     return await renewals.renewal_order(session, subscription)
 
 

@@ -71,14 +71,20 @@ async def _open_renewal(session: AsyncSession, subscription_id: int) -> Charge |
             session, subscription, SubscriptionStatus.CANCELED, kind=kind, detail="cancelled at period end"
         )
         return None
-    if subscription.pending_tier_price_id is not None:
-        await subscriptions.apply_price(
-            session, subscription, subscription.pending_tier_price_id, kind="downgraded", detail="at renewal"
-        )
+    await apply_pending_price(session, subscription)
     order = await renewal_order(session, subscription)
     if order.status in PAID_STATUSES:
         return None
     return _charge_of(subscription, order)
+
+
+async def apply_pending_price(session: AsyncSession, subscription: Subscription) -> None:
+    """A downgrade waiting for the renewal takes effect once the period is over (a provider's renewal charge
+    may come before our run: it is for the new price either way)."""
+    if subscription.pending_tier_price_id is not None and subscriptions.is_renewal_due(subscription):
+        await subscriptions.apply_price(
+            session, subscription, subscription.pending_tier_price_id, kind="downgraded", detail="at renewal"
+        )
 
 
 async def renewal_order(session: AsyncSession, subscription: Subscription) -> Order:

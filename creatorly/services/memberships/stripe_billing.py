@@ -8,7 +8,7 @@ Stripe subscription is made, so its first invoice's webhook always finds us. Eac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,13 +18,15 @@ from creatorly.models import Order
 from creatorly.models.enums import OrderStatus, PaymentProviderName, SubscriptionStatus
 from creatorly.models.memberships import Subscription
 from creatorly.observability import get_logger
-from creatorly.providers.payments.stripe import StripeSubscriptionRequest
+from creatorly.providers.payments.stripe_subscriptions import StripeCardDeclined, StripeSubscriptionRequest
 from creatorly.providers.registry import get_stripe_subscriptions
+from creatorly.services.accounts.rules import normalize_email
 from creatorly.services.checkout.events import PaymentEventGarbled
 from creatorly.services.checkout.service import fulfill_paid_order
 from creatorly.services.external_events.schemas import InboundEvent
 from creatorly.services.memberships import renewals, repository, subscriptions
 from creatorly.services.memberships.lifecycle import SubscriptionNotFound
+from creatorly.services.memberships.provider_changes import STRIPE_SUBSCRIPTION, stripe_subscription_id
 from creatorly.services.orders import service as orders
 from creatorly.services.orders.rules import PAID_STATUSES
 
@@ -41,27 +43,46 @@ class StripeBillingUnavailable(CreatorlyError):
     default_message = "This membership is not paid through Stripe."
 
 
-async def subscribe_with_stripe(*, subscription_public_id: str, member_email: str, payment_method_id: str) -> str:
-    """Make the Stripe customer (recorded first) and subscription for a joining fan's card; answers Stripe's
-    subscription status. The first invoice's webhook then activates the membership."""
+@dataclass(frozen=True, slots=True)
+class StripeSubscribeResult:
+    """The card page's next step: wait for the first invoice's webhook, run the card's authentication in
+    Stripe.js with `client_secret`, or show the decline (`message` is Stripe's text for the cardholder)."""
+
+    status: Literal["succeeded", "requires_action", "declined"]
+    stripe_status: str
+    client_secret: str = ""
+    message: str = ""
+
+
+async def subscribe_with_stripe(
+    *, subscription_public_id: str, member_email: str, payment_method_id: str
+) -> StripeSubscribeResult:
+    """Make the Stripe customer (recorded first) and subscription for a joining fan's card, with Stripe's trial
+    when the join took one. The first invoice's webhook then activates the membership.
+
+    Idempotency keys name our subscription and the card: a double submit is the same request; another card
+    after a decline is a new attempt (a new customer with that card as its default)."""
     billing = get_stripe_subscriptions()
     async with db.transaction() as session:
         subscription = await repository.by_public_id(session, subscription_public_id)
-        if subscription is None or subscription.member_email != member_email:
+        if subscription is None or subscription.member_email != normalize_email(member_email):
             raise SubscriptionNotFound()
         if billing is None or subscription.provider != STRIPE or subscription.status != SubscriptionStatus.INCOMPLETE:
             raise StripeBillingUnavailable()
         tier = await repository.get_tier(session, subscription.tier_id)
-    customer_id = subscription.provider_reference or await billing.create_customer(
-        email=member_email, payment_method_id=payment_method_id, merchant_reference=subscription.public_id
-    )
-    async with db.transaction() as session:
-        locked = await repository.by_public_id(session, subscription_public_id, for_update=True)
-        assert locked is not None
-        if locked.provider_reference is None:
-            locked.provider_reference = customer_id
-            session.add(locked)
-    stripe_id, status = await billing.create_subscription(
+        trial_days = tier.trial_days if tier is not None and await _is_trial_join(session, subscription) else 0
+    attempt = f"{subscription.public_id}-{payment_method_id}"
+    try:
+        customer_id = await billing.create_customer(
+            email=subscription.member_email,
+            payment_method_id=payment_method_id,
+            merchant_reference=subscription.public_id,
+            idempotency_key=attempt,
+        )
+    except StripeCardDeclined as declined:
+        return StripeSubscribeResult(status="declined", stripe_status="", message=declined.message)
+    await _record_customer(subscription_public_id, customer_id)
+    subscribed = await billing.create_subscription(
         StripeSubscriptionRequest(
             customer_id=customer_id,
             amount=subscription.amount,
@@ -69,14 +90,47 @@ async def subscribe_with_stripe(*, subscription_public_id: str, member_email: st
             interval=subscription.interval,
             product_name=f"{tier.name if tier else 'Membership'} membership",
             merchant_reference=subscription.public_id,
-            idempotency_key=subscription.public_id,
+            idempotency_key=attempt,
+            trial_period_days=trial_days,
         )
     )
+    if subscribed.outcome != "declined":
+        await _record_stripe_subscription(subscription_public_id, subscribed.subscription_id)
+    return StripeSubscribeResult(
+        status=subscribed.outcome,
+        stripe_status=subscribed.stripe_status,
+        client_secret=subscribed.client_secret,
+        message=subscribed.message,
+    )
+
+
+async def _is_trial_join(session: AsyncSession, subscription: Subscription) -> bool:
+    """The join took a trial when its first order charges nothing (join's trial rule decided so)."""
+    assert subscription.id is not None
+    for order in await repository.orders_of(session, subscription.id):
+        if subscriptions.purpose_of(order.public_id).kind == "first":
+            return order.amount == 0
+    return False
+
+
+async def _record_customer(subscription_public_id: str, customer_id: str) -> None:
+    """Before the Stripe subscription exists, so its first invoice's webhook finds us by the customer."""
     async with db.transaction() as session:
         locked = await repository.by_public_id(session, subscription_public_id, for_update=True)
         assert locked is not None
-        await subscriptions.record(session, locked, "stripe_subscription", detail=stripe_id)
-    return status
+        if locked.provider_reference != customer_id and locked.status == SubscriptionStatus.INCOMPLETE:
+            locked.provider_reference = customer_id
+            session.add(locked)
+
+
+async def _record_stripe_subscription(subscription_public_id: str, stripe_id: str) -> None:
+    async with db.transaction() as session:
+        locked = await repository.by_public_id(session, subscription_public_id, for_update=True)
+        assert locked is not None and locked.id is not None
+        if not await repository.has_event(
+            session, subscription_id=locked.id, kind=STRIPE_SUBSCRIPTION, detail=stripe_id
+        ):
+            await subscriptions.record(session, locked, STRIPE_SUBSCRIPTION, detail=stripe_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +181,7 @@ async def _charge_order(session: AsyncSession, subscription: Subscription) -> Or
                 locked = await orders.find_by_public_id(session, order.public_id, for_update=True)
                 assert locked is not None
                 return locked
+    await renewals.apply_pending_price(session, subscription)
     return await renewals.renewal_order(session, subscription)
 
 
@@ -175,8 +230,13 @@ async def handle_subscription_deleted(session: AsyncSession, event: InboundEvent
     if not isinstance(customer, str):
         raise PaymentEventGarbled(f"event {event.event_id} has no subscription customer")
     subscription = await repository.by_provider_reference(session, STRIPE, customer)
-    if subscription is not None and subscription.status != SubscriptionStatus.CANCELED:
-        await subscriptions.move(session, subscription, SubscriptionStatus.CANCELED, kind="provider_canceled")
+    if subscription is None or subscription.status == SubscriptionStatus.CANCELED:
+        return
+    ours, deleted = await stripe_subscription_id(session, subscription), stripe_subscription.get("id")
+    if ours and isinstance(deleted, str) and deleted != ours:
+        logger.info("stripe_other_subscription_deleted", subscription=subscription.public_id)
+        return  # an earlier attempt's subscription (a declined card's), not the one billing this membership
+    await subscriptions.move(session, subscription, SubscriptionStatus.CANCELED, kind="provider_canceled")
 
 
 async def handle_subscription_updated(session: AsyncSession, event: InboundEvent) -> None:
