@@ -28,7 +28,7 @@ _MAX_BUFFERED_BYTES = 2 * 1024 * 1024
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _TITLE = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
 _REPLACED_TAGS = re.compile(
-    r"""<meta\b[^>]*\b(?:name|property)\s*=\s*["'](?:description|og:[^"']*|twitter:[^"']*|product:[^"']*)["'][^>]*>"""
+    r"""<meta\b[^>]*\b(?:name|property)\s*=\s*["'](?:description|og:[^"']*|twitter:[^"']*|product:[^"']*|article:[^"']*)["'][^>]*>"""
     r"""|<link\b[^>]*\brel\s*=\s*["']canonical["'][^>]*>""",
     re.IGNORECASE,
 )
@@ -42,7 +42,7 @@ def _escape(value: str) -> str:
 
 
 def render_meta_tags(meta: PageMeta) -> str:
-    """The canonical link and description, Open Graph, product price and Twitter tags, values escaped."""
+    """The canonical link and description, Open Graph, product price, article time and Twitter tags, escaped."""
     tags = [("name", "description", meta.description)]
     tags += [("property", "og:type", meta.og_type), ("property", "og:site_name", public.SITE_NAME)]
     tags += [("property", "og:title", meta.title), ("property", "og:description", meta.description)]
@@ -52,6 +52,8 @@ def render_meta_tags(meta: PageMeta) -> str:
     if meta.price_amount is not None and meta.price_currency is not None:
         tags += [("property", "product:price:amount", meta.price_amount)]
         tags += [("property", "product:price:currency", meta.price_currency)]
+    if meta.published_time is not None:
+        tags.append(("property", "article:published_time", meta.published_time))
     tags.append(("name", "twitter:card", "summary_large_image" if meta.image_url else "summary"))
     tags += [("name", "twitter:title", meta.title), ("name", "twitter:description", meta.description)]
     if meta.image_url:
@@ -88,9 +90,9 @@ def _prepared_scope(scope: Scope) -> Scope:
 
 
 class SeoMetaMiddleware:
-    """Wraps the whole ASGI app: storefront and product HTML gets its own title, description and social tags.
+    """Wraps the whole ASGI app: storefront, product and post HTML gets its own title, description and social tags.
 
-    Prod builds prerender only static routes, so `/{handle}` and `/{handle}/{slug}` are served a generic
+    Prod builds prerender only static routes, so `/{handle}`, `/{handle}/{slug}` and posts are served a generic
     shell; crawlers and link previews read the tags written here. Anything else streams through untouched.
     """
 

@@ -62,6 +62,10 @@ class Product(SQLModel, table=True):
     download_limit: int = Field(default=5)
     stamp_pdf: bool = Field(default=False)  # stamp each PDF page with the buyer's email at download
     link_lifetime_days: int = Field(default=7)
+    # Members of this tier, or of any tier above it, get the product free; None: nobody does.
+    members_free_tier_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("tiers.id", ondelete="SET NULL"), nullable=True)
+    )
     status: ProductStatus = Field(default=ProductStatus.DRAFT, sa_type=String(20))
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

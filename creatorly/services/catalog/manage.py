@@ -26,6 +26,7 @@ from creatorly.services.catalog.schemas import ProductDetail, ProductInput, Prod
 from creatorly.services.catalog.service import ProductNotFound, free_slug
 from creatorly.services.creators import service as creators
 from creatorly.services.creators.service import checked_image, media_url
+from creatorly.services.memberships.tiers import TierNotFound, tier_options
 
 
 class ProductHasSales(CreatorlyError):
@@ -73,6 +74,18 @@ def _apply(product: Product, values: ProductInput, currency: str) -> None:
     product.updated_at = utc_now()
 
 
+async def _members_free_tier(session: AsyncSession, creator: Creator, typed: str) -> int | None:
+    """The tier whose members (and higher ones') get the product free: one of the creator's own, else not found."""
+    chosen = typed.strip()
+    if not chosen:
+        return None
+    assert creator.id is not None
+    own = {option.id for option in await tier_options(session, creator.id)}
+    if not chosen.isdigit() or int(chosen) not in own:
+        raise TierNotFound()
+    return int(chosen)
+
+
 async def create_product(*, session_token: str, values: ProductInput) -> int:
     """A new draft product; returns its id."""
     async with db.transaction() as session:
@@ -80,6 +93,7 @@ async def create_product(*, session_token: str, values: ProductInput) -> int:
         assert creator.id is not None
         product = Product(creator_id=creator.id, slug="", title="")
         _apply(product, values, creator.default_currency)
+        product.members_free_tier_id = await _members_free_tier(session, creator, values.members_free_tier)
         product.slug = await free_slug(session, creator.id, product.title)
         await repository.add(session, product)
         assert product.id is not None
@@ -91,6 +105,7 @@ async def update_product(*, session_token: str, product_id: int, values: Product
         creator = await _mine(session, session_token)
         product = await _my_product(session, creator, product_id)
         _apply(product, values, creator.default_currency)
+        product.members_free_tier_id = await _members_free_tier(session, creator, values.members_free_tier)
         if product.published_at is None:  # the address follows the title until the product first goes live
             assert creator.id is not None
             product.slug = await free_slug(session, creator.id, product.title, except_product_id=product.id)
@@ -159,6 +174,7 @@ async def get_my_product(*, session_token: str, product_id: int) -> ProductDetai
             files=[file_view(item) for item in files],
             sold_count=product.sold_count,
             public_url=f"{settings.resolved_public_url}/{creator.handle}/{product.slug}",
+            member_tiers=await tier_options(session, product.creator_id),
         )
 
 
@@ -179,6 +195,7 @@ def _as_input(product: Product) -> ProductInput:
         download_limit=str(product.download_limit),
         link_lifetime_days=str(product.link_lifetime_days),
         stamp_pdf="on" if product.stamp_pdf else "",
+        members_free_tier="" if product.members_free_tier_id is None else str(product.members_free_tier_id),
     )
 
 

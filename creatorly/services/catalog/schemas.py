@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from creatorly.models.enums import PricingModel
+from creatorly.services.memberships.content_schemas import TierOption
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class ProductInput:
     download_limit: str = "5"
     link_lifetime_days: str = "7"
     stamp_pdf: str = ""  # "on" when the editor's checkbox is ticked; absent from the form when it is not
+    members_free_tier: str = ""  # the id of the lowest tier whose members get it free; "" for nobody
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,7 @@ class ProductDetail:
     files: list[FileView]
     sold_count: int
     public_url: str
+    member_tiers: list[TierOption] = field(default_factory=list)  # choices for "Free for members"
 
 
 @dataclass(frozen=True, slots=True)

@@ -202,8 +202,8 @@ async def retire_creator(session: AsyncSession, *, user_id: int) -> None:
 # --- Helpers checkout reuses, in the caller's transaction --------------------------------------------
 
 
-async def published_product_for_checkout(session: AsyncSession, *, handle: str, slug: str) -> Product:
-    """The published product, its row locked so stock checks and sales of it happen one at a time."""
+async def published_product(session: AsyncSession, *, handle: str, slug: str) -> Product:
+    """The published product at `/{handle}/{slug}`; drafts, archived and unknown products are not found."""
     creator = await repository.get_creator_by_handle(session, handle.strip().casefold())
     product = (
         None
@@ -212,6 +212,13 @@ async def published_product_for_checkout(session: AsyncSession, *, handle: str, 
     )
     if product is None or product.id is None or product.status != ProductStatus.PUBLISHED:
         raise ProductNotFound()
+    return product
+
+
+async def published_product_for_checkout(session: AsyncSession, *, handle: str, slug: str) -> Product:
+    """The published product, its row locked so stock checks and sales of it happen one at a time."""
+    product = await published_product(session, handle=handle, slug=slug)
+    assert product.id is not None
     return await lock_product(session, product.id)
 
 

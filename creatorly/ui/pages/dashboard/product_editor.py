@@ -102,6 +102,7 @@ def _details() -> rx.Component:
             spacing="1",
             width="100%",
         ),
+        _members_free(),
         field(
             "Tags",
             name="tags",
@@ -138,6 +139,36 @@ def _details() -> rx.Component:
         ),
         _stamp_option(),
         rx.button("Save changes", type="submit", size="3", loading=State.is_saving),
+    )
+
+
+def _members_free() -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Free for members", html_for="field-members-free-tier", class_name="field-label"),
+        rx.el.select(
+            rx.el.option("Nobody", value=""),
+            rx.foreach(State.member_tier_options, lambda pair: rx.el.option(pair[1] + " and above", value=pair[0])),
+            id="field-members-free-tier",
+            name="members_free_tier",
+            default_value=State.form["members_free_tier"],
+            class_name="native-select",
+        ),
+        rx.cond(
+            State.member_tier_options.length() > 0,
+            rx.text(
+                "Members of this tier or a higher one get the product without paying.",
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.text(
+                "Create membership tiers to give this product to your members for free.",
+                size="1",
+                color_scheme="gray",
+            ),
+        ),
+        rx.text(State.errors["members_free_tier"], size="2", color_scheme="red", role="alert"),
+        spacing="1",
+        width="100%",
     )
 
 

@@ -23,13 +23,9 @@ def _facts() -> rx.Component:
         ),
         rx.text(rx.el.span("Price: ", class_name="visually-hidden"), ProductState.price_label, size="6", weight="bold"),
         rx.cond(ProductState.summary != "", rx.text(ProductState.summary, size="4", color_scheme="gray")),
-        rx.button(
-            ProductState.buy_label,
-            size="4",
-            width="100%",
-            disabled=ProductState.is_sold_out,
-            on_click=ProductState.buy,
-        ),
+        _member_badge(),
+        rx.cond(ProductState.is_member_free, _member_button(), _buy_button()),
+        _join_link(),
         rx.hstack(
             rx.icon("files", size=18, color=rx.color("violet", 11), aria_hidden="true"),
             rx.text(rx.text.strong("What you get: "), ProductState.files_label),
@@ -41,6 +37,54 @@ def _facts() -> rx.Component:
         spacing="4",
         align="start",
         width="100%",
+    )
+
+
+def _buy_button() -> rx.Component:
+    return rx.button(
+        ProductState.buy_label,
+        size="4",
+        width="100%",
+        disabled=ProductState.is_sold_out,
+        on_click=ProductState.buy,
+    )
+
+
+def _member_badge() -> rx.Component:
+    return rx.cond(
+        ProductState.members_free_tier != "",
+        rx.badge(
+            rx.icon("crown", size=14, aria_hidden="true"),
+            "Free for members of " + ProductState.members_free_tier + " and above",
+            size="2",
+            color_scheme="green",
+            variant="soft",
+            radius="full",
+            white_space="normal",
+        ),
+    )
+
+
+def _member_button() -> rx.Component:
+    return rx.button(
+        "Get it free as a member",
+        size="4",
+        width="100%",
+        color_scheme="green",
+        loading=ProductState.is_claiming,
+        disabled=ProductState.is_sold_out,
+        on_click=ProductState.claim_as_member,
+    )
+
+
+def _join_link() -> rx.Component:
+    return rx.cond(
+        (ProductState.members_free_tier != "") & ~ProductState.is_member_free,
+        rx.link(
+            "Join " + ProductState.members_free_tier + " to get it free",
+            href=ProductState.join_href,
+            weight="medium",
+        ),
     )
 
 

@@ -39,6 +39,7 @@ class ProductEditorState(rx.State):
     files: list[EditorFile] = []
     errors: dict[str, str] = {}
     categories: list[list[str]] = [[key, label] for key, label in CATEGORIES.items()]
+    member_tier_options: list[list[str]] = []  # [tier id, name] for "Free for members"; "" is "Nobody"
     is_saving: bool = False
     is_uploading: bool = False
     upload_progress: int = 0
@@ -62,6 +63,7 @@ class ProductEditorState(rx.State):
         self.form = {name: str(value) for name, value in asdict(detail.values).items()}
         self.status, self.public_url, self.cover_url = detail.status, detail.public_url, detail.cover_url
         self.files = [EditorFile(item.id, item.name, item.kind, item.size_label, item.sha256) for item in detail.files]
+        self.member_tier_options = [[str(option.id), option.name] for option in detail.member_tiers]
         self.is_loading = False
         yield None
 

@@ -8,11 +8,14 @@ import secrets
 import reflex as rx
 
 from creatorly.errors import CreatorlyError, NotFound
+from creatorly.services.analytics.rules import EventKind
 from creatorly.services.catalog import service as catalog
 from creatorly.services.checkout import service as checkout
+from creatorly.services.memberships import member_products
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.events import Events
+from creatorly.ui.states.tracking import page_view_beacon
 
 FREE_PRICING = "free"  # catalog's PricingModel.FREE; the UI does not import models
 PAY_WHAT_YOU_WANT = "pay_what_you_want"
@@ -42,6 +45,10 @@ class ProductState(rx.State):
     is_paying: bool = False
     checkout_error: str = ""
     buyer_email: str = ""
+    members_free_tier: str = ""  # the tier whose members (and higher ones') get it free; "" when none
+    is_member_free: bool = False  # the reader is such a member now
+    join_href: str = ""
+    is_claiming: bool = False
     _loaded_path: str = ""
     _handle: str = ""
     _slug: str = ""
@@ -70,8 +77,38 @@ class ProductState(rx.State):
         self.minimum_amount, self.suggested_amount = product.minimum_amount_text, product.suggested_amount_text
         self._handle, self._slug = product.handle, product.slug
         self.buy_label = _buy_label(product.pricing, is_sold_out=product.is_sold_out)
+        await self._load_member_offer()
         self.is_missing, self.is_loading = False, False
         self._loaded_path = routes.product(handle, slug)
+        yield page_view_beacon(EventKind.PRODUCT_VIEW, product.handle, product.slug)
+
+    async def _load_member_offer(self) -> None:
+        token = (await self.get_state(AuthState)).session_token
+        try:
+            offer = await member_products.member_offer(handle=self._handle, slug=self._slug, session_token=token)
+        except CreatorlyError:
+            offer = member_products.MemberOffer()
+        self.members_free_tier, self.is_member_free = offer.tier_name, offer.is_eligible
+        self.join_href = routes.storefront_tiers(self._handle)
+
+    @rx.event
+    async def claim_as_member(self) -> Events:
+        """A member of the product's tier or above gets it free: one order, however often they click."""
+        if self.is_claiming:
+            return
+        self.is_claiming = True
+        yield None
+        token = (await self.get_state(AuthState)).session_token
+        try:
+            started = await member_products.claim_member_product(
+                handle=self._handle, slug=self._slug, session_token=token
+            )
+        except CreatorlyError as error:
+            yield rx.toast.error(error.message)
+            return
+        finally:
+            self.is_claiming = False
+        yield rx.call_script(f"window.location.assign({json.dumps(started.redirect_url)})")
 
     @rx.event
     async def buy(self) -> Events:
