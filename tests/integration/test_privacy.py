@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
 from creatorly import db
-from creatorly.models import Order, OutboxEmail, Product, User, UserSession
-from creatorly.models.enums import ProductStatus
+from creatorly.kit.clock import utc_now
+from creatorly.models import Order, OutboxEmail, Product, Tip, User, UserSession
+from creatorly.models.enums import OrderKind, OrderStatus, ProductStatus, SubscriptionStatus
+from creatorly.models.memberships import Subscription, Tier, TierPrice
 from creatorly.services.accounts import authorization, privacy
 from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts.errors import InvalidCredentials, NotAuthenticated
@@ -102,3 +105,63 @@ async def test_a_deleted_creator_leaves_no_storefront_behind() -> None:
     async with db.transaction() as session:
         statuses = (await session.exec(select(Product.status))).all()
     assert statuses == [ProductStatus.ARCHIVED]
+
+
+async def _membership_and_tip(creator_id: int, *, email: str, amount: int) -> None:
+    """A live membership and a paid tip of `email`, written as rows (their flows have their own tests)."""
+    async with db.transaction() as session:
+        tier = Tier(public_id=f"tier_{secrets.token_hex(6)}", creator_id=creator_id, name="Inner circle")
+        session.add(tier)
+        await session.flush()
+        assert tier.id is not None
+        price = TierPrice(tier_id=tier.id, interval="monthly", amount=amount, currency="USD")
+        session.add(price)
+        await session.flush()
+        assert price.id is not None
+        session.add(
+            Subscription(
+                public_id=f"sub_{secrets.token_hex(6)}",
+                creator_id=creator_id,
+                tier_id=tier.id,
+                tier_price_id=price.id,
+                member_email=email,
+                status=SubscriptionStatus.ACTIVE,
+                interval="monthly",
+                amount=amount,
+                currency="USD",
+                provider="sandbox",
+            )
+        )
+        order = Order(
+            public_id=f"ord_{secrets.token_hex(8)}",
+            creator_id=creator_id,
+            kind=OrderKind.TIP,
+            buyer_email=email,
+            amount=amount,
+            currency="USD",
+            status=OrderStatus.PAID,
+            provider="sandbox",
+            paid_at=utc_now(),
+        )
+        session.add(order)
+        await session.flush()
+        assert order.id is not None
+        session.add(Tip(order_id=order.id, creator_id=creator_id, message=f"from {email}", is_public=True))
+
+
+async def test_export_holds_my_memberships_and_tips_and_nobody_elses() -> None:
+    shop = await make_creator(handle="memberclub")
+    assert shop.creator.id is not None
+    mine = await signed_up_and_verified("member@example.com")
+    await _membership_and_tip(shop.creator.id, email="member@example.com", amount=500)
+    await _membership_and_tip(shop.creator.id, email="someone-else@example.com", amount=900)
+
+    exported = await privacy.export_my_data(session_token=mine.session_token)
+
+    assert "someone-else@example.com" not in json.dumps(exported)
+    assert [(row["tier"], row["status"], row["price"], row["creator"]) for row in exported["memberships"]] == [
+        ("Inner circle", "active", "$5.00 / month", shop.creator.display_name)
+    ]
+    assert [(row["amount"], row["message"], row["is_public"]) for row in exported["tips"]] == [
+        ("$5.00", "from member@example.com", True)
+    ]

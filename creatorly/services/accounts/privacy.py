@@ -12,7 +12,9 @@ from creatorly.services.accounts.passwords import verify_password
 from creatorly.services.accounts.sessions import live_session
 from creatorly.services.catalog import service as catalog
 from creatorly.services.email import service as email_service
+from creatorly.services.memberships import library as memberships_library
 from creatorly.services.orders import service as orders
+from creatorly.services.tips import service as tips
 
 DELETE_CONFIRMATION = "DELETE"
 
@@ -50,6 +52,13 @@ async def export_my_data(*, session_token: str) -> dict[str, Any]:
             "creator": await catalog.export_creator_data(session, user_id=user.id),
             "purchases": await orders.export_buyer_orders(session, user_id=user.id, email=user.email),
             "emails": await email_service.export_for_address(session, user.email),
+            # Memberships and tips by the account, or to its email once that email is proven theirs.
+            "memberships": await memberships_library.export_member_subscriptions(
+                session, user_id=user.id, email=user.email if user.email_verified_at is not None else None
+            ),
+            "tips": await tips.export_sent_tips(
+                session, user_id=user.id, email=user.email if user.email_verified_at is not None else None
+            ),
         }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -154,3 +154,24 @@ async def tip_order_references(session: AsyncSession, order_ids: set[int]) -> di
     return {
         order_id: public_id for order_id, public_id in (await session.exec(statement)).all() if order_id is not None
     }
+
+
+async def sent_by(
+    session: AsyncSession, *, email: str | None, user_id: int | None = None
+) -> Sequence[tuple[Tip, Order, Creator]]:
+    """The tips a fan sent (to `email`, or while signed in as `user_id`) whose money was taken, newest first."""
+    conditions = []
+    if email:
+        conditions.append(col(Order.buyer_email) == email)
+    if user_id is not None:
+        conditions.append(col(Order.buyer_user_id) == user_id)
+    if not conditions:
+        return []
+    statement = (
+        select(Tip, Order, Creator)
+        .join(Order, col(Order.id) == col(Tip.order_id))
+        .join(Creator, col(Creator.id) == col(Order.creator_id))
+        .where(or_(*conditions), col(Order.kind) == OrderKind.TIP, col(Order.status).in_(LISTED_STATUSES))
+        .order_by(col(Order.created_at).desc(), col(Tip.id).desc())
+    )
+    return [(tip, order, creator) for tip, order, creator in (await session.exec(statement)).all()]

@@ -120,3 +120,18 @@ class TipReceipt:
     message: str
     is_public: bool
     paid_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SentTip:
+    """A tip as the fan who sent it sees it in their library."""
+
+    order_public_id: str
+    creator_name: str
+    handle: str
+    amount_label: str
+    message: str
+    is_public: bool
+    status: str  # an OrderStatus value
+    sent_at: datetime
+    order_url: str

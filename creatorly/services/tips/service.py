@@ -22,18 +22,19 @@ from creatorly.kit.money import CURRENCY_EXPONENTS, format_money
 from creatorly.models import Creator, Order, Tip, TipSettings
 from creatorly.models.enums import OrderKind, OrderStatus
 from creatorly.services.accounts.authorization import require_user
-from creatorly.services.accounts.rules import validated_email
+from creatorly.services.accounts.rules import normalize_email, validated_email
 from creatorly.services.checkout import service as checkout
 from creatorly.services.checkout.routing import provider_for
 from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.creators import service as creators
-from creatorly.services.delivery.service import OrderNotFound, order_access_token
+from creatorly.services.delivery.service import OrderNotFound, order_access_token, order_page_url
 from creatorly.services.orders import service as orders
 from creatorly.services.tips import repository, rules
 from creatorly.services.tips.schemas import (
     GoalProgress,
     NewTip,
     PresetOption,
+    SentTip,
     TipJar,
     TipReceipt,
     TipRow,
@@ -362,4 +363,46 @@ def _csv_row(tip: Tip, order: Order) -> list[str]:
         "yes" if tip.is_public else "no",
         str(order.status),
         tip.message,
+    ]
+
+
+# --- The fan's library and data export ----------------------------------------------------------------
+
+
+async def list_sent_tips(*, email: str) -> list[SentTip]:
+    """The tips sent with this (verified) email whose money was taken, newest first."""
+    async with db.transaction() as session:
+        rows = await repository.sent_by(session, email=normalize_email(email))
+    return [
+        SentTip(
+            order_public_id=order.public_id,
+            creator_name=creator.display_name,
+            handle=creator.handle,
+            amount_label=format_money(order.amount, order.currency),
+            message=tip.message,
+            is_public=tip.is_public,
+            status=str(order.status),
+            sent_at=as_utc(order.paid_at or order.created_at),
+            order_url=order_page_url(order.public_id),
+        )
+        for tip, order, creator in rows
+    ]
+
+
+async def export_sent_tips(session: AsyncSession, *, user_id: int, email: str | None) -> list[dict[str, object]]:
+    """The tips the person sent (signed in, or with their verified email), for their data export."""
+    return [
+        {
+            "order": order.public_id,
+            "creator": creator.display_name,
+            "amount": format_money(order.amount, order.currency),
+            "amount_minor_units": order.amount,
+            "currency": order.currency,
+            "message": tip.message,
+            "display_name": tip.display_name,
+            "is_public": tip.is_public,
+            "status": str(order.status),
+            "created_at": as_utc(order.created_at).isoformat(),
+        }
+        for tip, order, creator in await repository.sent_by(session, email=email, user_id=user_id)
     ]

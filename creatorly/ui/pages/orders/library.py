@@ -1,4 +1,5 @@
-"""`/library`: every purchase of the signed-in buyer or of an emailed link's address; else a form to get the link."""
+"""`/library`: the memberships, purchases and sent tips of the signed-in buyer or of an emailed link's address;
+else a form to get the link."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import reflex as rx
 from creatorly.ui import routes
 from creatorly.ui.components.feedback import empty_state
 from creatorly.ui.components.forms import field, form_error, submit_button
+from creatorly.ui.components.member_library import MembershipHandlers, membership_card, sent_tip_row
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.states.orders.library import LibraryItem, LibraryState
 
@@ -39,21 +41,68 @@ def _item(item: LibraryItem) -> rx.Component:
     )
 
 
-def _orders() -> rx.Component:
-    return rx.vstack(
-        rx.text("Purchases made with ", rx.text.strong(LibraryState.email), color_scheme="gray"),
+def _section(title: str, *children: rx.Component) -> rx.Component:
+    return rx.vstack(rx.heading(title, as_="h2", size="5"), *children, spacing="3", width="100%")
+
+
+def _memberships() -> rx.Component:
+    handlers = MembershipHandlers(
+        on_act=LibraryState.act_on_membership,
+        on_change_tier=LibraryState.change_tier,
+        on_toggle_tier_dialog=LibraryState.toggle_tier_dialog,
+        tier_dialog_for=LibraryState.tier_dialog_for,
+        busy_id=LibraryState.busy_membership,
+    )
+    return _section(
+        "Memberships",
         rx.cond(
-            LibraryState.items.length() > 0,
-            rx.vstack(rx.foreach(LibraryState.items, _item), spacing="3", width="100%"),
-            empty_state(
-                icon="library",
-                title="No purchases yet",
-                text="When you buy or download something, it shows up here.",
-                action=rx.link(rx.button("Discover creators", size="3"), href=routes.DISCOVER),
+            LibraryState.memberships_notice != "",
+            rx.callout(LibraryState.memberships_notice, icon="info", color_scheme="amber", width="100%"),
+            rx.cond(
+                LibraryState.memberships.length() > 0,
+                rx.vstack(
+                    rx.foreach(LibraryState.memberships, lambda item: membership_card(item, handlers=handlers)),
+                    spacing="3",
+                    width="100%",
+                ),
+                empty_state(
+                    icon="heart-handshake",
+                    title="No memberships yet",
+                    text="Join a creator's membership to support them every month; it shows up here.",
+                    action=rx.link(rx.button("Discover creators", size="3"), href=routes.DISCOVER),
+                ),
             ),
         ),
-        spacing="4",
+    )
+
+
+def _tips() -> rx.Component:
+    return _section(
+        "Tips",
+        rx.cond(
+            LibraryState.sent_tips.length() > 0,
+            rx.vstack(rx.foreach(LibraryState.sent_tips, sent_tip_row), spacing="3", width="100%"),
+            rx.text("Tips you send to creators show up here.", color_scheme="gray"),
+        ),
+    )
+
+
+def _orders() -> rx.Component:
+    return rx.vstack(
+        rx.text("Everything for ", rx.text.strong(LibraryState.email), color_scheme="gray"),
+        _memberships(),
+        _section("Purchases", _purchases()),
+        _tips(),
+        spacing="6",
         width="100%",
+    )
+
+
+def _purchases() -> rx.Component:
+    return rx.cond(
+        LibraryState.items.length() > 0,
+        rx.vstack(rx.foreach(LibraryState.items, _item), spacing="3", width="100%"),
+        rx.text("When you buy or download something, it shows up here.", color_scheme="gray"),
     )
 
 

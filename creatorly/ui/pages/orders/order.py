@@ -169,10 +169,31 @@ def _other_status() -> rx.Component:
     )
 
 
+def _paid_membership() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Membership receipt", as_="h1", size="8"),
+        _summary(),
+        rx.text(
+            "Manage this membership in ",
+            rx.link("your library", href=routes.LIBRARY),
+            ".",
+            size="2",
+            color_scheme="gray",
+        ),
+        spacing="3",
+        align="start",
+        width="100%",
+    )
+
+
 def _order() -> rx.Component:
     return rx.cond(
         OrderPageState.is_paid,
-        rx.cond(OrderPageState.is_tip, _paid_tip(), _paid()),
+        rx.cond(
+            OrderPageState.is_membership,
+            _paid_membership(),
+            rx.cond(OrderPageState.is_tip, _paid_tip(), _paid()),
+        ),
         rx.cond(OrderPageState.is_waiting, _waiting(), _other_status()),
     )
 

@@ -10,6 +10,7 @@ import reflex as rx
 from creatorly.errors import NotFound
 from creatorly.services.delivery import service as delivery
 from creatorly.services.delivery.service import OrderPage
+from creatorly.services.memberships import library as memberships
 from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import TipReceipt
 from creatorly.ui import routes
@@ -58,6 +59,7 @@ class OrderPageState(rx.State):
     is_tip: bool = False
     tip_message: str = ""
     storefront_href: str = ""
+    is_membership: bool = False
     _order_public_id: str = ""
     _key: str = ""
     _is_polling: bool = False
@@ -115,6 +117,7 @@ class OrderPageState(rx.State):
 
     def _show(self, page: OrderPage, tip: TipReceipt | None = None) -> None:
         self.is_tip = tip is not None
+        self.is_membership = page.product_title.startswith(memberships.RECEIPT_TITLE_PREFIX)
         self.tip_message = tip.message if tip is not None else ""
         self.storefront_href = routes.storefront(tip.handle) if tip is not None else ""
         self.status, self.status_label = page.status, page.status_label
@@ -140,11 +143,14 @@ class OrderPageState(rx.State):
 
 
 async def _order_page(order_public_id: str, key: str) -> tuple[OrderPage, TipReceipt | None]:
-    """A product order's page; a tip order (which has no files) as the same page plus its tip."""
+    """A product order's page; a tip order (which has no files) as the same page plus its tip; a membership charge."""
     try:
         return await delivery.get_order_page(order_public_id=order_public_id, key=key), None
     except NotFound:
-        tip = await tips.get_tip_receipt(order_public_id=order_public_id, key=key)
+        try:
+            tip = await tips.get_tip_receipt(order_public_id=order_public_id, key=key)
+        except NotFound:  # a membership charge: its receipt
+            return await memberships.membership_receipt(order_public_id=order_public_id, key=key), None
     page = OrderPage(
         order_public_id=tip.order_public_id,
         status=tip.status,
