@@ -97,3 +97,6 @@ def post(handle: str, slug: str) -> str:
 
 def storefront_tiers(handle: str) -> str:
     return f"/{handle}#{TIERS_ANCHOR}"
+
+
+DASHBOARD_MEMBERS = "/dashboard/members"

@@ -1,5 +1,6 @@
 """A creator makes a tier with a monthly price and a members-only post; a visitor sees its teaser behind a lock;
-a fan joins with the sandbox card and then reads the whole post and comments on it."""
+a fan joins with the sandbox card, reads the whole post, comments on it and tips with a public message that shows
+on the supporter wall; the creator then sees the member and the MRR in the members dashboard, and the tip."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.helpers import open_page, sign_up_and_confirm
+from tests.e2e.test_tips_flow import _pay_with_sandbox_card as pay_with_sandbox_card
 
 PASSWORD = "correct horse battery staple"
 SECRET_LINE = "The secret recipe is patience and good light."
@@ -119,6 +121,50 @@ def _member_reads_and_comments(page: Page, app_url: str, handle: str) -> None:
     _screenshots(page, post_url, "post-member")
 
 
+def _member_tips_with_a_public_message(page: Page, app_url: str, handle: str, *, email: str, message: str) -> None:
+    open_page(page, f"{app_url}/{handle}")
+    tip = page.locator("#tip")
+    tip.get_by_label("Or your own amount").fill("3")
+    tip.get_by_label("Message (optional)").fill(message)
+    tip.get_by_label("Your name (shown with your tip)").fill("Ada Fan")
+    tip.get_by_label("Email for your receipt").fill(email)
+    tip.get_by_role("button", name="Send tip").click()
+    pay_with_sandbox_card(page)
+    page.wait_for_url(re.compile(r"/orders/"))
+    expect(page.get_by_role("heading", name="Thank you for your tip!")).to_be_visible(timeout=30_000)
+    open_page(page, f"{app_url}/{handle}")
+    wall = page.get_by_test_id("supporter-wall")
+    expect(wall.get_by_text(message)).to_be_visible(timeout=15_000)
+    expect(wall.locator("li").filter(has_text=message).get_by_text("Ada Fan")).to_be_visible()
+
+
+def _creator_sees_the_member_the_mrr_and_the_tip(page: Page, app_url: str, *, fan_email: str, message: str) -> None:
+    open_page(page, f"{app_url}/dashboard/members")
+    expect(page.get_by_role("heading", name="Members", level=1)).to_be_visible()
+    expect(page.get_by_role("group", name="MRR")).to_contain_text("$5.00")
+    expect(page.get_by_role("group", name="Active members")).to_contain_text("1")
+    member = page.get_by_role("region", name="Members list").get_by_role("row").filter(has_text=fan_email)
+    expect(member).to_contain_text("Inner circle")
+    expect(member.get_by_text("Active", exact=True)).to_be_visible()
+    expect(member).to_contain_text("$5.00 / month")
+    expect(member.get_by_role("cell").last).to_have_text("$5.00")  # lifetime value: the first charge
+    by_tier = (
+        page.get_by_role("region", name="Members and MRR by tier").get_by_role("row").filter(has_text="Inner circle")
+    )
+    expect(by_tier.get_by_role("cell")).to_have_text(["1", "$5.00"])
+    page.get_by_label("Status", exact=True).select_option("trialing")
+    expect(page.get_by_text("No members match")).to_be_visible()
+    page.get_by_label("Status", exact=True).select_option("active")
+    expect(member).to_be_visible()
+    _screenshots(page, f"{app_url}/dashboard/members", "dashboard-members")
+
+    open_page(page, f"{app_url}/dashboard/tips")
+    tip = page.get_by_role("row").filter(has_text=message)
+    expect(tip).to_be_visible()
+    expect(tip.get_by_text("$3.00")).to_be_visible()
+    expect(tip.get_by_text("Public", exact=True)).to_be_visible()
+
+
 def _creator_blocks_the_commenter(page: Page, app_url: str, handle: str) -> None:
     open_page(page, f"{app_url}/{handle}/posts/studio-notes")
     comment = page.get_by_role("listitem").filter(has_text="Thank you! so good")
@@ -134,6 +180,10 @@ def test_a_fan_joins_a_tier_and_the_members_post_unlocks(page: Page, browser: Br
     _open_storefront(page, app_url, handle)
     _create_tier(page, app_url)
     _create_members_post(page, app_url)
+    open_page(page, f"{app_url}/dashboard/members")
+    expect(page.get_by_role("heading", name="No members yet")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to tiers")).to_have_attribute("href", "/dashboard/tiers")
+    _screenshots(page, f"{app_url}/dashboard/members", "dashboard-members-empty")
 
     visitor = browser.new_context(viewport={"width": 1280, "height": 900})
     _visitor_sees_the_lock(visitor.new_page(), app_url, handle)
@@ -144,6 +194,8 @@ def test_a_fan_joins_a_tier_and_the_members_post_unlocks(page: Page, browser: Br
     sign_up_and_confirm(fan, app_url, email=f"fan-{handle}@example.com", password=PASSWORD, name="Ada Fan")
     _join_with_sandbox_card(fan, app_url, handle)
     _member_reads_and_comments(fan, app_url, handle)
+    message = f"Thanks for the studio notes {secrets.token_hex(3)}"
+    _member_tips_with_a_public_message(fan, app_url, handle, email=f"fan-{handle}@example.com", message=message)
 
     _creator_blocks_the_commenter(page, app_url, handle)
     open_page(fan, f"{app_url}/{handle}/posts/studio-notes")
@@ -157,3 +209,4 @@ def test_a_fan_joins_a_tier_and_the_members_post_unlocks(page: Page, browser: Br
     open_page(page, f"{app_url}/dashboard/tiers")
     members_cell = page.get_by_role("row").filter(has_text="Inner circle").get_by_role("cell").nth(3)
     expect(members_cell).to_have_text("1")
+    _creator_sees_the_member_the_mrr_and_the_tip(page, app_url, fan_email=f"fan-{handle}@example.com", message=message)
