@@ -1,6 +1,8 @@
-"""The Reflex app: API routes mounted first, then every page registered. Nothing else."""
+"""The Reflex app: API routes mounted first, then every page registered, and live notices wired to the UI."""
 
 from __future__ import annotations
+
+import asyncio
 
 import reflex as rx
 
@@ -8,6 +10,8 @@ import creatorly.jobs  # noqa: F401  (registers job names so services can enqueu
 from creatorly.api.app import api
 from creatorly.api.seo import SeoMetaMiddleware
 from creatorly.observability import configure_logging
+from creatorly.services.analytics import live as live_notices
+from creatorly.services.analytics.live import LiveNotice
 from creatorly.ui import routes, theme
 from creatorly.ui.pages.accounts.account import account_page
 from creatorly.ui.pages.accounts.dev_mailbox import dev_mailbox_page
@@ -22,6 +26,8 @@ from creatorly.ui.pages.accounts.sign_up import sign_up_page
 from creatorly.ui.pages.admin.reconciliation import reconciliation_page
 from creatorly.ui.pages.dashboard.audience import audience_page
 from creatorly.ui.pages.dashboard.discounts import discounts_page
+from creatorly.ui.pages.dashboard.home import home_page
+from creatorly.ui.pages.dashboard.members import members_page
 from creatorly.ui.pages.dashboard.onboarding import onboarding_page
 from creatorly.ui.pages.dashboard.order_detail import order_detail_page
 from creatorly.ui.pages.dashboard.orders import orders_page
@@ -52,6 +58,8 @@ from creatorly.ui.states.admin.reconciliation import ReconciliationState
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.dashboard.audience import AudienceState
 from creatorly.ui.states.dashboard.discounts import DiscountsState
+from creatorly.ui.states.dashboard.home import DashboardHomeState
+from creatorly.ui.states.dashboard.members import MembersDashboardState
 from creatorly.ui.states.dashboard.onboarding import OnboardingState
 from creatorly.ui.states.dashboard.order_detail import OrderDetailState
 from creatorly.ui.states.dashboard.orders import OrdersState
@@ -63,6 +71,7 @@ from creatorly.ui.states.dashboard.statements import StatementsState
 from creatorly.ui.states.dashboard.storefront_settings import StorefrontSettingsState
 from creatorly.ui.states.dashboard.tiers import TierEditorState, TiersState
 from creatorly.ui.states.dashboard.tips import TipsDashboardState
+from creatorly.ui.states.live import push_notice
 from creatorly.ui.states.orders.library import LibraryState
 from creatorly.ui.states.orders.order import OrderPageState
 from creatorly.ui.states.sandbox.pay import SandboxPayState
@@ -84,6 +93,21 @@ app = rx.App(
 )
 
 PUBLIC = AuthState.load_user
+
+
+def _push_live_notice(notice: LiveNotice) -> None:
+    """Called after a sale, tip or membership commits in this web worker: bump the creator's live state."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return  # not inside the app's event loop (a command or script): nothing is listening here
+    task = loop.create_task(push_notice(app, notice))
+    _live_tasks.add(task)
+    task.add_done_callback(_live_tasks.discard)
+
+
+_live_tasks: set[asyncio.Task[None]] = set()
+live_notices.register_listener(_push_live_notice)
 
 app.add_page(
     landing_page,
@@ -158,6 +182,9 @@ app.add_page(
     on_load=[PRIVATE, OnboardingState.load],
 )
 app.add_page(
+    home_page, route=routes.DASHBOARD, title="Dashboard · Creatorly", on_load=[PRIVATE, DashboardHomeState.load]
+)
+app.add_page(
     products_page, route=routes.DASHBOARD_PRODUCTS, title="Products · Creatorly", on_load=[PRIVATE, ProductsState.load]
 )
 app.add_page(
@@ -227,5 +254,11 @@ app.add_page(
 )
 app.add_page(
     tips_page, route=routes.DASHBOARD_TIPS, title="Tips · Creatorly", on_load=[PRIVATE, TipsDashboardState.load]
+)
+app.add_page(
+    members_page,
+    route=routes.DASHBOARD_MEMBERS,
+    title="Members · Creatorly",
+    on_load=[PRIVATE, MembersDashboardState.load],
 )
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly", on_load=PUBLIC)

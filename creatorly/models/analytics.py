@@ -64,16 +64,20 @@ class AnalyticsDaily(SQLModel, table=True):
 
 
 class AnalyticsDailyVisitor(SQLModel, table=True):
-    """Which visitor ids were already counted for a day's rollup row (deleted two days later)."""
+    """Which visitor ids a day's rollup row already counted (deleted two days later, once no event can add to it)."""
 
     __tablename__ = "analytics_daily_visitors"
-    __table_args__ = (PrimaryKeyConstraint("rollup_id", "visitor_id", name="pk_analytics_daily_visitors"),)
-
-    rollup_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("analytics_daily.id", ondelete="CASCADE"), nullable=False)
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "creator_id", "day", "kind", "dimension", "visitor_id", name="pk_analytics_daily_visitors"
+        ),
     )
-    visitor_id: str = Field(max_length=32)
+
+    creator_id: int = Field(sa_column=Column(Integer, ForeignKey("creators.id", ondelete="CASCADE"), nullable=False))
     day: date = Field(sa_type=Date, index=True)
+    kind: str = Field(max_length=32)
+    dimension: str = Field(default="", max_length=320)
+    visitor_id: str = Field(max_length=32)
 
 
 class AnalyticsSalt(SQLModel, table=True):

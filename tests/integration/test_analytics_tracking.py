@@ -75,7 +75,8 @@ async def test_a_page_view_is_counted_per_visitor_and_neither_ip_nor_user_agent_
     product_view = {"kind": "product_view", "handle": handle, "product": product.slug}
     assert (await _view(client, product_view)).status_code == 204
 
-    assert await _totals() == {"storefront_view": (3, 2), "product_view": (1, 1)}
+    # Two visitors: the phone, and the browser that saw the storefront twice and a product page
+    assert await _totals() == {"storefront_view": (3, 2), "product_view": (1, 1), "visit": (4, 2)}
     assert await _totals(f"product:{product.id}") == {"product_view": (1, 1)}
     events = await _rows(AnalyticsEvent)
     assert len(events) == 4 and all(event.visitor_id and len(event.visitor_id) == 32 for event in events)
@@ -198,7 +199,7 @@ async def test_raw_events_expire_after_90_days_and_the_rollups_keep_their_totals
 
     assert expired.events == 3
     assert [event.kind for event in await _rows(AnalyticsEvent)] == ["storefront_view"]
-    assert await _totals() == before == {"tip": (3, 0), "storefront_view": (1, 1)}
+    assert await _totals() == before == {"tip": (3, 0), "storefront_view": (1, 1), "visit": (1, 1)}
     [tips] = await _rows(AnalyticsDaily, col(AnalyticsDaily.kind) == "tip")
     assert (tips.amount, tips.net_amount) == (1500, 1350)
     assert await _rows(AnalyticsDailyVisitor) == []  # the day is over everywhere: its visitor marks are gone

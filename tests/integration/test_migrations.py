@@ -112,3 +112,48 @@ async def _insert_rows_as_of_0002() -> None:
 async def _scalar(sql: str) -> object:
     async with db.get_engine().connect() as connection:
         return (await connection.exec_driver_sql(sql)).scalar()
+
+
+def test_visitor_marks_survive_the_rekeying_migration_both_ways(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """0012 rekeys today's visitor marks from the rollup row's id to the rollup's key, and back on downgrade."""
+    monkeypatch.setattr(settings, "database_url", f"sqlite:///{tmp_path / 'marks.db'}")
+    config = alembic_config()
+    in_fresh_thread(command.upgrade, config, "0011_members_free_products")
+    run_async(_insert_rows_as_of_0002())
+    run_async(_insert_marks_as_of_0011())
+    in_fresh_thread(command.upgrade, config, "head")
+    marks = "SELECT creator_id, day, kind, dimension, visitor_id FROM analytics_daily_visitors ORDER BY visitor_id"
+    assert run_async(_rows(marks)) == [
+        (1, "2026-11-22", "product_view", "product:1", "v1"),
+        (1, "2026-11-22", "product_view", "product:1", "v2"),
+    ]
+    in_fresh_thread(command.downgrade, config, "0011_members_free_products")
+    old = "SELECT rollup_id, visitor_id, day FROM analytics_daily_visitors ORDER BY rollup_id, visitor_id"
+    # a mark now stands for the key in every currency, so going back it marks each currency's row
+    assert run_async(_rows(old)) == [
+        (1, "v1", "2026-11-22"),
+        (1, "v2", "2026-11-22"),
+        (2, "v1", "2026-11-22"),
+        (2, "v2", "2026-11-22"),
+    ]
+
+
+async def _insert_marks_as_of_0011() -> None:
+    async with db.get_engine().begin() as connection:
+        await connection.exec_driver_sql(
+            "INSERT INTO analytics_daily (id, creator_id, day, kind, dimension, dimension_type, currency, events, "
+            "visitors, amount, net_amount) VALUES "
+            "(1, 1, '2026-11-22', 'product_view', 'product:1', 'product', 'USD', 2, 2, 0, 0), "
+            "(2, 1, '2026-11-22', 'product_view', 'product:1', 'product', 'EUR', 1, 1, 0, 0)"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO analytics_daily_visitors (rollup_id, visitor_id, day) VALUES "
+            "(1, 'v1', '2026-11-22'), (2, 'v1', '2026-11-22'), (1, 'v2', '2026-11-22')"
+        )
+
+
+async def _rows(sql: str) -> list[tuple[object, ...]]:
+    async with db.get_engine().connect() as connection:
+        return [tuple(row) for row in (await connection.exec_driver_sql(sql)).all()]

@@ -18,7 +18,7 @@ from sqlmodel import SQLModel, col, select
 import creatorly.api.app
 from creatorly import db, queue
 from creatorly.config import settings
-from creatorly.models import LedgerTransaction, Order, OutboxEmail, SandboxPayment, SandboxWebhook
+from creatorly.models import AnalyticsDaily, LedgerTransaction, Order, OutboxEmail, SandboxPayment, SandboxWebhook
 from creatorly.models.enums import OrderStatus, SubscriptionStatus
 from creatorly.models.memberships import Subscription, SubscriptionEvent, Tier, TierPrice, TrialUse
 from creatorly.providers.payments.sandbox_signing import sign
@@ -547,3 +547,55 @@ def test_the_test_clock_is_refused_in_production(monkeypatch: pytest.MonkeyPatch
 
         assert clock.offset_seconds() == 0  # production reads the real time, whatever the file says
     assert clock.offset_seconds() == 86_400
+
+
+# --- The welcome message ---------------------------------------------------------------------------
+
+
+async def test_the_new_member_gets_the_tiers_welcome_message_sanitized_by_email() -> None:
+    from creatorly.services.creators import service as creators
+    from creatorly.services.creators.schemas import ProfileInput
+    from creatorly.services.memberships import tiers
+    from creatorly.services.memberships.content_schemas import TierInput
+    from tests.accounts import signed_up_and_verified
+
+    signed_in = await signed_up_and_verified("welcoming@example.com")
+    token = signed_in.session_token
+    await creators.become_creator(session_token=token, profile=ProfileInput(handle="welcoming", display_name="W"))
+    tier_id = await tiers.create_tier(
+        session_token=token,
+        values=TierInput(
+            name="Inner Circle",
+            price_monthly="7",
+            welcome_message="Hi <b>friend</b>!<script>alert(1)</script>\n\nThe Discord invite: discord.gg/abc",
+        ),
+    )
+    await tiers.set_tier_published(session_token=token, tier_id=tier_id, is_published=True)
+    async with db.transaction() as session:
+        tier = await session.get(Tier, tier_id)
+    assert tier is not None
+
+    await _pay(await _join("welcoming", tier))
+
+    async with db.transaction() as session:
+        [welcome] = (await session.exec(select(OutboxEmail).where(OutboxEmail.to_address == FAN))).all()
+    assert welcome.subject == "Welcome to Inner Circle"
+    assert welcome.text_body.startswith(
+        "Welcome to Inner Circle!\n\nHi friend!\n\nThe Discord invite: discord.gg/abc\n\nAmount paid: $7.00\n"
+    )
+    assert "<" not in welcome.text_body and "alert" not in welcome.text_body
+
+
+async def test_analytics_count_a_membership_start_its_charges_and_its_end() -> None:
+    handle, _, tier = await _creator_and_tier()
+    await _member(handle, tier, card=RENEWALS_DECLINED_CARD)
+    await _advance_and_run("1M")
+    for days in (1, 2, 2):
+        await _advance_and_run(f"{days}d")
+
+    async with db.transaction() as session:
+        rows = (await session.exec(select(AnalyticsDaily).where(AnalyticsDaily.dimension == ""))).all()
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.kind] = counts.get(row.kind, 0) + row.events
+    assert counts == {"membership_started": 1, "membership_payment": 1, "membership_cancelled": 1}

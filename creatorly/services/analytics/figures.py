@@ -45,7 +45,7 @@ class Totals:
     gross: dict[str, int] = field(default_factory=dict)
     net: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # events per kind
-    visitors: int = 0  # storefront visitors, summed per day (a visitor id lasts one day)
+    visitors: int = 0  # visitors of any page, summed per day (a visitor id lasts one day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,8 @@ class Ranked:
     visitors: int
     sales: int
     gross: dict[str, int]
+    checkouts: int = 0
+    downloads: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,7 @@ class Figures:
     previous: Totals
     series: list[DayPoint]
     funnel: list[tuple[str, int]]
-    products: list[Ranked]
+    products: list[Ranked]  # every product with activity in the period
     referrers: list[Ranked]
     campaigns: list[Ranked]
 
@@ -108,7 +110,7 @@ async def _totals(session: AsyncSession, creator_id: int, period: Period) -> Tot
         if kind in REVENUE_KINDS:
             _add(totals.gross, currency, int(amount or 0))
             _add(totals.net, currency, int(net or 0))
-        if kind == EventKind.STOREFRONT_VIEW:
+        if kind == EventKind.VISIT:
             totals.visitors += int(visitors or 0)
     return totals
 
@@ -128,7 +130,7 @@ async def _series(session: AsyncSession, creator_id: int, period: Period) -> lis
             col(AnalyticsDaily.day) >= period.start,
             col(AnalyticsDaily.day) <= period.end,
             col(AnalyticsDaily.dimension_type) == "",
-            col(AnalyticsDaily.kind).in_(list(REVENUE_KINDS | {EventKind.STOREFRONT_VIEW})),
+            col(AnalyticsDaily.kind).in_(list(REVENUE_KINDS | {EventKind.VISIT})),
         ),
     )
     gross: dict[date, dict[str, int]] = defaultdict(dict)
@@ -136,7 +138,7 @@ async def _series(session: AsyncSession, creator_id: int, period: Period) -> lis
     orders: dict[date, int] = defaultdict(int)
     visitors: dict[date, int] = defaultdict(int)
     for day, kind, currency, events, day_visitors, amount, net_amount in (await session.exec(statement)).all():
-        if kind == EventKind.STOREFRONT_VIEW:
+        if kind == EventKind.VISIT:
             visitors[day] += day_visitors
             continue
         _add(gross[day], currency, amount)
@@ -149,7 +151,9 @@ async def _series(session: AsyncSession, creator_id: int, period: Period) -> lis
     ]
 
 
-async def _ranked(session: AsyncSession, creator_id: int, period: Period, prefix: str) -> list[Ranked]:
+async def _ranked(
+    session: AsyncSession, creator_id: int, period: Period, prefix: str, *, limit: int | None = TOP
+) -> list[Ranked]:
     statement = cast(
         "Select[str, str, str, int, int, int]",
         select(AnalyticsDaily.dimension, AnalyticsDaily.kind, AnalyticsDaily.currency)
@@ -167,6 +171,8 @@ async def _ranked(session: AsyncSession, creator_id: int, period: Period, prefix
     views: dict[str, int] = defaultdict(int)
     visitors: dict[str, int] = defaultdict(int)
     sales: dict[str, int] = defaultdict(int)
+    checkouts: dict[str, int] = defaultdict(int)
+    downloads: dict[str, int] = defaultdict(int)
     gross: dict[str, dict[str, int]] = defaultdict(dict)
     for dimension, kind, currency, events, kind_visitors, amount in (await session.exec(statement)).all():
         key = dimension.removeprefix(prefix)
@@ -177,13 +183,25 @@ async def _ranked(session: AsyncSession, creator_id: int, period: Period, prefix
             _add(gross[key], currency, int(amount or 0))
             if kind != EventKind.REFUND:
                 sales[key] += int(events or 0)
-    keys = set(views) | set(sales) | set(gross)
+        elif kind == EventKind.CHECKOUT_STARTED:
+            checkouts[key] += int(events or 0)
+        elif kind == EventKind.DOWNLOAD:
+            downloads[key] += int(events or 0)
+    keys = set(views) | set(sales) | set(gross) | set(checkouts) | set(downloads)
     ranked = [
-        Ranked(key=key, views=views[key], visitors=visitors[key], sales=sales[key], gross=gross.get(key, {}))
+        Ranked(
+            key=key,
+            views=views[key],
+            visitors=visitors[key],
+            sales=sales[key],
+            gross=gross.get(key, {}),
+            checkouts=checkouts[key],
+            downloads=downloads[key],
+        )
         for key in keys
     ]
     ranked.sort(key=lambda row: (-sum(row.gross.values()), -row.sales, -row.views, row.key))
-    return ranked[:TOP]
+    return ranked if limit is None else ranked[:limit]
 
 
 async def figures(session: AsyncSession, *, creator_id: int, period: Period) -> Figures:
@@ -195,7 +213,7 @@ async def figures(session: AsyncSession, *, creator_id: int, period: Period) -> 
         previous=await _totals(session, creator_id, period.previous()),
         series=await _series(session, creator_id, period),
         funnel=[(kind.value, totals.counts.get(kind, 0)) for kind in FUNNEL],
-        products=await _ranked(session, creator_id, period, "product:"),
+        products=await _ranked(session, creator_id, period, "product:", limit=None),
         referrers=await _ranked(session, creator_id, period, "referrer:"),
         campaigns=await _ranked(session, creator_id, period, "campaign:"),
     )

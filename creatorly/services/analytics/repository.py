@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -14,6 +16,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from creatorly.models.analytics import AnalyticsDaily, AnalyticsDailyVisitor, AnalyticsEvent, AnalyticsSalt
 
 
+@dataclass(frozen=True, slots=True)
+class RollupIncrement:
+    kind: str
+    dimension: str
+    visitors: int
+    amount: int
+    net_amount: int
+
+
 def _insert(session: AsyncSession, table: Any) -> Any:
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     return postgresql_insert(table) if dialect == "postgresql" else sqlite_insert(table)
@@ -23,57 +34,60 @@ async def add_event(session: AsyncSession, event: AnalyticsEvent) -> None:
     session.add(event)  # written with the transaction's next flush (several events go in one batch)
 
 
-async def bump_rollup(
-    session: AsyncSession,
-    *,
-    creator_id: int,
-    day: date,
-    kind: str,
-    dimension: str,
-    currency: str,
-    amount: int,
-    net_amount: int,
-) -> int:
-    """Add one event to a day's row (created on first use, atomically under concurrency); the row id."""
-    table = AnalyticsDaily.__table__  # type: ignore[attr-defined]
+async def new_visitor_marks(
+    session: AsyncSession, *, creator_id: int, day: date, visitor_id: str, keys: Sequence[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """Mark the visitor as counted in each (kind, dimension) row of the day; the keys that were new."""
+    marks = AnalyticsDailyVisitor.__table__  # type: ignore[attr-defined]
     statement = (
-        _insert(session, table)
+        _insert(session, marks)
         .values(
-            creator_id=creator_id,
-            day=day,
-            kind=kind,
-            dimension=dimension,
-            dimension_type=dimension.partition(":")[0],
-            currency=currency,
-            events=1,
-            visitors=0,
-            amount=amount,
-            net_amount=net_amount,
+            [
+                {"creator_id": creator_id, "day": day, "kind": kind, "dimension": dimension, "visitor_id": visitor_id}
+                for kind, dimension in keys
+            ]
         )
-        .on_conflict_do_update(
+        .on_conflict_do_nothing(index_elements=["creator_id", "day", "kind", "dimension", "visitor_id"])
+        .returning(marks.c.kind, marks.c.dimension)
+    )
+    return {(kind, dimension) for kind, dimension in (await session.exec(statement)).all()}
+
+
+async def add_to_rollups(
+    session: AsyncSession, *, creator_id: int, day: date, currency: str, rows: Sequence[RollupIncrement]
+) -> None:
+    """Add one event to each of its day's rollup rows in a single statement (rows are created on first use,
+    atomically under concurrency)."""
+    table = AnalyticsDaily.__table__  # type: ignore[attr-defined]
+    insert_statement = _insert(session, table).values(
+        [
+            {
+                "creator_id": creator_id,
+                "day": day,
+                "kind": row.kind,
+                "dimension": row.dimension,
+                "dimension_type": row.dimension.partition(":")[0],
+                "currency": currency,
+                "events": 1,
+                "visitors": row.visitors,
+                "amount": row.amount,
+                "net_amount": row.net_amount,
+            }
+            for row in rows
+        ]
+    )
+    excluded = insert_statement.excluded
+    await session.exec(
+        insert_statement.on_conflict_do_update(
             index_elements=["creator_id", "day", "kind", "dimension", "currency"],
             set_={
-                "events": table.c.events + 1,
-                "amount": table.c.amount + amount,
-                "net_amount": table.c.net_amount + net_amount,
+                "events": table.c.events + excluded.events,
+                "visitors": table.c.visitors + excluded.visitors,
+                "amount": table.c.amount + excluded.amount,
+                "net_amount": table.c.net_amount + excluded.net_amount,
             },
         )
-        .returning(table.c.id)
     )
-    return int((await session.exec(statement)).scalar_one())
-
-
-async def count_visitor(session: AsyncSession, *, rollup_id: int, visitor_id: str, day: date) -> None:
-    """Count a visitor once per rollup row: the mark is inserted only if new, and only then the row goes up."""
-    marks = AnalyticsDailyVisitor.__table__  # type: ignore[attr-defined]
-    inserted = await session.exec(
-        _insert(session, marks)
-        .values(rollup_id=rollup_id, visitor_id=visitor_id, day=day)
-        .on_conflict_do_nothing(index_elements=["rollup_id", "visitor_id"])
-    )
-    if inserted.rowcount:
-        rollups = AnalyticsDaily.__table__  # type: ignore[attr-defined]
-        await session.exec(rollups.update().where(rollups.c.id == rollup_id).values(visitors=rollups.c.visitors + 1))
 
 
 async def salt_of(session: AsyncSession, day: date) -> str | None:

@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     MEMBERSHIP_STARTED = "membership_started"
     MEMBERSHIP_CANCELLED = "membership_cancelled"
     EMAIL_CAPTURE = "email_capture"
+    VISIT = "visit"  # rollups only: any page view, so a visitor of several pages counts once a day
 
 
 # What a browser may report about itself; everything else is recorded by the server where it happens.

@@ -17,12 +17,13 @@ from creatorly import db
 from creatorly.config import settings
 from creatorly.errors import InvalidInput, NotFound
 from creatorly.kit.clock import utc_now
+from creatorly.kit.money import format_money
 from creatorly.models import Creator, Order
 from creatorly.models.analytics import AnalyticsEvent
 from creatorly.models.enums import OrderKind, ProductStatus
 from creatorly.providers.registry import get_rate_limiter
 from creatorly.services.accounts.errors import TooManyAttempts
-from creatorly.services.analytics import repository, rules
+from creatorly.services.analytics import live, repository, rules
 from creatorly.services.analytics.rules import EventKind, Source
 from creatorly.services.catalog import repository as catalog_repository
 from creatorly.services.creators import service as creators
@@ -135,19 +136,28 @@ async def record(
             currency=currency.upper(),
         ),
     )
-    for dimension in rules.dimensions(product_id=product_id, source=origin):
-        rollup_id = await repository.bump_rollup(
-            session,
-            creator_id=row.id,
-            day=day,
-            kind=kind,
-            dimension=dimension,
-            currency=currency.upper(),
-            amount=amount,
-            net_amount=net_amount,
-        )
-        if visitor is not None:
-            await repository.count_visitor(session, rollup_id=rollup_id, visitor_id=visitor, day=day)
+    keys = [(str(kind), dimension) for dimension in rules.dimensions(product_id=product_id, source=origin)]
+    if kind in rules.PAGE_VIEW_KINDS:
+        keys.append((str(EventKind.VISIT), ""))
+    new_for: set[tuple[str, str]] = set()
+    if visitor is not None:
+        new_for = await repository.new_visitor_marks(session, creator_id=row.id, day=day, visitor_id=visitor, keys=keys)
+    await repository.add_to_rollups(
+        session,
+        creator_id=row.id,
+        day=day,
+        currency=currency.upper(),
+        rows=[
+            repository.RollupIncrement(
+                kind=key_kind,
+                dimension=dimension,
+                visitors=1 if (key_kind, dimension) in new_for else 0,
+                amount=amount,
+                net_amount=net_amount,
+            )
+            for key_kind, dimension in keys
+        ],
+    )
 
 
 _PAID_KIND = {
@@ -157,16 +167,33 @@ _PAID_KIND = {
 }
 
 
+_NOTICE_TITLES = {
+    EventKind.PURCHASE: "New sale",
+    EventKind.TIP: "New tip",
+    EventKind.MEMBERSHIP_PAYMENT: "Membership payment",
+}
+
+
 async def record_checkout_started(session: AsyncSession, order: Order) -> None:
     await record(session, order.creator_id, EventKind.CHECKOUT_STARTED, product_id=order.product_id)
 
 
 async def record_order_paid(session: AsyncSession, order: Order, *, net_amount: int, at: datetime) -> None:
-    """A paid product sale, tip or membership charge: gross and what the creator keeps (net of fees)."""
+    """A paid product sale, tip or membership charge: gross and what the creator keeps (net of fees); the
+    creator's open dashboards hear of it once it is committed."""
+    kind = _PAID_KIND[OrderKind(order.kind)]
+    live.notify_after_commit(
+        session,
+        live.LiveNotice(
+            creator_id=order.creator_id,
+            kind=kind,
+            message=f"{_NOTICE_TITLES[kind]} · {format_money(order.amount, order.currency)}",
+        ),
+    )
     await record(
         session,
         order.creator_id,
-        _PAID_KIND[OrderKind(order.kind)],
+        kind,
         product_id=order.product_id,
         amount=order.amount,
         net_amount=net_amount,
@@ -186,6 +213,16 @@ async def record_refund(session: AsyncSession, order: Order, *, amount: int, net
         net_amount=net_amount,
         currency=order.currency,
     )
+
+
+async def record_membership(session: AsyncSession, creator_id: int, *, started: bool, at: datetime) -> None:
+    """A membership started (paid or trial) or ended; a start is announced on the creator's open dashboards."""
+    if started:
+        live.notify_after_commit(
+            session, live.LiveNotice(creator_id=creator_id, kind=EventKind.MEMBERSHIP_STARTED, message="New member")
+        )
+    kind = EventKind.MEMBERSHIP_STARTED if started else EventKind.MEMBERSHIP_CANCELLED
+    await record(session, creator_id, kind, at=at)
 
 
 async def record_download(session: AsyncSession, *, creator_id: int, product_id: int | None) -> None:

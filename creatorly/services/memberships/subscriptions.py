@@ -20,6 +20,7 @@ from creatorly.models import Order
 from creatorly.models.enums import OrderKind, SubscriptionStatus
 from creatorly.models.memberships import Subscription, SubscriptionEvent, TrialUse
 from creatorly.observability import get_logger
+from creatorly.services.analytics import tracking
 from creatorly.services.checkout.service import register_fulfiller
 from creatorly.services.email import service as email
 from creatorly.services.memberships import clock, repository, rules
@@ -93,7 +94,14 @@ async def move(
         subscription.canceled_at = clock.now()
     session.add(subscription)
     await record(session, subscription, kind, from_status=from_status, detail=detail)
+    if from_status == SubscriptionStatus.INCOMPLETE and to_status in STARTED_STATUSES:
+        await tracking.record_membership(session, subscription.creator_id, started=True, at=clock.now())
+    elif to_status == SubscriptionStatus.CANCELED and from_status != SubscriptionStatus.INCOMPLETE:
+        await tracking.record_membership(session, subscription.creator_id, started=False, at=clock.now())
     return True
+
+
+STARTED_STATUSES = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
 
 
 # A provider's failure notice counts only for a period that is (about to be) over: later, it is stale.

@@ -8,6 +8,7 @@ from creatorly.ui import routes
 from creatorly.ui.layouts.site import site_layout
 
 SECTIONS: list[tuple[str, str, str]] = [
+    ("Overview", routes.DASHBOARD, "layout-dashboard"),
     ("Products", routes.DASHBOARD_PRODUCTS, "package"),
     ("Orders", routes.DASHBOARD_ORDERS, "receipt"),
     ("Payouts", routes.PAYOUTS, "wallet"),
@@ -15,6 +16,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("Discounts", routes.DASHBOARD_DISCOUNTS, "ticket-percent"),
     ("Tiers", routes.DASHBOARD_TIERS, "crown"),
     ("Posts", routes.DASHBOARD_POSTS, "notebook-pen"),
+    ("Members", routes.DASHBOARD_MEMBERS, "users-round"),
     ("Tips", routes.DASHBOARD_TIPS, "heart"),
     ("Storefront", routes.DASHBOARD_STOREFRONT, "store"),
     ("Audience", routes.DASHBOARD_AUDIENCE, "users"),

@@ -14,7 +14,7 @@ def _account_actions() -> rx.Component:
     return rx.cond(
         AuthState.is_signed_in,
         rx.hstack(
-            rx.link("Dashboard", href=routes.DASHBOARD_PRODUCTS, size="2", weight="medium"),
+            rx.link("Dashboard", href=routes.DASHBOARD, size="2", weight="medium"),
             rx.cond(
                 AuthState.role == "admin",
                 rx.link(
