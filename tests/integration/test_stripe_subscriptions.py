@@ -475,3 +475,43 @@ async def _wait_for_tier(tier: Tier, *, seconds: float = 15) -> Subscription:
             return subscription
         await asyncio.sleep(0.2)
     raise AssertionError(f"subscription never moved to {tier.name}")
+
+
+@pytest.mark.usefixtures("_eur_on_stripe")
+async def test_a_late_subscription_update_cannot_undo_a_newer_one_and_stripe_side_cancel_and_pause_are_mirrored(
+    localstripe_url: str, app_url: str
+) -> None:
+    member, _, _ = await _active_eur_member(localstripe_url, app_url)
+    stripe_id = await _stripe_id(member)
+    ids = {"subscription_public_id": member.public_id, "member_email": FAN}
+    await lifecycle.cancel_at_period_end(**ids)
+    stale = _stripe_subscription(localstripe_url, stripe_id)  # as it was while canceling
+    await lifecycle.resume(**ids)
+
+    late = {
+        "id": f"evt_late_{secrets.token_hex(4)}",
+        "object": "event",
+        "type": "customer.subscription.updated",
+        "created": int(time.time()) - 60,
+        "data": {"object": stale},
+    }
+    assert stale["cancel_at_period_end"] is True
+    assert _signed_post(app_url, late).status_code == 200
+    assert _signed_post(app_url, late).status_code == 200  # and its replay
+    assert (await _subscription()).cancel_at_period_end is False
+
+    # The fan cancels in Stripe's own customer portal: Stripe's update event is mirrored.
+    _stripe(localstripe_url).v1.subscriptions.update(stripe_id, params={"cancel_at_period_end": True})
+    deadline = time.monotonic() + 15
+    while not (await _subscription()).cancel_at_period_end:
+        assert time.monotonic() < deadline, "Stripe's own cancellation was never mirrored"
+        await asyncio.sleep(0.2)
+    assert (await _kinds(member))[-3:] == ["cancel_scheduled", "cancel_undone", "cancel_scheduled"]
+
+    # The creator pauses collection in Stripe's dashboard, then resumes it: both are mirrored.
+    pause: Any = {"behavior": "void"}
+    _stripe(localstripe_url).v1.subscriptions.update(stripe_id, params={"pause_collection": pause})
+    await _wait_for(SubscriptionStatus.PAUSED)
+    _stripe(localstripe_url).v1.subscriptions.update(stripe_id, params={"pause_collection": ""})
+    assert (await _wait_for(SubscriptionStatus.ACTIVE)).paused_at is None
+    assert (await _kinds(member))[-2:] == ["paused", "unpaused"]

@@ -56,6 +56,14 @@ class StripeSubscribed:
 
 
 @dataclass(frozen=True, slots=True)
+class StripeSubscriptionState:
+    """What a subscription is set to on Stripe right now."""
+
+    is_canceling: bool
+    is_paused: bool
+
+
+@dataclass(frozen=True, slots=True)
 class StripePlan:
     """A price to move a subscription to (a Stripe plan made for it on the way)."""
 
@@ -159,6 +167,17 @@ class StripeSubscriptions:
     async def set_cancel_at_period_end(self, subscription_id: str, *, is_canceling: bool) -> None:
         """Stop (or start again) renewing at the end of the current period."""
         await self._modify(subscription_id, {"cancel_at_period_end": is_canceling}, "change the cancellation")
+
+    async def current_state(self, subscription_id: str) -> StripeSubscriptionState:
+        """Whether the subscription stops at its period's end and whether its collection is paused, as Stripe
+        holds them now (not as some event said)."""
+        try:
+            current = (await self._client.v1.subscriptions.retrieve_async(subscription_id)).to_dict()
+        except stripe.StripeError as error:
+            _raise_provider_error("read the subscription", error)
+        return StripeSubscriptionState(
+            is_canceling=bool(current.get("cancel_at_period_end")), is_paused=bool(current.get("pause_collection"))
+        )
 
     async def set_paused(self, subscription_id: str, *, is_paused: bool) -> None:
         """Pause collection (Stripe voids the invoices meanwhile) or collect again."""

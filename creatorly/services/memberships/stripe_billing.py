@@ -24,7 +24,7 @@ from creatorly.services.accounts.rules import normalize_email
 from creatorly.services.checkout.events import PaymentEventGarbled
 from creatorly.services.checkout.service import fulfill_paid_order
 from creatorly.services.external_events.schemas import InboundEvent
-from creatorly.services.memberships import renewals, repository, subscriptions
+from creatorly.services.memberships import clock, renewals, repository, subscriptions
 from creatorly.services.memberships.lifecycle import SubscriptionNotFound
 from creatorly.services.memberships.provider_changes import STRIPE_SUBSCRIPTION, stripe_subscription_id
 from creatorly.services.orders import service as orders
@@ -240,7 +240,11 @@ async def handle_subscription_deleted(session: AsyncSession, event: InboundEvent
 
 
 async def handle_subscription_updated(session: AsyncSession, event: InboundEvent) -> None:
-    """customer.subscription.updated: mirror cancel_at_period_end set or undone on Stripe's side."""
+    """customer.subscription.updated: mirror a cancellation at period end, or a pause of collection, set or undone
+    on Stripe's side (its dashboard or customer portal).
+
+    Events can come late and in any order, so the event only says *that* something changed: the values are read
+    from Stripe now. If Stripe cannot answer, the event fails and the sweeper applies it again later."""
     data = event.payload.get("data")
     stripe_subscription: Any = data.get("object") if isinstance(data, dict) else None
     if not isinstance(stripe_subscription, dict) or not isinstance(stripe_subscription.get("customer"), str):
@@ -251,8 +255,17 @@ async def handle_subscription_updated(session: AsyncSession, event: InboundEvent
     if stripe_subscription.get("status") == "canceled":
         await handle_subscription_deleted(session, event)
         return
-    wanted = bool(stripe_subscription.get("cancel_at_period_end"))
-    if subscription.cancel_at_period_end != wanted and subscription.status != SubscriptionStatus.CANCELED:
-        subscription.cancel_at_period_end = wanted
+    ours = await stripe_subscription_id(session, subscription)
+    if not ours or stripe_subscription.get("id") != ours or subscription.status == SubscriptionStatus.CANCELED:
+        return  # an earlier attempt's subscription (a declined card's), or a membership already over
+    state = await get_stripe_subscriptions().current_state(ours)
+    if subscription.cancel_at_period_end != state.is_canceling:
+        subscription.cancel_at_period_end = state.is_canceling
         session.add(subscription)
-        await subscriptions.record(session, subscription, "cancel_scheduled" if wanted else "cancel_undone")
+        await subscriptions.record(session, subscription, "cancel_scheduled" if state.is_canceling else "cancel_undone")
+    if state.is_paused and subscription.status == SubscriptionStatus.ACTIVE:
+        subscription.paused_at = clock.now()
+        await subscriptions.move(session, subscription, SubscriptionStatus.PAUSED, kind="paused")
+    elif not state.is_paused and subscription.status == SubscriptionStatus.PAUSED:
+        subscription.paused_at = None
+        await subscriptions.move(session, subscription, SubscriptionStatus.ACTIVE, kind="unpaused")
