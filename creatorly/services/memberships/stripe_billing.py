@@ -258,7 +258,10 @@ async def handle_subscription_updated(session: AsyncSession, event: InboundEvent
     ours = await stripe_subscription_id(session, subscription)
     if not ours or stripe_subscription.get("id") != ours or subscription.status == SubscriptionStatus.CANCELED:
         return  # an earlier attempt's subscription (a declined card's), or a membership already over
-    state = await get_stripe_subscriptions().current_state(ours)
+    billing = get_stripe_subscriptions()
+    if billing is None:
+        raise StripeBillingUnavailable("Stripe is not configured: the update is kept and applied once it is.")
+    state = await billing.current_state(ours)
     if subscription.cancel_at_period_end != state.is_canceling:
         subscription.cancel_at_period_end = state.is_canceling
         session.add(subscription)
