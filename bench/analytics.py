@@ -1,5 +1,6 @@
 """Analytics at scale: one creator with 1,000,000 events and 100,000 orders over a year, then the time to load the
-dashboard figures for 30 and 365 days, and the event ingestion rate through the real tracking path.
+dashboard for 30 and 365 days (the rollup figures alone, and everything the page loads: figures, previous period,
+members, MRR), and the event ingestion rate through the real tracking path.
 
 Events are generated with the rules the tracking path uses: a sample of them goes through `tracking.record`
 (measuring ingestion); the rest are bulk-inserted together with the rollups that path would have produced, so
@@ -39,7 +40,7 @@ from creatorly.cli import PROJECT_ROOT  # noqa: E402
 from creatorly.models import AnalyticsDaily, AnalyticsEvent, Creator, Order  # noqa: E402
 from creatorly.models.enums import OrderKind, OrderStatus, PricingModel, Role  # noqa: E402
 from creatorly.services.accounts import service as accounts  # noqa: E402
-from creatorly.services.analytics import figures, rules, tracking  # noqa: E402
+from creatorly.services.analytics import dashboard, figures, rules, tracking  # noqa: E402
 from creatorly.services.analytics.rules import EventKind, Source  # noqa: E402
 from creatorly.services.catalog import service as catalog  # noqa: E402
 from creatorly.services.catalog.schemas import NewProduct  # noqa: E402
@@ -57,12 +58,13 @@ BATCH = 20000
 TIMEZONE = "America/New_York"
 
 
-async def _seed_creator() -> tuple[Creator, list[int]]:
+async def _seed_creator() -> tuple[Creator, list[int], str]:
     async with db.transaction() as session:
         user = await accounts.add_verified_user(
             session, email="bench@example.com", password="x" * 12, display_name="Bench", role=Role.CREATOR
         )
         assert user.id is not None
+        session_token = await accounts.open_session(session, user.id, user_agent="bench")
         creator = await creators.add_creator(
             session, user_id=user.id, handle="bench", display_name="Bench", bio_markdown="", currency="USD"
         )
@@ -84,7 +86,7 @@ async def _seed_creator() -> tuple[Creator, list[int]]:
             )
             for index in range(PRODUCTS)
         ]
-    return creator, [product.id for product in products if product.id is not None]
+    return creator, [product.id for product in products if product.id is not None], session_token
 
 
 def _random_event(rng: random.Random, now: datetime, product_ids: list[int], sale: bool) -> dict[str, Any]:
@@ -237,7 +239,7 @@ async def _time(label: str, call: Any) -> None:
 async def _run() -> None:
     now = datetime.now(UTC)
     started = time.perf_counter()
-    creator, product_ids = await _seed_creator()
+    creator, product_ids, session_token = await _seed_creator()
     assert creator.id is not None
     rate = await _ingest_sample(creator, product_ids, now)
     print(f"ingestion through tracking.record: {rate:,.0f} events/s ({INGEST_SAMPLE:,} events, 50 per transaction)")
@@ -258,7 +260,12 @@ async def _run() -> None:
         result = await load()
         gross = result.totals.gross.get("USD", 0)
         print(f"  {days} days: {result.totals.counts.get('purchase', 0):,} orders, gross {gross / 100:,.2f} USD")
-        await _time(f"dashboard figures, {days} days", load)
+        await _time(f"rollup figures, {days} days", load)
+
+        async def page(days: int = days) -> dashboard.DashboardView:
+            return await dashboard.load_dashboard(session_token=session_token, range_key=str(days))
+
+        await _time(f"whole dashboard page data, {days} days", page)
     await db.dispose_engine()
 
 
