@@ -5,7 +5,8 @@ X-Payout-Idempotency header), GET /v1/payouts?account_number=…&reference_id=�
 Subscriptions: POST /v1/plans, POST /v1/subscriptions, …/{id}/cancel, /pause, /resume, PATCH and GET. Identical
 contacts and fund accounts are answered with the existing one, as Razorpay does. `settle_payout` moves a payout
 to its final status and `payout_webhook` builds that status's webhook from Razorpay's documented payload, signed
-with the webhook secret (hex HMAC-SHA256 of the exact body, X-Razorpay-Signature).
+with the webhook secret (hex HMAC-SHA256 of the exact body, X-Razorpay-Signature); `subscription_webhook` and
+`payment_webhook` do the same for a subscription's events and for the payment of an order made here.
 """
 
 from __future__ import annotations
@@ -531,6 +532,30 @@ def subscription_webhook(
     entity.update(id=subscription_id, plan_id=SUBSCRIPTIONS[subscription_id]["plan_id"])
     if "payment" in payload["payload"]:
         payload["payload"]["payment"]["entity"].update(id=payment_id, amount=amount, currency="INR")
+    payload["created_at"] = int(time.time())
+    raw = json.dumps(payload, indent=2).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Razorpay-Signature": hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest(),
+        "X-Razorpay-Event-Id": f"evt_{_random_id()}",
+    }
+    return raw, headers
+
+
+def payment_webhook(
+    event: str, razorpay_order: dict[str, Any], *, secret: str, payment_id: str, fee: int = 0
+) -> tuple[bytes, dict[str, str]]:
+    """Razorpay's documented payment.captured / order.paid webhook for a payment of an order made here (its whole
+    amount, captured), signed with `secret` (hex HMAC-SHA256 of the exact body)."""
+    payload: dict[str, Any] = json.loads((WEBHOOK_PAYLOADS / f"{event}.json").read_text())
+    amount = razorpay_order["amount"]
+    payload["payload"]["payment"]["entity"].update(
+        id=payment_id, order_id=razorpay_order["id"], amount=amount, currency="INR", fee=fee
+    )
+    if "order" in payload["payload"]:
+        payload["payload"]["order"]["entity"].update(
+            id=razorpay_order["id"], amount=amount, amount_paid=amount, receipt=razorpay_order["receipt"]
+        )
     payload["created_at"] = int(time.time())
     raw = json.dumps(payload, indent=2).encode()
     headers = {

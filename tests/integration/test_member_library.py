@@ -18,6 +18,7 @@ from creatorly.services.delivery.library import LibraryLinkInvalid, library_url
 from creatorly.services.delivery.service import OrderNotFound, order_access_token
 from creatorly.services.memberships import library as member_library
 from creatorly.services.memberships import lifecycle
+from creatorly.services.memberships.library_tier_change import change_library_tier
 from creatorly.services.tips import service as tips
 from tests.accounts import signed_up_and_verified
 from tests.factories import make_creator
@@ -194,12 +195,12 @@ async def test_an_upgrade_shows_its_prorated_charge_and_applies_with_a_receipt()
     assert (choice.tier_public_id, choice.label, choice.is_upgrade) == (pro.public_id, "Pro · $25.00 / month", True)
     assert choice.note == "Upgrade: starts now; $9.00 (the prorated difference) is charged now."
 
-    message = await member_library.change_membership_tier(
+    message = await change_library_tier(
         session_token="", library_key=key, subscription_public_id=member.public_id, tier_public_id=pro.public_id
     )
     await _deliver_webhooks()
 
-    assert message == "Upgraded. We charged $9.00 for the rest of this period."
+    assert message.message == "Upgraded. We charged $9.00 for the rest of this period."
     [card] = await member_library.list_library_memberships(session_token="", library_key=key)
     assert (card.tier_name, card.price_label) == ("Pro", "$25.00 / month")
     receipts = [(line.text, line.amount_label) for line in card.history if line.order_url]
@@ -214,16 +215,16 @@ async def test_a_downgrade_waits_for_the_renewal_and_says_so() -> None:
     pro = await _tier(creator_id, name="Pro", position=1, prices={"monthly": 2500})
     member = await _member(handle, pro)
 
-    message = await member_library.change_membership_tier(
+    message = await change_library_tier(
         session_token="", library_key=_key(FAN), subscription_public_id=member.public_id, tier_public_id=basic.public_id
     )
 
-    assert message == f"Your new tier starts at your next renewal on {_day(member.current_period_end)}."
+    assert message.message == f"Your new tier starts at your next renewal on {_day(member.current_period_end)}."
     [card] = await member_library.list_library_memberships(session_token="", library_key=_key(FAN))
     assert (card.tier_name, card.status_note) == ("Pro", "Moves to Basic at the next renewal.")
     assert card.next_charge_label == f"Next charge $10.00 on {_day(member.current_period_end)}"
     with pytest.raises(InvalidInput):
-        await member_library.change_membership_tier(
+        await change_library_tier(
             session_token="", library_key=_key(FAN), subscription_public_id=member.public_id, tier_public_id=""
         )
 
@@ -234,7 +235,7 @@ async def test_a_tier_of_another_creator_is_not_found_and_nothing_changes() -> N
     member = await _member(handle, basic)
 
     with pytest.raises(lifecycle.SubscriptionNotFound):
-        await member_library.change_membership_tier(
+        await change_library_tier(
             session_token="",
             library_key=_key(FAN),
             subscription_public_id=member.public_id,

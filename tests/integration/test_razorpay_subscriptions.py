@@ -4,8 +4,11 @@ renew, dun and end it; replays and events out of order end in the same state."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -19,9 +22,13 @@ from creatorly.config import settings
 from creatorly.models import Creator, LedgerTransaction, Order
 from creatorly.models.enums import SubscriptionStatus
 from creatorly.models.memberships import Subscription, SubscriptionEvent, Tier, TierPrice
+from creatorly.services.checkout import pay_pages
+from creatorly.services.checkout.razorpay_callback import confirm_razorpay_callback
 from creatorly.services.checkout.service import CheckoutPaymentUnavailable
 from creatorly.services.external_events import service as external_events
-from creatorly.services.memberships import clock, join, lifecycle, renewals
+from creatorly.services.ledger import service as ledger
+from creatorly.services.memberships import clock, join, lifecycle, razorpay_upgrades, renewals
+from creatorly.services.memberships.razorpay_upgrades import TierChangeToPay
 from tests.factories import make_creator
 from tests.integration.razorpay_standin import (
     KEY_ID,
@@ -29,6 +36,7 @@ from tests.integration.razorpay_standin import (
     PLANS,
     SUBSCRIPTIONS,
     RazorpayStandIn,
+    payment_webhook,
     running_razorpay_standin,
     subscription_webhook,
 )
@@ -248,18 +256,15 @@ async def test_when_razorpay_fails_a_change_is_refused_and_nothing_of_ours_chang
     assert "cancel_at_cycle_end" not in SUBSCRIPTIONS[member.provider_reference]
 
 
-async def test_a_razorpay_downgrade_is_scheduled_at_the_cycle_end_and_an_upgrade_now_is_refused() -> None:
+async def test_a_razorpay_downgrade_is_scheduled_at_the_cycle_end() -> None:
     made = await make_creator()
     assert made.creator.id is not None
     member = await _member(creator_id=made.creator.id)
     await _send("subscription.activated", member, payment_id="pay_first0000001")
     lower = await _tier(made.creator.id, name="Tea", amount=19900, position=-1)
-    higher = await _tier(made.creator.id, name="Feast", amount=99900, position=1)
     assert member.provider_reference is not None
     ids = {"subscription_public_id": member.public_id, "member_email": FAN}
 
-    with pytest.raises(lifecycle.SubscriptionChangeRefused, match="Razorpay"):
-        await lifecycle.change_tier(**ids, tier_public_id=higher.public_id)
     downgrade = await lifecycle.change_tier(**ids, tier_public_id=lower.public_id)
 
     on_razorpay = SUBSCRIPTIONS[member.provider_reference]
@@ -297,3 +302,180 @@ async def test_when_razorpay_cannot_make_the_subscription_the_join_says_so_and_i
     async with db.transaction() as session:
         [first] = (await session.exec(select(Order).where(Order.subscription_id == pending.id))).all()
     assert first.status == "failed"
+
+
+# --- Upgrading now: the member pays our prorated difference on Razorpay's page ------------------------------------
+
+HIGHER = 99900
+# 20 of 30 days left: (99900 - 49900) × 20 / 30 = 33333.33… → 33333 (a few seconds of test time change nothing)
+PRORATED = 33333
+
+
+async def _upgrading_member() -> tuple[Subscription, Tier]:
+    """An active member 10 days into a 30-day period, and a higher tier of the same creator."""
+    made = await make_creator()
+    assert made.creator.id is not None
+    member = await _member(creator_id=made.creator.id)
+    await _send("subscription.activated", member, payment_id="pay_first0000001")
+    higher = await _tier(made.creator.id, name="Feast", amount=HIGHER, position=1)
+    async with db.transaction() as session:
+        active = await session.get(Subscription, member.id)
+        assert active is not None
+        now = clock.now()
+        active.current_period_start, active.current_period_end = now - timedelta(days=10), now + timedelta(days=20)
+        session.add(active)
+    return await _subscription(), higher
+
+
+async def _upgrade(member: Subscription, higher: Tier) -> TierChangeToPay:
+    change = await lifecycle.change_tier(
+        subscription_public_id=member.public_id, member_email=FAN, tier_public_id=higher.public_id
+    )
+    assert isinstance(change, TierChangeToPay)
+    return change
+
+
+async def _pay(stand_in: RazorpayStandIn, order_public_id: str, event: str, *, event_id: str = "") -> None:
+    [razorpay_order] = [order for order in stand_in.orders if order["receipt"] == order_public_id]
+    raw, headers = payment_webhook(event, razorpay_order, secret=WEBHOOK_SECRET, payment_id="pay_upgrade00001")
+    if event_id:
+        headers["X-Razorpay-Event-Id"] = event_id
+    await external_events.receive(provider="razorpay", raw_body=raw, headers=headers)
+
+
+async def _order_of(public_id: str) -> Order:
+    async with db.transaction() as session:
+        return (await session.exec(select(Order).where(Order.public_id == public_id))).one()
+
+
+async def test_upgrade_now_opens_an_order_for_exactly_the_prorated_difference_on_razorpays_page(
+    stand_in: RazorpayStandIn,
+) -> None:
+    member, higher = await _upgrading_member()
+    assert member.provider_reference is not None
+    razorpay_orders_before = len(stand_in.orders)
+
+    change = await _upgrade(member, higher)
+    again = await _upgrade(member, higher)  # a second click: the same order and page
+
+    order = await _order_of(change.order_public_id)
+    assert (change.is_upgrade, change.charged_amount, change.currency) == (True, PRORATED, "INR")
+    assert (order.status, order.amount, order.provider, order.kind) == ("pending", PRORATED, "razorpay", "membership")
+    assert change.payment_url == f"http://shop.test/pay/razorpay/{order.provider_reference}"
+    assert (again.order_public_id, again.payment_url) == (change.order_public_id, change.payment_url)
+    assert len(stand_in.orders) == razorpay_orders_before + 1
+    assert (stand_in.orders[-1]["amount"], stand_in.orders[-1]["receipt"]) == (PRORATED, order.public_id)
+    page = await pay_pages.razorpay_pay_page(order.provider_reference or "")
+    assert (page.page.amount, page.page.is_paid, page.page.product_title) == (PRORATED, False, "Membership")
+    unchanged = await _subscription()  # nothing applies before the payment's webhook
+    assert (unchanged.amount, unchanged.tier_id) == (PRICE, member.tier_id)
+    assert "scheduled_plan_id" not in SUBSCRIPTIONS[member.provider_reference]
+    assert (await _kinds(unchanged))[-1] == "upgrade_requested"
+
+
+async def test_paying_the_upgrade_applies_it_once_in_any_order_and_schedules_the_plan_change(
+    stand_in: RazorpayStandIn,
+) -> None:
+    member, higher = await _upgrading_member()
+    assert member.provider_reference is not None
+    change = await _upgrade(member, higher)
+    queue.huey.flush()
+
+    await _pay(stand_in, change.order_public_id, "order.paid", event_id="evt_upgrade_paid")
+    await _pay(stand_in, change.order_public_id, "payment.captured", event_id="evt_upgrade_captured")
+    await _pay(stand_in, change.order_public_id, "order.paid", event_id="evt_upgrade_paid")  # a replay
+
+    upgraded = await _subscription()
+    order = await _order_of(change.order_public_id)
+    assert (upgraded.tier_id, upgraded.amount, upgraded.status) == (higher.id, HIGHER, "active")
+    assert (order.status, order.amount, order.provider_payment_id) == ("paid", PRORATED, "pay_upgrade00001")
+    assert await _count(LedgerTransaction) == 2  # the first charge and the upgrade, each once
+    async with db.transaction() as session:
+        assert await ledger.trial_balance(session) == {"INR": 0}
+    kinds = await _kinds(upgraded)
+    assert (kinds.count("upgraded"), kinds[-1]) == (1, razorpay_upgrades.PLAN_CHANGE_DUE)
+    pushes = [task.args for task in queue.huey.pending() if task.name.endswith("push_razorpay_plan_change")]
+    assert pushes == [(change.order_public_id,)]  # queued once: the job asks Razorpay
+
+    assert await razorpay_upgrades.push_plan_change(change.order_public_id) is razorpay_upgrades.PlanPush.SCHEDULED
+    on_razorpay = SUBSCRIPTIONS[member.provider_reference]
+    scheduled_plan = on_razorpay["scheduled_plan_id"]
+    assert PLANS[scheduled_plan]["item"]["amount"] == HIGHER and on_razorpay["plan_id"] != scheduled_plan
+    assert await razorpay_upgrades.push_plan_change(change.order_public_id) is razorpay_upgrades.PlanPush.NOTHING_TO_DO
+    assert on_razorpay["scheduled_plan_id"] == scheduled_plan  # a second run asked nothing
+    assert (await _kinds(upgraded))[-1] == razorpay_upgrades.PLAN_CHANGED
+
+    clock.advance_by(timedelta(days=21))  # Razorpay's next charge is at the new price: our renewal takes it
+    await _send("subscription.charged", member, payment_id="pay_renewal00003", amount=HIGHER)
+    renewed = await _subscription()
+    assert (renewed.amount, renewed.status, renewed.current_period_start) == (
+        HIGHER,
+        "active",
+        upgraded.current_period_end,
+    )
+
+
+async def test_razorpay_checkout_comes_back_to_the_library_after_paying_an_upgrade(stand_in: RazorpayStandIn) -> None:
+    member, higher = await _upgrading_member()
+    change = await _upgrade(member, higher)
+    order = await _order_of(change.order_public_id)
+    assert order.provider_reference is not None
+    payment_id = "pay_upgrade00001"
+    signature = hmac.new(
+        KEY_SECRET.encode(), f"{order.provider_reference}|{payment_id}".encode(), hashlib.sha256
+    ).hexdigest()
+
+    confirmed = await confirm_razorpay_callback(
+        order_public_id=order.public_id,
+        razorpay_order_id=order.provider_reference,
+        razorpay_payment_id=payment_id,
+        razorpay_signature=signature,
+    )
+
+    assert (confirmed.redirect_url, confirmed.is_paid) == ("http://shop.test/library", False)
+
+
+async def test_a_failing_plan_change_keeps_the_paid_upgrade_and_is_asked_again(stand_in: RazorpayStandIn) -> None:
+    member, higher = await _upgrading_member()
+    assert member.provider_reference is not None
+    change = await _upgrade(member, higher)
+    await _pay(stand_in, change.order_public_id, "payment.captured")
+
+    stand_in.fail_next_with_status = 500
+    failed = await razorpay_upgrades.push_plan_change(change.order_public_id)
+
+    assert failed is razorpay_upgrades.PlanPush.FAILED
+    kept = await _subscription()
+    assert (kept.tier_id, kept.amount) == (higher.id, HIGHER)
+    assert (await _order_of(change.order_public_id)).status == "paid"
+    assert "scheduled_plan_id" not in SUBSCRIPTIONS[member.provider_reference]
+    assert (await _kinds(kept))[-1] == razorpay_upgrades.PLAN_CHANGE_FAILED
+
+    retried = await razorpay_upgrades.push_plan_change(change.order_public_id)  # the job's retry
+
+    assert retried is razorpay_upgrades.PlanPush.SCHEDULED
+    assert PLANS[SUBSCRIPTIONS[member.provider_reference]["scheduled_plan_id"]]["item"]["amount"] == HIGHER
+    assert await _count(LedgerTransaction) == 2
+    assert (await _kinds(kept))[-3:] == [
+        razorpay_upgrades.PLAN_CHANGE_DUE,
+        razorpay_upgrades.PLAN_CHANGE_FAILED,
+        razorpay_upgrades.PLAN_CHANGED,
+    ]
+
+
+async def test_when_razorpay_cannot_make_the_upgrade_order_the_membership_is_unchanged(
+    stand_in: RazorpayStandIn,
+) -> None:
+    member, higher = await _upgrading_member()
+    stand_in.fail_next_with_status = 500
+
+    with pytest.raises(CheckoutPaymentUnavailable):
+        await _upgrade(member, higher)
+
+    unchanged = await _subscription()
+    assert (unchanged.amount, unchanged.tier_id) == (PRICE, member.tier_id)
+    async with db.transaction() as session:
+        statement = select(Order).where(Order.subscription_id == member.id, col(Order.public_id).startswith("msu_"))
+        [upgrade_order] = (await session.exec(statement)).all()
+    assert upgrade_order.status == "failed"
+    assert await _count(LedgerTransaction) == 1

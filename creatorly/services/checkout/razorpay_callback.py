@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from creatorly import db
+from creatorly.config import settings
 from creatorly.errors import CreatorlyError, NotFound
-from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.models import Order
+from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName
 from creatorly.observability import get_logger
 from creatorly.providers.registry import get_razorpay_provider
+from creatorly.services.delivery.library import LIBRARY_PATH
 from creatorly.services.delivery.service import order_page_url
 from creatorly.services.orders import service as orders
 from creatorly.services.orders.rules import PAID_STATUSES
@@ -60,5 +63,13 @@ async def confirm_razorpay_callback(
     return RazorpayCallbackConfirmed(
         order_public_id=order.public_id,
         is_paid=OrderStatus(order.status) in PAID_STATUSES,
-        redirect_url=order_page_url(order.public_id),
+        redirect_url=_return_url(order),
     )
+
+
+def _return_url(order: Order) -> str:
+    """A membership's payment (an upgrade, paid from the library) goes back to the library; anything else to its
+    order page. The library link is the bare page: a signed-in member sees it, others ask for a link again."""
+    if order.kind == OrderKind.MEMBERSHIP:
+        return f"{settings.resolved_public_url}{LIBRARY_PATH}"
+    return order_page_url(order.public_id)

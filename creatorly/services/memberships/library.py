@@ -288,23 +288,6 @@ async def act_on_membership(*, session_token: str, library_key: str, subscriptio
     return message
 
 
-async def change_membership_tier(
-    *, session_token: str, library_key: str, subscription_public_id: str, tier_public_id: str
-) -> str:
-    """Move one of the library's memberships to another tier; what happened, for a toast."""
-    if not tier_public_id:
-        raise InvalidInput("Choose a tier.", field="tier")
-    email = await library_email(session_token=session_token, library_key=library_key)
-    change = await lifecycle.change_tier(
-        subscription_public_id=subscription_public_id, member_email=email, tier_public_id=tier_public_id
-    )
-    if not change.is_upgrade:
-        return f"Your new tier starts at your next renewal on {_day(change.effective_at)}."
-    if change.charged_amount == 0:
-        return "Upgraded. Nothing was charged now."
-    return f"Upgraded. We charged {format_money(change.charged_amount, change.currency)} for the rest of this period."
-
-
 # --- The account's data export ----------------------------------------------------------------------------
 
 

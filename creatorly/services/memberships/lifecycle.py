@@ -12,44 +12,31 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly import db, queue
-from creatorly.errors import CreatorlyError, InvalidInput, NotFound, ProviderError
-from creatorly.kit.clock import as_utc
+from creatorly.errors import CreatorlyError, InvalidInput, ProviderError
 from creatorly.models import Order
 from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName, SubscriptionStatus
 from creatorly.models.memberships import Subscription, TierPrice
 from creatorly.providers.payments.base import RecurringPaymentProvider, SavedCardChargeRequest
 from creatorly.providers.registry import get_payment_provider
-from creatorly.services.accounts.rules import normalize_email
-from creatorly.services.memberships import clock, provider_changes, repository, rules, subscriptions
+from creatorly.services.memberships import clock, provider_changes, razorpay_upgrades, repository, rules, subscriptions
 from creatorly.services.memberships.creator_reads import active_members_by_tier as active_members_by_tier
 from creatorly.services.memberships.creator_reads import members_of as members_of
 from creatorly.services.memberships.creator_reads import mrr_by_tier as mrr_by_tier
+from creatorly.services.memberships.member_reads import CHARGING, members_own, view
+from creatorly.services.memberships.member_reads import SubscriptionNotFound as SubscriptionNotFound
+from creatorly.services.memberships.member_reads import history as history
+from creatorly.services.memberships.member_reads import list_member_subscriptions as list_member_subscriptions
 from creatorly.services.memberships.provider_changes import BillingChangeFailed as BillingChangeFailed
 from creatorly.services.memberships.provider_changes import UpgradeChargeFailed as UpgradeChargeFailed
 from creatorly.services.memberships.renewals import RUN_DUE_JOB
-from creatorly.services.memberships.schemas import HistoryEntry, MemberSubscription, TierChange
+from creatorly.services.memberships.schemas import MemberSubscription, TierChange
 from creatorly.services.orders import service as orders
-from creatorly.services.orders.rules import PAID_STATUSES
-
-CHARGING = (SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
-
-
-class SubscriptionNotFound(NotFound):
-    code = "subscription_not_found"
-    default_message = "We couldn't find that membership."
 
 
 class SubscriptionChangeRefused(CreatorlyError):
     code = "subscription_change_refused"
     status = 409
     default_message = "This membership can't be changed that way now."
-
-
-async def _members_own(session: AsyncSession, subscription_public_id: str, member_email: str) -> Subscription:
-    subscription = await repository.by_public_id(session, subscription_public_id, for_update=True)
-    if subscription is None or subscription.member_email != normalize_email(member_email):
-        raise SubscriptionNotFound()
-    return subscription
 
 
 async def cancel_at_period_end(*, subscription_public_id: str, member_email: str) -> MemberSubscription:
@@ -150,18 +137,18 @@ async def _change_membership(
     as the provider's own webhook may have written the change meanwhile. A sandbox membership is changed at once.
     """
     async with db.transaction() as session:
-        subscription = await _members_own(session, subscription_public_id, member_email)
+        subscription = await members_own(session, subscription_public_id, member_email)
         target = await provider_changes.target_of(session, subscription) if is_needed(subscription) else None
         if target is None:
             if is_needed(subscription):
                 await apply(session, subscription)
-            return await _view(session, subscription)
+            return await view(session, subscription)
     await push(target)
     async with db.transaction() as session:
-        subscription = await _members_own(session, subscription_public_id, member_email)
+        subscription = await members_own(session, subscription_public_id, member_email)
         if is_needed(subscription):
             await apply(session, subscription)
-        return await _view(session, subscription)
+        return await view(session, subscription)
 
 
 # --- Changing tier ---------------------------------------------------------------------------------
@@ -173,11 +160,12 @@ async def change_tier(
     """Upgrade now, charging the prorated difference to the saved card; downgrade at the next renewal.
 
     The upgrade applies when its charge's webhook pays the order (at once when nothing is due). A membership
-    billed by Stripe or Razorpay is changed there first (see `_change_billed_tier`).
+    billed by Stripe or Razorpay is changed there first (see `_change_billed_tier`); a Razorpay upgrade owing
+    something answers a `TierChangeToPay`, whose `payment_url` is where the member pays it.
     """
     async with db.transaction() as session:
         target = await provider_changes.target_of(
-            session, await _members_own(session, subscription_public_id, member_email)
+            session, await members_own(session, subscription_public_id, member_email)
         )
     if target is not None:
         return await _change_billed_tier(
@@ -188,7 +176,7 @@ async def change_tier(
             interval=interval,
         )
     async with db.transaction() as session:
-        subscription = await _members_own(session, subscription_public_id, member_email)
+        subscription = await members_own(session, subscription_public_id, member_email)
         if subscription.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):
             raise SubscriptionChangeRefused("Only an active membership can change tier.")
         price, is_upgrade = await _target(session, subscription, tier_public_id, interval or subscription.interval)
@@ -223,10 +211,11 @@ async def _change_billed_tier(
     tier_public_id: str,
     interval: str,
 ) -> TierChange:
-    """The provider's subscription moves to the new price first (no proration there); an upgrade then charges our
-    prorated difference (its webhook applies it), and otherwise our rows follow once the provider said yes."""
+    """Stripe's subscription moves to the new price first (no proration there) and an upgrade then charges our
+    prorated difference; a Razorpay upgrade is an order the member pays on Razorpay's page (razorpay_upgrades).
+    Either payment's webhook applies the upgrade; otherwise our rows follow once the provider said yes."""
     async with db.transaction() as session:
-        subscription = await _members_own(session, subscription_public_id, member_email)
+        subscription = await members_own(session, subscription_public_id, member_email)
         if subscription.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):
             raise SubscriptionChangeRefused("Only an active membership can change tier.")
         price, is_upgrade = await _target(session, subscription, tier_public_id, interval or subscription.interval)
@@ -234,11 +223,18 @@ async def _change_billed_tier(
         now = clock.now()
         amount = _proration(subscription, price, now) if is_upgrade else 0
         if amount > 0 and not target.is_stripe:
-            raise SubscriptionChangeRefused("Upgrading now isn't available for memberships paid through Razorpay yet.")
+            assert price.id is not None
+            order = await razorpay_upgrades.reusable_order(
+                session, subscription, price_id=price.id, amount=amount
+            ) or await _upgrade_order(session, subscription, price, amount)
+    if amount > 0 and not target.is_stripe:
+        # Razorpay can't charge off-session: the member pays on its page; that payment's webhook upgrades.
+        page = await razorpay_upgrades.payment_url(order)
+        return razorpay_upgrades.to_pay(_change(subscription, True, amount, order.public_id, now), page)
     if amount > 0:
         previous_plan = await provider_changes.move_for_upgrade(target, plan)
         async with db.transaction() as session:
-            subscription = await _members_own(session, subscription_public_id, member_email)
+            subscription = await members_own(session, subscription_public_id, member_email)
             order = await _upgrade_order(session, subscription, price, amount)
         try:
             await provider_changes.charge_upgrade(target, order, previous_plan=previous_plan)
@@ -248,7 +244,7 @@ async def _change_billed_tier(
         return _change(subscription, True, amount, order.public_id, now)
     await provider_changes.change_plan(target, plan)
     async with db.transaction() as session:
-        subscription = await _members_own(session, subscription_public_id, member_email)
+        subscription = await members_own(session, subscription_public_id, member_email)
         assert price.id is not None
         if is_upgrade:
             await subscriptions.apply_price(
@@ -355,72 +351,3 @@ async def _charge_upgrade(order: Order, *, payment_method: str | None, provider:
         raise UpgradeChargeFailed() from error
     if not result.is_succeeded:
         raise UpgradeChargeFailed()
-
-
-# --- The member's library --------------------------------------------------------------------------
-
-
-async def list_member_subscriptions(*, email: str) -> list[MemberSubscription]:
-    """Every membership of this email, newest first, with status, next charge date and amount."""
-    async with db.transaction() as session:
-        return [
-            await _view(session, row)
-            for row in await repository.subscriptions_of_email(session, normalize_email(email))
-        ]
-
-
-async def history(*, subscription_public_id: str, member_email: str) -> list[HistoryEntry]:
-    """The membership's changes and its receipts (paid membership orders), oldest first."""
-    async with db.transaction() as session:
-        subscription = await _members_own(session, subscription_public_id, member_email)
-        assert subscription.id is not None
-        entries = [
-            HistoryEntry(at=event.created_at, kind=event.kind, detail=event.detail)
-            for event in await repository.events_of(session, subscription.id)
-        ]
-        for order in await repository.orders_of(session, subscription.id):
-            if order.status in PAID_STATUSES and order.paid_at is not None:
-                entries.append(
-                    HistoryEntry(
-                        at=order.paid_at,
-                        kind="receipt",
-                        detail=subscriptions.purpose_of(order.public_id).kind,
-                        order_public_id=order.public_id,
-                        amount=order.amount,
-                        currency=order.currency,
-                    )
-                )
-    return sorted(entries, key=lambda entry: as_utc(entry.at))
-
-
-async def _view(session: AsyncSession, subscription: Subscription) -> MemberSubscription:
-    tier = await repository.get_tier(session, subscription.tier_id)
-    pending = (
-        await repository.get_price(session, subscription.pending_tier_price_id)
-        if subscription.pending_tier_price_id is not None
-        else None
-    )
-    pending_tier = await repository.get_tier(session, pending.tier_id) if pending is not None else None
-    is_charging = subscription.status in CHARGING and not subscription.cancel_at_period_end
-    next_at = (
-        subscription.next_retry_at
-        if subscription.status == SubscriptionStatus.PAST_DUE
-        else subscription.current_period_end
-    )
-    return MemberSubscription(
-        public_id=subscription.public_id,
-        creator_id=subscription.creator_id,
-        tier_public_id=tier.public_id if tier is not None else "",
-        tier_name=tier.name if tier is not None else "",
-        status=subscription.status,
-        interval=subscription.interval,
-        amount=subscription.amount,
-        currency=subscription.currency,
-        current_period_end=subscription.current_period_end,
-        next_charge_at=next_at if is_charging else None,
-        next_charge_amount=(pending.amount if pending is not None else subscription.amount) if is_charging else 0,
-        cancel_at_period_end=subscription.cancel_at_period_end,
-        pending_tier_name=pending_tier.name if pending_tier is not None else "",
-        trial_end=subscription.trial_end,
-        grace_until=subscription.grace_until,
-    )

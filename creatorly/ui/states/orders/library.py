@@ -13,6 +13,7 @@ from creatorly.services.delivery import library
 from creatorly.services.delivery.library import Library
 from creatorly.services.memberships import library as memberships
 from creatorly.services.memberships.library import LibraryMembership
+from creatorly.services.memberships.library_tier_change import change_library_tier
 from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import SentTip
 from creatorly.ui import routes
@@ -209,7 +210,8 @@ class LibraryState(rx.State):
 
     @rx.event
     async def change_tier(self, form: dict[str, str]) -> Events:
-        """Move a membership to the chosen tier (upgrade now with a prorated charge, downgrade at renewal)."""
+        """Move a membership to the chosen tier (upgrade now with a prorated charge, downgrade at renewal); a
+        Razorpay membership's upgrade is paid on Razorpay's page, which comes back to the library."""
         if self.busy_membership:
             return
         subscription_public_id = form.get("membership", "")
@@ -217,7 +219,7 @@ class LibraryState(rx.State):
         yield None
         session_token, key = await self._identity()
         try:
-            message = await memberships.change_membership_tier(
+            change = await change_library_tier(
                 session_token=session_token,
                 library_key=key,
                 subscription_public_id=subscription_public_id,
@@ -227,9 +229,13 @@ class LibraryState(rx.State):
             self.busy_membership = ""
             yield rx.toast.error(error.message)
             return
+        if change.payment_url:
+            self.busy_membership, self.tier_dialog_for = "", ""
+            yield rx.redirect(change.payment_url)
+            return
         await self._load_memberships_and_tips()
         self.busy_membership, self.tier_dialog_for = "", ""
-        yield rx.toast.success(message)
+        yield rx.toast.success(change.message)
 
 
 def _membership_view(item: LibraryMembership) -> MembershipView:
