@@ -74,11 +74,14 @@ unit: setup
 integration: setup
 	$(BIN)/pytest tests/integration
 
+# tests/e2e_redis is its own run: its app's build must not replace the bundle tests/e2e's app is serving.
 e2e: setup browser
 	$(BIN)/pytest tests/e2e
+	$(BIN)/pytest tests/e2e_redis
 
 test: setup browser lint typecheck contracts
 	$(BIN)/pytest tests/unit tests/integration tests/e2e
+	$(BIN)/pytest tests/e2e_redis
 
 # The integration suite again on PostgreSQL and Redis (used by .ci/run when they answer).
 test-integration: setup

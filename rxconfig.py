@@ -1,12 +1,18 @@
 """Reflex configuration: every value comes from creatorly.config.settings; no secrets here."""
 
+import os
+
 import reflex as rx
 
 from creatorly.config import settings
 
+# A backend-only host (`creatorly start --backend-only`: webhooks, API and websockets behind the same Redis) has no
+# frontend port; Reflex refuses one.
+_is_backend_only = os.environ.get("REFLEX_BACKEND_ONLY", "").lower() in {"1", "true", "yes"}
+
 config = rx.Config(
     app_name="creatorly",
-    frontend_port=settings.port,
+    frontend_port=None if _is_backend_only else settings.port,
     backend_port=settings.port,
     api_url=settings.resolved_public_url,
     deploy_url=settings.resolved_public_url,

@@ -26,10 +26,12 @@ def _alembic_config() -> Config:
     return config
 
 
-def _reflex_command() -> list[str]:
+def _reflex_command(*, is_backend_only: bool = False) -> list[str]:
     reflex = shutil.which("reflex") or str(Path(sys.executable).with_name("reflex"))
     from creatorly.config import settings
 
+    if is_backend_only:
+        return [reflex, "run", "--env", "prod", "--backend-only", "--backend-port", str(settings.port)]
     return [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(settings.port)]
 
 
@@ -75,12 +77,19 @@ def worker(workers: int) -> None:
 
 
 @main.command()
-def start() -> None:
+@click.option(
+    "--backend-only",
+    is_flag=True,
+    help="Serve the API, webhooks and websockets but no pages: another host behind the same Redis and database.",
+)
+def start(backend_only: bool) -> None:
     """Production entry point: migrate, then replace this process with `reflex run --env prod`."""
     from alembic import command
 
     command.upgrade(_alembic_config(), "head")
-    arguments = _reflex_command()
+    arguments = _reflex_command(is_backend_only=backend_only)
+    if backend_only:
+        os.environ["REFLEX_BACKEND_ONLY"] = "1"  # read by rxconfig.py: a backend-only host has no frontend port
     os.execv(arguments[0], arguments)  # noqa: S606 — exec, so SIGTERM from the container reaches Reflex itself
 
 
