@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -57,8 +59,11 @@ def open_storefront_with_product(page: Page, app_url: str, *, handle: str, title
     return f"/{handle}/{re.sub(r'[^a-z0-9]+', '-', title.lower()).strip('-')}"
 
 
-def buy_with_sandbox_card(page: Page, product_url: str, *, email: str, card: str = "4242 4242 4242 4242") -> None:
-    """Check out a product as a fan and pay on the sandbox payment page; ends on the paid order's page."""
+def buy_with_sandbox_card(
+    page: Page, product_url: str, *, email: str, card: str = "4242 4242 4242 4242", wait_for_receipt: bool = True
+) -> None:
+    """Check out a product as a fan and pay on the sandbox payment page; ends on the paid order's page (or, with
+    `wait_for_receipt=False`, right after pressing Pay)."""
     open_page(page, product_url)
     page.get_by_role("button", name="Buy now").click()
     page.get_by_label("Email for your receipt and downloads").fill(email)
@@ -70,8 +75,21 @@ def buy_with_sandbox_card(page: Page, product_url: str, *, email: str, card: str
     page.get_by_label("CVC").fill("123")
     page.get_by_label("Name on card").fill("Ada Fan")
     page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    if wait_for_receipt:
+        see_receipt(page)
+
+
+def see_receipt(page: Page) -> None:
     page.wait_for_url(re.compile(r"/orders/"))
     expect(page.get_by_role("heading", name="Thank you for your purchase!")).to_be_visible(timeout=30_000)
+
+
+def sale_applied_at(log_path: Path) -> datetime:
+    """When the app whose log this is applied the newest sandbox payment webhook (the log line's UTC time)."""
+    lines = [line for line in log_path.read_text().splitlines() if "webhook_attempt" in line]
+    applied = [line for line in lines if "event_type=payment.succeeded" in line and "outcome=handled" in line]
+    assert applied, f"no applied payment webhook in {log_path}: {lines[-5:]}"
+    return datetime.fromisoformat(applied[-1].split(" ", 1)[0].replace("Z", "+00:00"))
 
 
 def e2e_app_environment() -> dict[str, str]:
