@@ -54,8 +54,14 @@ def test_both_dashboard_tabs_show_a_new_sale_within_seconds_without_reload(
     open_page(visitor_page, f"{app_url}{product_url}")
     visitor.close()
 
+    # The storefront's settings show what was saved (not the first option of each list) — onboarding chose UTC
+    open_page(page, f"{app_url}/dashboard/storefront")
+    expect(page.get_by_label("Timezone")).to_have_value("UTC")
+    expect(page.get_by_label("Currency")).to_have_value("USD")
+
     open_page(page, f"{app_url}/dashboard")
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    expect(page.get_by_text("days in UTC", exact=False)).to_be_visible()
     expect(_metric(page, "Orders")).to_contain_text("0")
     expect(_metric(page, "Visitors")).to_contain_text("1")
     second_tab = page.context.new_page()

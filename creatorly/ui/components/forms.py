@@ -60,8 +60,14 @@ def select_field(
     default: rx.Var[str] | str = "",
     error: rx.Var[str] | str = "",
 ) -> rx.Component:
-    """A native <select> (keyboard- and screen-reader-friendly) with its label and error."""
+    """A native <select> (keyboard- and screen-reader-friendly) with its label and error.
+
+    React applies `defaultValue` only when the select mounts: options or a default that arrive later (state loaded
+    after hydration) would leave the browser on the first option, and a save would silently store it. The key
+    remounts the select whenever the default or the number of options changes.
+    """
     field_id = f"field-{name}"
+    remount_key = rx.Var.create(default).to(str) + "|" + rx.Var.create(options).to(list).length().to_string()
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         rx.el.select(
@@ -69,6 +75,7 @@ def select_field(
             id=field_id,
             name=name,
             default_value=default,
+            key=remount_key,
             class_name="native-select",
         ),
         rx.text(error, size="2", color_scheme="red", role="alert"),
