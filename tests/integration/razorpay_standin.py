@@ -2,7 +2,8 @@
 
 Orders: POST /v1/orders. RazorpayX: POST /v1/contacts, POST /v1/fund_accounts, POST /v1/payouts (with the
 X-Payout-Idempotency header), GET /v1/payouts?account_number=…&reference_id=… and GET /v1/payouts/{id}.
-Subscriptions: POST /v1/plans, POST /v1/subscriptions, …/{id}/cancel, /pause, /resume, PATCH and GET. Identical
+Subscriptions: POST /v1/plans, POST /v1/subscriptions (with a future start_at / expire_by), …/{id}/cancel,
+/pause, /resume, PATCH and GET; `authenticate_subscription` is the fan authorising one on its short_url. Identical
 contacts and fund accounts are answered with the existing one, as Razorpay does. `settle_payout` moves a payout
 to its final status and `payout_webhook` builds that status's webhook from Razorpay's documented payload, signed
 with the webhook secret (hex HMAC-SHA256 of the exact body, X-Razorpay-Signature); `subscription_webhook` and
@@ -397,6 +398,7 @@ def _payout_routes(stand_in: RazorpayStandIn) -> list[Route]:
 SUBSCRIPTIONS: dict[str, dict[str, Any]] = {}
 PLANS: dict[str, dict[str, Any]] = {}
 SUBSCRIPTION_WEBHOOKS = Path(__file__).parent.parent / "payloads" / "razorpay"
+SHARED_WEBHOOKS = Path("/work/shared/razorpay/webhooks")
 
 
 def _subscription_routes(stand_in: RazorpayStandIn) -> list[Route]:
@@ -416,22 +418,30 @@ def _subscription_routes(stand_in: RazorpayStandIn) -> list[Route]:
         return JSONResponse(plan)
 
     async def create_subscription(request: Request) -> JSONResponse:
-        """POST /v1/subscriptions, answered in the shape of create_subscription.json (status created)."""
-        if not _is_authorized(request):
-            return _error(401, code="BAD_REQUEST_ERROR", description="Authentication failed")
-        body: Any = json.loads(await request.body() or b"{}")
-        if not isinstance(body, dict) or body.get("plan_id") not in PLANS:
-            return _error(
-                400, code="BAD_REQUEST_ERROR", description="The id provided does not exist", field_name="plan_id"
-            )
+        """POST /v1/subscriptions, answered in the shape of create_subscription.json (status created). A future
+        `start_at` is when the first charge happens; `expire_by` is the last moment to authorise it."""
+        refusal = _refusal(stand_in, request)
+        if refusal is not None:
+            return refusal
+        body = await _json_body(request)
+        if body is None or body.get("plan_id") not in PLANS:
+            return _bad_request("The id provided does not exist", "plan_id")
+        problem = _schedule_problem(body)
+        if problem is not None:
+            return problem
+        now, subscription_id = int(time.time()), f"sub_{_random_id()}"
+        start_at = body.get("start_at")
         subscription = _template("create_subscription.json")
-        subscription_id = f"sub_{_random_id()}"
         subscription.update(
             id=subscription_id,
             plan_id=body["plan_id"],
             total_count=body.get("total_count"),
+            remaining_count=body.get("total_count"),
             notes=body.get("notes") or [],
-            created_at=int(time.time()),
+            start_at=start_at or now,
+            charge_at=start_at or now,
+            expire_by=body.get("expire_by"),
+            created_at=now,
             short_url=f"{stand_in.base_url}/authorise/{subscription_id}",
         )
         SUBSCRIPTIONS[subscription_id] = subscription
@@ -442,6 +452,15 @@ def _subscription_routes(stand_in: RazorpayStandIn) -> list[Route]:
         Route("/v1/subscriptions", create_subscription, methods=["POST"]),
         *_subscription_change_routes(stand_in),
     ]
+
+
+def _schedule_problem(body: dict[str, Any]) -> JSONResponse | None:
+    now = int(time.time())
+    for name in ("start_at", "expire_by"):
+        value = body.get(name)
+        if value is not None and (type(value) is not int or value <= now):
+            return _bad_request(f"{name} cannot be lesser than the current time.", name)
+    return None
 
 
 def _subscription_change_routes(stand_in: RazorpayStandIn) -> list[Route]:
@@ -522,14 +541,33 @@ def _subscription_change_routes(stand_in: RazorpayStandIn) -> list[Route]:
     ]
 
 
+def authenticate_subscription(subscription_id: str, *, secret: str) -> tuple[bytes, dict[str, str]]:
+    """The fan authorises the subscription on its short_url: it is authenticated (it charges from its start_at),
+    and Razorpay's subscription.authenticated webhook about it is answered, signed with `secret`."""
+    SUBSCRIPTIONS[subscription_id].update(status="authenticated", customer_id="cust_F5ZuzTm0cqYpzp")
+    return subscription_webhook("subscription.authenticated", subscription_id, secret=secret)
+
+
+def _subscription_payload(event: str) -> dict[str, Any]:
+    """The recorded payload of the event or of its documented variant (copied into tests/payloads/razorpay), else
+    the documented one in the shared Razorpay folder."""
+    candidates = [directory / f"{event}.json" for directory in (SUBSCRIPTION_WEBHOOKS, SHARED_WEBHOOKS)]
+    path = next((path for path in candidates if path.exists()), SHARED_WEBHOOKS / "variants" / f"{event}.json")
+    loaded: dict[str, Any] = json.loads(path.read_text())
+    return loaded
+
+
 def subscription_webhook(
     event: str, subscription_id: str, *, secret: str, payment_id: str = "", amount: int = 0
 ) -> tuple[bytes, dict[str, str]]:
-    """Razorpay's documented webhook for `event` about a subscription made here (with its payment, when the event
-    carries one), signed with `secret` (hex HMAC-SHA256 of the exact body)."""
-    payload: dict[str, Any] = json.loads((SUBSCRIPTION_WEBHOOKS / f"{event}.json").read_text())
+    """Razorpay's documented webhook for `event` about a subscription made here (its plan, notes and start; with
+    its payment, when the event carries one), signed with `secret` (hex HMAC-SHA256 of the exact body). An event
+    may name a variant of the documented payload: "subscription.activated.future_start_no_upfront"."""
+    payload = _subscription_payload(event)
+    made = SUBSCRIPTIONS[subscription_id]
     entity = payload["payload"]["subscription"]["entity"]
-    entity.update(id=subscription_id, plan_id=SUBSCRIPTIONS[subscription_id]["plan_id"])
+    entity.update(id=subscription_id, plan_id=made["plan_id"], notes=made["notes"])
+    entity.update(start_at=made["start_at"], charge_at=made["charge_at"], total_count=made["total_count"])
     if "payment" in payload["payload"]:
         payload["payload"]["payment"]["entity"].update(id=payment_id, amount=amount, currency="INR")
     payload["created_at"] = int(time.time())

@@ -129,11 +129,12 @@ async def test_cancel_resume_pause_and_unpause_through_the_library() -> None:
     ends = _day(member.current_period_end)
 
     async def act(action: str) -> tuple[str, member_library.LibraryMembership]:
-        message = await member_library.act_on_membership(
+        done = await member_library.act_on_membership(
             session_token=token, library_key="", subscription_public_id=member.public_id, action=action
         )
         [card] = await member_library.list_library_memberships(session_token=token, library_key="")
-        return message, card
+        assert done.authorise_url == ""  # a sandbox membership changes at once: no provider page to visit
+        return done.message, card
 
     message, card = await act("cancel")
     assert message == f"Your membership cancels on {ends}. You keep access until then."

@@ -28,6 +28,7 @@ from creatorly.services.checkout.service import CheckoutPaymentUnavailable
 from creatorly.services.external_events import service as external_events
 from creatorly.services.ledger import service as ledger
 from creatorly.services.memberships import clock, join, lifecycle, razorpay_upgrades, renewals
+from creatorly.services.memberships.razorpay_resume import RESUME_REQUESTED, ResumeToAuthorise
 from creatorly.services.memberships.razorpay_upgrades import TierChangeToPay
 from tests.factories import make_creator
 from tests.integration.razorpay_standin import (
@@ -231,10 +232,10 @@ async def test_cancel_pause_and_unpause_change_the_razorpay_subscription_then_ou
     assert (paused.status, status_paused) == ("paused", "paused")
     assert (unpaused.status, status_unpaused) == ("active", "active")
     assert (canceling.cancel_at_period_end, on_razorpay.get("cancel_at_cycle_end")) == (True, True)
-    with pytest.raises(lifecycle.SubscriptionChangeRefused, match="can't undo a cancellation"):
-        await lifecycle.resume(**ids)
+    resuming = await lifecycle.resume(**ids)  # Razorpay can't undo it: a new subscription to authorise
+    assert isinstance(resuming, ResumeToAuthorise) and resuming.cancel_at_period_end is True
     assert (await _subscription()).cancel_at_period_end is True
-    assert (await _kinds(member))[-3:] == ["paused", "unpaused", "cancel_scheduled"]
+    assert (await _kinds(member))[-4:] == ["paused", "unpaused", "cancel_scheduled", RESUME_REQUESTED]
 
 
 async def test_when_razorpay_fails_a_change_is_refused_and_nothing_of_ours_changes(stand_in: RazorpayStandIn) -> None:

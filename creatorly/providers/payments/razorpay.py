@@ -7,6 +7,7 @@ import hashlib
 import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import razorpay
@@ -167,15 +168,33 @@ class RazorpaySubscriptions:
         self._provider = provider
 
     async def create_subscription(
-        self, *, amount: int, interval: str, product_name: str, merchant_reference: str
+        self,
+        *,
+        amount: int,
+        interval: str,
+        product_name: str,
+        merchant_reference: str,
+        start_at: datetime | None = None,
+        purpose: str = "",
     ) -> tuple[str, str]:
-        """A plan at the tier's price and a subscription to it; answers (sub_… id, the page to authorise it on)."""
-        return await asyncio.to_thread(self._create, amount, interval, product_name, merchant_reference)
+        """A plan at the tier's price and a subscription to it; answers (sub_… id, the page to authorise it on).
 
-    def _create(self, amount: int, interval: str, product_name: str, merchant_reference: str) -> tuple[str, str]:
+        With `start_at` nothing is charged before then, and the fan must authorise it before then (`expire_by`).
+        `purpose` ("resume") travels in the subscription's notes beside our reference, so its webhooks say so."""
+        notes = {"merchant_reference": merchant_reference}
+        if purpose:
+            notes["purpose"] = purpose
+        body: dict[str, Any] = {"total_count": SUBSCRIPTION_TOTAL_COUNT, "customer_notify": 1, "notes": notes}
+        if start_at is not None:
+            body["start_at"] = body["expire_by"] = int(start_at.timestamp())
+        return await asyncio.to_thread(self._create, amount, interval, product_name, merchant_reference, body)
+
+    def _create(
+        self, amount: int, interval: str, product_name: str, merchant_reference: str, body: dict[str, Any]
+    ) -> tuple[str, str]:
         period, count = _RAZORPAY_PERIODS[interval]
-        client = self._provider._client()
-        try:
+        with _translated("make the subscription"):
+            client = self._provider._client()
             plan = client.plan.create(
                 data={
                     "period": period,
@@ -184,20 +203,7 @@ class RazorpaySubscriptions:
                     "notes": {"merchant_reference": merchant_reference},
                 }
             )
-            subscription = client.subscription.create(
-                data={
-                    "plan_id": plan["id"],
-                    "total_count": SUBSCRIPTION_TOTAL_COUNT,
-                    "customer_notify": 1,
-                    "notes": {"merchant_reference": merchant_reference},
-                }
-            )
-        except BadRequestError as error:
-            raise ProviderError(f"razorpay refused the subscription: {error}", is_retryable=False) from None
-        except (GatewayError, ServerError) as error:
-            raise ProviderError(f"razorpay failed: {type(error).__name__}", is_retryable=True) from None
-        except (requests.RequestException, ValueError, KeyError, TypeError) as error:
-            raise ProviderError(f"razorpay unreachable: {type(error).__name__}", is_retryable=True) from None
+            subscription = client.subscription.create(data={"plan_id": plan["id"], **body})
         subscription_id, short_url = subscription.get("id"), subscription.get("short_url")
         if not (isinstance(subscription_id, str) and isinstance(short_url, str)):
             raise ProviderError("razorpay answered a subscription without an id", is_retryable=True)

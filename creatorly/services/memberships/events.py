@@ -86,6 +86,7 @@ register_handler(
 register_handler(
     PaymentProviderName.STRIPE, "customer.subscription.updated", stripe_billing.handle_subscription_updated
 )
+register_handler(PaymentProviderName.RAZORPAY, "subscription.authenticated", razorpay_billing.link_resumed)
 for _charged in ("subscription.activated", "subscription.charged"):
     register_handler(PaymentProviderName.RAZORPAY, _charged, razorpay_billing.handle_charged)
 register_handler(PaymentProviderName.RAZORPAY, "subscription.pending", razorpay_billing.handle_pending)

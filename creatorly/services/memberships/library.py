@@ -24,6 +24,7 @@ from creatorly.services.accounts import authorization
 from creatorly.services.delivery import library as purchases
 from creatorly.services.delivery.service import OrderNotFound, OrderPage, order_access_token, order_page_url
 from creatorly.services.memberships import clock, lifecycle, repository, rules, subscriptions
+from creatorly.services.memberships.razorpay_resume import ResumeToAuthorise
 from creatorly.services.memberships.schemas import HistoryEntry, MemberSubscription
 from creatorly.services.memberships.tier_rules import price_label
 
@@ -91,6 +92,8 @@ _EVENT_TEXTS = {
     "recovered": "Payment went through: membership active again",
     "cancel_scheduled": "Cancellation scheduled for the end of the period",
     "cancel_undone": "Cancellation undone: the membership renews",
+    "razorpay_resume_requested": "Resume requested: waiting for your authorisation on Razorpay",
+    "resumed": "Resumed: the membership renews",
     "paused": "Paused",
     "unpaused": "Unpaused",
     "upgrade_requested": "Upgrade requested",
@@ -276,16 +279,34 @@ def _choice_note(subscription: Subscription, new_amount: int, *, is_upgrade: boo
 # --- The member's actions --------------------------------------------------------------------------------
 
 
-async def act_on_membership(*, session_token: str, library_key: str, subscription_public_id: str, action: str) -> str:
+@dataclass(frozen=True, slots=True)
+class LibraryAction:
+    """`message` for a toast; `authorise_url` (resuming a Razorpay membership) where to send the browser instead."""
+
+    message: str
+    authorise_url: str = ""
+
+
+async def act_on_membership(
+    *, session_token: str, library_key: str, subscription_public_id: str, action: str
+) -> LibraryAction:
     """Cancel (at the period's end), resume, pause or unpause one of the library's memberships; what happened."""
     if action not in _ACTIONS:
         raise InvalidInput("Choose cancel, resume, pause or unpause.", field="action")
     email = await library_email(session_token=session_token, library_key=library_key)
     use_case, message = _ACTIONS[action]
     changed = await use_case(subscription_public_id=subscription_public_id, member_email=email)
+    if isinstance(changed, ResumeToAuthorise):
+        return LibraryAction(
+            f"Authorise your membership on Razorpay to keep it. Nothing is charged before "
+            f"{_day(changed.current_period_end)}.",
+            changed.authorise_url,
+        )
     if action == "cancel" and changed.current_period_end is not None:
-        return f"Your membership cancels on {_day(changed.current_period_end)}. You keep access until then."
-    return message
+        return LibraryAction(
+            f"Your membership cancels on {_day(changed.current_period_end)}. You keep access until then."
+        )
+    return LibraryAction(message)
 
 
 # --- The account's data export ----------------------------------------------------------------------------

@@ -18,7 +18,15 @@ from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName, 
 from creatorly.models.memberships import Subscription, TierPrice
 from creatorly.providers.payments.base import RecurringPaymentProvider, SavedCardChargeRequest
 from creatorly.providers.registry import get_payment_provider
-from creatorly.services.memberships import clock, provider_changes, razorpay_upgrades, repository, rules, subscriptions
+from creatorly.services.memberships import (
+    clock,
+    provider_changes,
+    razorpay_resume,
+    razorpay_upgrades,
+    repository,
+    rules,
+    subscriptions,
+)
 from creatorly.services.memberships.creator_reads import active_members_by_tier as active_members_by_tier
 from creatorly.services.memberships.creator_reads import members_of as members_of
 from creatorly.services.memberships.creator_reads import mrr_by_tier as mrr_by_tier
@@ -59,16 +67,22 @@ async def cancel_at_period_end(*, subscription_public_id: str, member_email: str
 
 
 async def resume(*, subscription_public_id: str, member_email: str) -> MemberSubscription:
-    """Undo a scheduled cancellation while the period lasts."""
+    """Undo a scheduled cancellation while the period lasts. A Razorpay membership answers a `ResumeToAuthorise`:
+    the member authorises a new Razorpay subscription from the period's end, whose webhook resumes it."""
 
     def is_needed(subscription: Subscription) -> bool:
         if subscription.status == SubscriptionStatus.CANCELED:
             raise SubscriptionChangeRefused("This membership has ended. Join again from the creator's page.")
-        if subscription.cancel_at_period_end and subscription.provider == provider_changes.RAZORPAY:
-            raise SubscriptionChangeRefused(
-                "Razorpay can't undo a cancellation. Your membership lasts until the period ends; join again then."
-            )
         return subscription.cancel_at_period_end
+
+    async with db.transaction() as session:
+        subscription = await members_own(session, subscription_public_id, member_email)
+        is_on_razorpay = is_needed(subscription) and razorpay_resume.is_resumed_on_razorpay(subscription)
+        refused = razorpay_resume.refusal(subscription) if is_on_razorpay else ""
+    if refused:
+        raise SubscriptionChangeRefused(refused)
+    if is_on_razorpay:
+        return await razorpay_resume.resume(subscription_public_id=subscription_public_id, member_email=member_email)
 
     async def apply(session: AsyncSession, subscription: Subscription) -> None:
         subscription.cancel_at_period_end = False

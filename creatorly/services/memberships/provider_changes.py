@@ -8,10 +8,12 @@ no target: our rows are its billing, so nothing is asked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly.errors import CreatorlyError, ProviderError
+from creatorly.kit.clock import as_utc
 from creatorly.models import Order
 from creatorly.models.enums import PaymentProviderName
 from creatorly.models.memberships import Subscription, TierPrice
@@ -24,6 +26,8 @@ from creatorly.services.memberships import repository
 STRIPE, RAZORPAY = PaymentProviderName.STRIPE, PaymentProviderName.RAZORPAY
 # The SubscriptionEvent that names the Stripe subscription (sub_…) billing a membership.
 STRIPE_SUBSCRIPTION = "stripe_subscription"
+# In a Razorpay subscription's notes (beside merchant_reference): it carries a resumed membership on.
+RESUME_PURPOSE = "resume"
 
 logger = get_logger(__name__)
 
@@ -64,6 +68,17 @@ class PlanChange:
     reference: str  # idempotency and merchant reference: our subscription and the new price
 
 
+@dataclass(frozen=True, slots=True)
+class ResumePlan:
+    """A new Razorpay subscription that carries a cancelling membership on from its period's end."""
+
+    amount: int
+    interval: str
+    product_name: str
+    subscription_public_id: str
+    start_at: datetime
+
+
 async def stripe_subscription_id(session: AsyncSession, subscription: Subscription) -> str:
     """The Stripe subscription billing this membership (the latest one made for it), or '' when none was."""
     if subscription.id is None:
@@ -96,6 +111,24 @@ async def plan_change(session: AsyncSession, subscription: Subscription, price: 
     )
 
 
+async def resume_plan(session: AsyncSession, subscription: Subscription) -> ResumePlan:
+    """The price the membership renews at (a scheduled downgrade's, if any), from the period's end."""
+    assert subscription.current_period_end is not None
+    pending = (
+        await repository.get_price(session, subscription.pending_tier_price_id)
+        if subscription.pending_tier_price_id is not None
+        else None
+    )
+    tier = await repository.get_tier(session, pending.tier_id if pending is not None else subscription.tier_id)
+    return ResumePlan(
+        amount=pending.amount if pending is not None else subscription.amount,
+        interval=pending.interval if pending is not None else subscription.interval,
+        product_name=f"{tier.name if tier else 'Membership'} membership",
+        subscription_public_id=subscription.public_id,
+        start_at=as_utc(subscription.current_period_end),
+    )
+
+
 def _stripe() -> StripeSubscriptions:
     billing = get_stripe_subscriptions()
     if billing is None:
@@ -123,9 +156,29 @@ async def set_canceling(target: BillingTarget, *, is_canceling: bool) -> None:
         elif is_canceling:
             await _razorpay().cancel_at_cycle_end(target.subscription_id)
         else:
-            raise BillingChangeFailed("A cancelled Razorpay membership can't be resumed.")
+            # Razorpay can't undo cancel_at_cycle_end: a resume is a new subscription (create_resume_subscription).
+            raise BillingChangeFailed("Resume this membership from your library to authorise it again on Razorpay.")
     except ProviderError as error:
         raise _failed(target, "cancel" if is_canceling else "resume", error) from None
+
+
+async def create_resume_subscription(plan: ResumePlan) -> tuple[str, str]:
+    """Make the Razorpay subscription that bills the membership from its period's end (nothing charged before);
+    answers (its sub_… id, the page where the member authorises it)."""
+    try:
+        return await _razorpay().create_subscription(
+            amount=plan.amount,
+            interval=plan.interval,
+            product_name=plan.product_name,
+            merchant_reference=plan.subscription_public_id,
+            start_at=plan.start_at,
+            purpose=RESUME_PURPOSE,
+        )
+    except ProviderError as error:
+        logger.warning("billing_change_failed", provider=RAZORPAY, action="resume", is_retryable=error.is_retryable)
+        raise BillingChangeFailed(
+            "We couldn't reach Razorpay to resume your membership. Nothing was changed; please try again."
+        ) from None
 
 
 async def set_paused(target: BillingTarget, *, is_paused: bool) -> None:

@@ -5,6 +5,10 @@ subscription.activated and subscription.charged carry the payment: each payment 
 SubscriptionEvent names it), to the first order while the membership is incomplete, else to the period's
 renewal order. subscription.pending (a charge failed; Razorpay retries) is past due; halted, cancelled and
 completed end the membership. Replays and any arrival order end in the same state.
+
+A resumed membership (razorpay_resume) moves to its new Razorpay subscription on that subscription's first event
+(authenticated, activated or charged); from then on the old subscription's events name no membership of ours.
+While a resume waits for the member, the old subscription's cancelled / completed leave the end to our renewal run.
 """
 
 from __future__ import annotations
@@ -25,13 +29,15 @@ from creatorly.services.accounts.rules import normalize_email
 from creatorly.services.checkout.events import PaymentEventGarbled
 from creatorly.services.checkout.service import fulfill_paid_order
 from creatorly.services.external_events.schemas import InboundEvent
-from creatorly.services.memberships import renewals, repository, subscriptions
+from creatorly.services.memberships import provider_changes, razorpay_resume, renewals, repository, subscriptions
 from creatorly.services.memberships.lifecycle import SubscriptionNotFound
 from creatorly.services.orders import service as orders
 from creatorly.services.orders.rules import PAID_STATUSES
 
 RAZORPAY = PaymentProviderName.RAZORPAY
 PAYMENT_APPLIED = "razorpay_payment"
+# The old Razorpay subscription ended while a resume's new one awaited the member (detail: the new one's id).
+ENDED_WHILE_RESUMING = "razorpay_ended_resume_pending"
 
 logger = get_logger(__name__)
 
@@ -121,8 +127,48 @@ async def _order_for(session: AsyncSession, subscription: Subscription) -> Order
     return await renewals.renewal_order(session, subscription)
 
 
+def _resume_of(event: InboundEvent) -> tuple[str, str] | None:
+    """(the Razorpay subscription's id, our subscription's public id) when it was made to resume a membership."""
+    entity = _entity(event, "subscription")
+    notes = entity.get("notes") if entity is not None else None
+    if entity is None or not isinstance(notes, dict) or notes.get("purpose") != provider_changes.RESUME_PURPOSE:
+        return None
+    razorpay_id, reference = entity.get("id"), notes.get("merchant_reference")
+    if not (isinstance(razorpay_id, str) and isinstance(reference, str)):
+        raise PaymentEventGarbled(f"event {event.event_id} has no usable resumed subscription")
+    return razorpay_id, reference
+
+
+async def link_resumed(session: AsyncSession, event: InboundEvent) -> None:
+    """subscription.authenticated (and first thing for .activated / .charged): the member authorised the
+    subscription made to resume a membership: it bills the membership from now on. Once: a replay, or a later
+    event of it, finds it linked."""
+    resume = _resume_of(event)
+    if resume is None:
+        return
+    razorpay_id, public_id = resume
+    subscription = await repository.by_public_id(session, public_id, for_update=True)
+    if subscription is None or not await razorpay_resume.was_requested(session, subscription, razorpay_id):
+        logger.warning("razorpay_resume_for_unknown_subscription", event_id=event.event_id)
+        return
+    if await razorpay_resume.is_linked(session, subscription, razorpay_id):
+        return
+    if subscription.status in (SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE):
+        await _record_once(session, subscription, "resume_after_end", razorpay_id)
+        logger.warning("razorpay_resume_after_end", subscription=public_id, razorpay_id=razorpay_id)
+        return
+    await razorpay_resume.link(session, subscription, razorpay_id)
+
+
+async def _record_once(session: AsyncSession, subscription: Subscription, kind: str, detail: str) -> None:
+    assert subscription.id is not None
+    if not await repository.has_event(session, subscription_id=subscription.id, kind=kind, detail=detail):
+        await subscriptions.record(session, subscription, kind, detail=detail)
+
+
 async def handle_charged(session: AsyncSession, event: InboundEvent) -> None:
     """subscription.activated / .charged: pay our order for the payment once; the fulfiller does the rest."""
+    await link_resumed(session, event)  # a resumed membership's new subscription may speak first by charging
     subscription = await _subscription_of(session, event)
     charge = _charge_of(event)
     if subscription is None or subscription.id is None or charge is None:
@@ -163,9 +209,16 @@ async def handle_pending(session: AsyncSession, event: InboundEvent) -> None:
 
 
 async def handle_ended(session: AsyncSession, event: InboundEvent) -> None:
-    """subscription.halted / cancelled / completed: the membership ends (a cancelled one stays so)."""
+    """subscription.halted / cancelled / completed: the membership ends (a cancelled one stays so). Not while the
+    member's resume waits: its new subscription's webhook may come after this one; if it never does, our renewal
+    run ends the membership at the period's end (it still cancels then)."""
     subscription = await _subscription_of(session, event)
-    if subscription is not None and subscription.status != SubscriptionStatus.CANCELED:
-        await subscriptions.move(
-            session, subscription, SubscriptionStatus.CANCELED, kind="provider_canceled", detail=event.event_type
-        )
+    if subscription is None or subscription.status == SubscriptionStatus.CANCELED:
+        return
+    pending = await razorpay_resume.pending_resume(session, subscription)
+    if pending is not None and event.event_type != "subscription.halted":
+        await _record_once(session, subscription, ENDED_WHILE_RESUMING, pending.razorpay_id)
+        return
+    await subscriptions.move(
+        session, subscription, SubscriptionStatus.CANCELED, kind="provider_canceled", detail=event.event_type
+    )

@@ -183,14 +183,15 @@ class LibraryState(rx.State):
 
     @rx.event
     async def act_on_membership(self, subscription_public_id: str, action: str) -> Events:
-        """Cancel, resume, pause or unpause one membership, then show it as it is now."""
+        """Cancel, resume, pause or unpause one membership, then show it as it is now; resuming a Razorpay membership
+        goes to Razorpay's page, where the member authorises its new subscription."""
         if self.busy_membership:
             return
         self.busy_membership = subscription_public_id
         yield None
         session_token, key = await self._identity()
         try:
-            message = await memberships.act_on_membership(
+            done = await memberships.act_on_membership(
                 session_token=session_token,
                 library_key=key,
                 subscription_public_id=subscription_public_id,
@@ -200,9 +201,13 @@ class LibraryState(rx.State):
             self.busy_membership = ""
             yield rx.toast.error(error.message)
             return
+        if done.authorise_url:
+            self.busy_membership = ""
+            yield rx.redirect(done.authorise_url)
+            return
         await self._load_memberships_and_tips()
         self.busy_membership = ""
-        yield rx.toast.success(message)
+        yield rx.toast.success(done.message)
 
     @rx.event
     def toggle_tier_dialog(self, subscription_public_id: str, is_open: bool) -> None:
