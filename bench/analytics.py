@@ -236,6 +236,20 @@ async def _time(label: str, call: Any) -> None:
     print(f"{label:<44} median {statistics.median(timings):7.1f} ms   p95 {p95:7.1f} ms   ({ROUNDS} rounds)")
 
 
+async def _vacuum_after_bulk_load() -> None:
+    """On PostgreSQL, what autovacuum does soon after a bulk load: planner statistics, and the visibility map that
+    lets the covering index answer without visiting the table. Timing right after the load would measure a state
+    no running database stays in (the 365-day read: ~250 ms before, ~40 ms after, on the 2-core machine)."""
+    engine = db.get_engine()
+    if engine.dialect.name != "postgresql":
+        return
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        for table in ("analytics_daily", "analytics_daily_visitors", "analytics_events", "orders"):
+            await autocommit.exec_driver_sql(f"VACUUM ANALYZE {table}")
+    print("vacuumed and analysed the loaded tables (PostgreSQL)")
+
+
 async def _run() -> None:
     now = datetime.now(UTC)
     started = time.perf_counter()
@@ -249,6 +263,7 @@ async def _run() -> None:
         await session.exec(AnalyticsEvent.__table__.delete())  # type: ignore[attr-defined, call-overload]
     await _bulk(creator.id, product_ids, now, EVENTS, ORDERS)
     print(f"seeded {EVENTS:,} events ({ORDERS:,} of them paid orders) in {time.perf_counter() - started:.0f} s")
+    await _vacuum_after_bulk_load()
     today = now.astimezone(rules.zone(TIMEZONE)).date()
     for days in (30, 365):
         period = figures.Period(start=today - timedelta(days=days - 1), end=today)
