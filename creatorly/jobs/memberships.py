@@ -1,5 +1,5 @@
 """Membership jobs: renewals due, trial conversions, retries of failed renewals and grace expiry (sandbox); the
-plan change at Razorpay after a paid upgrade."""
+plan change at Razorpay after a paid upgrade; cancelling, and refunding the charges of, a resume that came too late."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from creatorly import queue
 from creatorly.config import settings
 from creatorly.jobs.runtime import run_async
 from creatorly.services.memberships import events as membership_events  # noqa: F401  (registers handlers)
-from creatorly.services.memberships import razorpay_upgrades, renewals
+from creatorly.services.memberships import razorpay_resume_cleanup, razorpay_upgrades, renewals
 
 huey = queue.huey
 
@@ -39,5 +39,35 @@ def push_razorpay_plan_change(order_public_id: str) -> str:
     return outcome.value
 
 
+class ResumeCleanupNotDone(RuntimeError):
+    """Razorpay did not take the cancel or the refund yet (recorded on the subscription); Huey asks again."""
+
+
+def _done_or_retry(outcome: razorpay_resume_cleanup.Cleanup, what: str) -> str:
+    if outcome is razorpay_resume_cleanup.Cleanup.FAILED:
+        raise ResumeCleanupNotDone(f"{what} not done yet")
+    return outcome.value
+
+
+@huey.task(retries=288, retry_delay=300, context=False)
+def cancel_unlinked_razorpay_resume(subscription_id: int, razorpay_id: str) -> str:
+    """Idempotent; asks Razorpay every five minutes for a day until the too-late resume subscription is cancelled."""
+    outcome = run_async(
+        razorpay_resume_cleanup.cancel_unlinked(subscription_id=subscription_id, razorpay_id=razorpay_id)
+    )
+    return _done_or_retry(outcome, f"razorpay cancel of resume {razorpay_id}")
+
+
+@huey.task(retries=288, retry_delay=300, context=False)
+def refund_unlinked_razorpay_resume_charge(subscription_id: int, payment_id: str) -> str:
+    """Idempotent (the refund carries our key); asks Razorpay every five minutes for a day until it is refunded."""
+    outcome = run_async(
+        razorpay_resume_cleanup.refund_unlinked_charge(subscription_id=subscription_id, payment_id=payment_id)
+    )
+    return _done_or_retry(outcome, f"razorpay refund of resume charge {payment_id}")
+
+
 queue.register(renewals.RUN_DUE_JOB, run_due_memberships)
 queue.register(razorpay_upgrades.PUSH_PLAN_CHANGE_JOB, push_razorpay_plan_change)
+queue.register(razorpay_resume_cleanup.CANCEL_JOB, cancel_unlinked_razorpay_resume)
+queue.register(razorpay_resume_cleanup.REFUND_JOB, refund_unlinked_razorpay_resume_charge)

@@ -2,9 +2,10 @@
 
 Orders: POST /v1/orders. RazorpayX: POST /v1/contacts, POST /v1/fund_accounts, POST /v1/payouts (with the
 X-Payout-Idempotency header), GET /v1/payouts?account_number=…&reference_id=… and GET /v1/payouts/{id}.
-Subscriptions: POST /v1/plans, POST /v1/subscriptions (with a future start_at / expire_by), …/{id}/cancel,
-/pause, /resume, PATCH and GET; `authenticate_subscription` is the fan authorising one on its short_url. Identical
-contacts and fund accounts are answered with the existing one, as Razorpay does. `settle_payout` moves a payout
+Subscriptions: POST /v1/plans, POST /v1/subscriptions (with a future start_at / expire_by), …/{id}/cancel (an
+ended one refused, as Razorpay does), /pause, /resume, PATCH and GET; `authenticate_subscription` is the fan
+authorising one on its short_url. Identical contacts and fund accounts are answered with the existing one, as
+Razorpay does. `settle_payout` moves a payout
 to its final status and `payout_webhook` builds that status's webhook from Razorpay's documented payload, signed
 with the webhook secret (hex HMAC-SHA256 of the exact body, X-Razorpay-Signature); `subscription_webhook` and
 `payment_webhook` do the same for a subscription's events and for the payment of an order made here.
@@ -67,6 +68,8 @@ class RazorpayStandIn:
     payouts: list[dict[str, Any]] = field(default_factory=list)
     # X-Payout-Idempotency → the payout it made and the body it came with
     payout_requests: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    # Every cancel it took: (sub_… id, at the cycle's end); a refused one is not here
+    subscription_cancels: list[tuple[str, bool]] = field(default_factory=list)
 
     def clear_payouts(self) -> None:
         self.contacts.clear()
@@ -477,15 +480,20 @@ def _subscription_change_routes(stand_in: RazorpayStandIn) -> list[Route]:
         return subscription
 
     async def cancel(request: Request) -> JSONResponse:
-        """POST /v1/subscriptions/{id}/cancel: at once, or at the cycle's end with cancel_at_cycle_end=1."""
+        """POST /v1/subscriptions/{id}/cancel: at once, or at the cycle's end with cancel_at_cycle_end=1. An ended
+        subscription is refused, in the words of Razorpay's documented failure."""
         subscription = await _found(request)
         if isinstance(subscription, JSONResponse):
             return subscription
+        if subscription.get("status") in ("cancelled", "completed", "expired"):
+            return _bad_request(f"Subscription is not cancellable in {subscription['status']} status.", "status")
         body = await _json_body(request) or {}
-        if body.get("cancel_at_cycle_end") in (1, True, "1"):
+        at_cycle_end = body.get("cancel_at_cycle_end") in (1, True, "1")
+        if at_cycle_end:
             subscription.update(has_scheduled_changes=True, cancel_at_cycle_end=True)
         else:
             subscription.update(status="cancelled", ended_at=int(time.time()))
+        stand_in.subscription_cancels.append((subscription["id"], at_cycle_end))
         return JSONResponse(subscription)
 
     async def pause(request: Request) -> JSONResponse:

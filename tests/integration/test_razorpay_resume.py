@@ -20,6 +20,7 @@ from creatorly.services.memberships import clock, lifecycle, renewals
 from creatorly.services.memberships import library as member_library
 from creatorly.services.memberships.razorpay_billing import ENDED_WHILE_RESUMING
 from creatorly.services.memberships.razorpay_resume import RESUME_REQUESTED, RESUMED, ResumeToAuthorise
+from creatorly.services.memberships.razorpay_resume_cleanup import CANCEL_DUE
 from tests.integration.razorpay_standin import (
     PLANS,
     SUBSCRIPTIONS,
@@ -186,7 +187,7 @@ async def test_an_unauthorised_resume_still_ends_at_the_period_end() -> None:
 
     ended = await _subscription()
     assert (ended.status, ended.provider_reference) == ("canceled", member.provider_reference)
-    assert (await _kinds(ended))[-1] == "ended"
+    assert (await _kinds(ended))[-2:] == ["ended", CANCEL_DUE]  # its never-authorised subscription is cancelled
 
 
 async def test_pressing_resume_twice_reuses_one_razorpay_subscription() -> None:

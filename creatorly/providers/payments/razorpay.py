@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -156,6 +157,8 @@ _RAZORPAY_PERIODS: dict[str, tuple[str, int]] = {
 }
 # Razorpay subscriptions end after total_count charges: as many as it allows, so a membership runs for years.
 SUBSCRIPTION_TOTAL_COUNT = 120
+# A subscription in one of these charges nothing more (expired: never authorised before its expire_by).
+ENDED_SUBSCRIPTION_STATUSES = frozenset({"cancelled", "completed", "expired"})
 
 
 class RazorpaySubscriptions:
@@ -213,6 +216,29 @@ class RazorpaySubscriptions:
         """Stop the subscription when its current cycle ends (Razorpay cannot undo this)."""
         await self._call("cancel the subscription", "cancel", subscription_id, {"cancel_at_cycle_end": 1})
 
+    async def cancel_now(self, subscription_id: str) -> str:
+        """Cancel the subscription at once (cancel_at_cycle_end=0): it charges nothing more; answers its status.
+
+        Idempotent: Razorpay refuses to cancel a subscription that has ended ("Subscription is not cancellable in
+        cancelled status."); one then found ended (cancelled, completed, expired, or never authorised and past its
+        expire_by, which Razorpay expires) is answered as such.
+        """
+        return await asyncio.to_thread(self._cancel_now, subscription_id)
+
+    def _cancel_now(self, subscription_id: str) -> str:
+        with _translated("cancel the subscription now"):
+            client = self._provider._client()
+            try:
+                answer = client.subscription.cancel(subscription_id, {"cancel_at_cycle_end": 0})
+            except BadRequestError:
+                answer = client.subscription.fetch(subscription_id)
+                if _ended_status(answer) is None:
+                    raise
+        status = _ended_status(answer)
+        if status is None:
+            raise ProviderError("razorpay answered the cancel with a subscription not cancelled", is_retryable=True)
+        return status
+
     async def pause(self, subscription_id: str) -> None:
         """No charges until resumed."""
         await self._call("pause the subscription", "pause", subscription_id, {"pause_at": "now"})
@@ -247,6 +273,17 @@ class RazorpaySubscriptions:
                 getattr(self._provider._client().subscription, method)(subscription_id, body)
 
         await asyncio.to_thread(call)
+
+
+def _ended_status(subscription: Any) -> str | None:
+    """The status of a subscription that charges nothing more, else None."""
+    status = subscription.get("status") if isinstance(subscription, dict) else None
+    if status in ENDED_SUBSCRIPTION_STATUSES:
+        return str(status)
+    expire_by = subscription.get("expire_by") if isinstance(subscription, dict) else None
+    if status == "created" and type(expire_by) is int and expire_by < time.time():
+        return "expired"  # never authorised, and now it can't be
+    return None
 
 
 @contextmanager

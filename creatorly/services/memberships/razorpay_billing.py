@@ -8,7 +8,9 @@ completed end the membership. Replays and any arrival order end in the same stat
 
 A resumed membership (razorpay_resume) moves to its new Razorpay subscription on that subscription's first event
 (authenticated, activated or charged); from then on the old subscription's events name no membership of ours.
-While a resume waits for the member, the old subscription's cancelled / completed leave the end to our renewal run.
+While a resume waits for the member, the old subscription's cancelled / completed leave the end to our renewal run
+(which waits a grace for a late webhook). A resume subscription speaking after the membership ended is cancelled
+at Razorpay, and any payment it took refunded (razorpay_resume_cleanup): nobody pays for a membership that ended.
 """
 
 from __future__ import annotations
@@ -29,7 +31,14 @@ from creatorly.services.accounts.rules import normalize_email
 from creatorly.services.checkout.events import PaymentEventGarbled
 from creatorly.services.checkout.service import fulfill_paid_order
 from creatorly.services.external_events.schemas import InboundEvent
-from creatorly.services.memberships import provider_changes, razorpay_resume, renewals, repository, subscriptions
+from creatorly.services.memberships import (
+    provider_changes,
+    razorpay_resume,
+    razorpay_resume_cleanup,
+    renewals,
+    repository,
+    subscriptions,
+)
 from creatorly.services.memberships.lifecycle import SubscriptionNotFound
 from creatorly.services.orders import service as orders
 from creatorly.services.orders.rules import PAID_STATUSES
@@ -38,6 +47,8 @@ RAZORPAY = PaymentProviderName.RAZORPAY
 PAYMENT_APPLIED = "razorpay_payment"
 # The old Razorpay subscription ended while a resume's new one awaited the member (detail: the new one's id).
 ENDED_WHILE_RESUMING = "razorpay_ended_resume_pending"
+# A resume's new subscription spoke (authorised, charged) after the membership had ended (detail: its id).
+RESUME_AFTER_END = "resume_after_end"
 
 logger = get_logger(__name__)
 
@@ -142,35 +153,43 @@ def _resume_of(event: InboundEvent) -> tuple[str, str] | None:
 async def link_resumed(session: AsyncSession, event: InboundEvent) -> None:
     """subscription.authenticated (and first thing for .activated / .charged): the member authorised the
     subscription made to resume a membership: it bills the membership from now on. Once: a replay, or a later
-    event of it, finds it linked."""
+    event of it, finds it linked. Too late (the membership had ended): it is cancelled at Razorpay instead."""
+    await _link_resumed(session, event)
+
+
+async def _link_resumed(session: AsyncSession, event: InboundEvent) -> Subscription | None:
+    """Link the resume subscription the event names; answers the membership when that had ended already."""
     resume = _resume_of(event)
     if resume is None:
-        return
+        return None
     razorpay_id, public_id = resume
     subscription = await repository.by_public_id(session, public_id, for_update=True)
     if subscription is None or not await razorpay_resume.was_requested(session, subscription, razorpay_id):
         logger.warning("razorpay_resume_for_unknown_subscription", event_id=event.event_id)
-        return
+        return None
     if await razorpay_resume.is_linked(session, subscription, razorpay_id):
-        return
-    if subscription.status in (SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE):
-        await _record_once(session, subscription, "resume_after_end", razorpay_id)
+        return None
+    if subscription.status in razorpay_resume_cleanup.ENDED:
+        await razorpay_resume_cleanup.record_once(session, subscription, RESUME_AFTER_END, razorpay_id)
+        await razorpay_resume_cleanup.cancel_later(session, subscription, razorpay_id)
         logger.warning("razorpay_resume_after_end", subscription=public_id, razorpay_id=razorpay_id)
-        return
+        return subscription
     await razorpay_resume.link(session, subscription, razorpay_id)
-
-
-async def _record_once(session: AsyncSession, subscription: Subscription, kind: str, detail: str) -> None:
-    assert subscription.id is not None
-    if not await repository.has_event(session, subscription_id=subscription.id, kind=kind, detail=detail):
-        await subscriptions.record(session, subscription, kind, detail=detail)
+    return None
 
 
 async def handle_charged(session: AsyncSession, event: InboundEvent) -> None:
-    """subscription.activated / .charged: pay our order for the payment once; the fulfiller does the rest."""
-    await link_resumed(session, event)  # a resumed membership's new subscription may speak first by charging
-    subscription = await _subscription_of(session, event)
+    """subscription.activated / .charged: pay our order for the payment once; the fulfiller does the rest. A payment
+    of a resume subscription whose membership had ended is refunded in full instead (once)."""
+    ended = await _link_resumed(session, event)  # a resumed membership's new subscription may speak first by charging
     charge = _charge_of(event)
+    if ended is not None:
+        if charge is not None:
+            await razorpay_resume_cleanup.refund_later(
+                session, ended, payment_id=charge.payment_id, amount=charge.amount, currency=charge.currency
+            )
+        return
+    subscription = await _subscription_of(session, event)
     if subscription is None or subscription.id is None or charge is None:
         return
     if await repository.has_event(
@@ -217,8 +236,9 @@ async def handle_ended(session: AsyncSession, event: InboundEvent) -> None:
         return
     pending = await razorpay_resume.pending_resume(session, subscription)
     if pending is not None and event.event_type != "subscription.halted":
-        await _record_once(session, subscription, ENDED_WHILE_RESUMING, pending.razorpay_id)
+        await razorpay_resume_cleanup.record_once(session, subscription, ENDED_WHILE_RESUMING, pending.razorpay_id)
         return
-    await subscriptions.move(
+    if await subscriptions.move(
         session, subscription, SubscriptionStatus.CANCELED, kind="provider_canceled", detail=event.event_type
-    )
+    ):
+        await razorpay_resume_cleanup.cancel_pending(session, subscription)

@@ -1,5 +1,8 @@
 """Renewals on schedule (sandbox): find due subscriptions by the memberships clock, charge the saved card.
 
+Memberships cancelling at their period's end (any provider) end here too; a Razorpay one whose resume awaits the
+member gets a grace first (razorpay_resume_cleanup.RESUME_GRACE).
+
 Each step is idempotent: the renewal order of a period has a fixed public id, and the charge's idempotency key
 names the order and the attempt, so a repeated run asks the gateway for the same charge. The charge's signed
 webhook then pays (or fails) the order through the external-events path, which renews (or dunns) the member.
@@ -8,6 +11,7 @@ webhook then pays (or fails) the order through the external-events path, which r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,7 +23,7 @@ from creatorly.models.memberships import Subscription
 from creatorly.observability import get_logger
 from creatorly.providers.payments.base import RecurringPaymentProvider, SavedCardChargeRequest
 from creatorly.providers.registry import get_payment_provider
-from creatorly.services.memberships import clock, repository, subscriptions
+from creatorly.services.memberships import clock, razorpay_resume_cleanup, repository, subscriptions
 from creatorly.services.orders import service as orders
 from creatorly.services.orders.rules import PAID_STATUSES
 
@@ -66,16 +70,30 @@ async def _open_renewal(session: AsyncSession, subscription_id: int) -> Charge |
     if subscription.current_period_end > now:
         return None
     if subscription.cancel_at_period_end:
-        kind = "trial_ended" if subscription.status == SubscriptionStatus.TRIALING else "ended"
-        await subscriptions.move(
-            session, subscription, SubscriptionStatus.CANCELED, kind=kind, detail="cancelled at period end"
-        )
+        await _end_at_period_end(session, subscription, now)
         return None
     await apply_pending_price(session, subscription)
     order = await renewal_order(session, subscription)
     if order.status in PAID_STATUSES:
         return None
     return _charge_of(subscription, order)
+
+
+async def _end_at_period_end(session: AsyncSession, subscription: Subscription, now: datetime) -> None:
+    """A membership cancelling at its period's end ends, except a Razorpay one whose resume awaits the member: it
+    stays as it is (active, still cancelling, not ended) until RESUME_GRACE past the period's end, so an
+    authorisation whose webhook comes a little late still moves it onto its new subscription and it renews. Reading
+    access meanwhile follows the period's end (tier_rules.grants_access): it stops then and comes back once linked.
+    Ending with a resume still pending cancels that resume's Razorpay subscription at once (a job), so it charges
+    nothing more; a charge it took at its start (the period's end) is refunded when its webhook comes."""
+    if await razorpay_resume_cleanup.is_waiting_for_resume(session, subscription, now):
+        logger.info("membership_end_waits_for_resume", subscription=subscription.public_id)
+        return
+    kind = "trial_ended" if subscription.status == SubscriptionStatus.TRIALING else "ended"
+    if await subscriptions.move(
+        session, subscription, SubscriptionStatus.CANCELED, kind=kind, detail="cancelled at period end"
+    ):
+        await razorpay_resume_cleanup.cancel_pending(session, subscription)
 
 
 async def apply_pending_price(session: AsyncSession, subscription: Subscription) -> None:
