@@ -48,6 +48,7 @@ async def _with_disposal(coroutine: Coroutine[Any, Any, T]) -> T:
 @click.group()
 def main() -> None:
     """Creatorly: sell what you make."""
+    import creatorly.jobs  # noqa: F401  (registers the jobs a command's use cases enqueue, as the app does)
 
 
 @main.command()

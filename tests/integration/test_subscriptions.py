@@ -537,6 +537,27 @@ def test_the_clock_command_moves_the_memberships_clock_and_runs_what_came_due() 
     assert timedelta(days=2, hours=23) < timedelta(seconds=clock.offset_seconds()) <= timedelta(days=3)
 
 
+def test_a_command_in_a_fresh_process_can_enqueue_jobs() -> None:
+    """`creatorly clock advance` (renewals, dunning emails) or `events retry` run their use cases outside the app:
+    the jobs those enqueue are registered there too, or the enqueue would raise and roll their work back."""
+    import subprocess
+    import sys
+
+    program = (
+        "from click.testing import CliRunner\n"
+        "from creatorly import queue\n"
+        "from creatorly.cli import main\n"
+        "from creatorly.services.memberships import renewals\n"
+        "from creatorly.services.email import service as email\n"
+        "assert CliRunner().invoke(main, ['clock', 'reset']).exit_code == 0\n"
+        "print(renewals.RUN_DUE_JOB in queue._jobs, email.DELIVER_JOB in queue._jobs)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["True", "True"]
+
+
 def test_the_test_clock_is_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
     clock.advance("1d")
     with monkeypatch.context() as production:
