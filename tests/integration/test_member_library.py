@@ -18,6 +18,7 @@ from creatorly.services.delivery.library import LibraryLinkInvalid, library_url
 from creatorly.services.delivery.service import OrderNotFound, order_access_token
 from creatorly.services.memberships import library as member_library
 from creatorly.services.memberships import lifecycle
+from creatorly.services.memberships import subscriptions as subscription_events
 from creatorly.services.memberships.library_tier_change import change_library_tier
 from creatorly.services.tips import service as tips
 from tests.accounts import signed_up_and_verified
@@ -67,6 +68,10 @@ async def test_a_signed_in_member_sees_the_membership_with_next_charge_and_the_r
     handle, _, tier = await _creator_and_tier(name="Supporter", prices={"monthly": 1000})
     token = await _fan_session()
     member = await _member(handle, tier)
+    async with db.transaction() as session:  # bookkeeping a provider's path records is not the member's history
+        row = await session.get(Subscription, member.id)
+        assert row is not None
+        await subscription_events.record(session, row, "razorpay_payment", detail="pay_internal")
 
     [card] = await member_library.list_library_memberships(session_token=token, library_key="")
 

@@ -107,6 +107,8 @@ _EVENT_TEXTS = {
     "ended": "Ended",
     "trial_ended": "Free trial ended",
     "abandoned": "Joining not completed",
+    "razorpay_resume_cancelled": "Resume withdrawn: it was authorised after the membership had ended",
+    "resume_charge_refunded": "Refunded: the resume's payment came after the membership had ended",
 }
 _RECEIPT_TEXTS = {"first": "Payment: first period", "renewal": "Payment: renewal", "upgrade": "Payment: upgrade"}
 _ACTIONS: dict[str, tuple[Callable[..., Awaitable[MemberSubscription]], str]] = {
@@ -152,7 +154,9 @@ async def list_library_memberships(*, session_token: str, library_key: str) -> l
         async with db.transaction() as session:
             creator = await session.get(Creator, membership.creator_id)
             choices = await _tier_choices(session, membership)
-        cards.append(_card(membership, creator, choices, [_history_line(entry) for entry in entries]))
+        cards.append(
+            _card(membership, creator, choices, [_history_line(entry) for entry in entries if _is_shown(entry)])
+        )
     return cards
 
 
@@ -212,11 +216,14 @@ def _next_charge_label(membership: MemberSubscription, *, is_canceling: bool) ->
     return f"Next charge {amount} on {_day(membership.next_charge_at)}"
 
 
+def _is_shown(entry: HistoryEntry) -> bool:
+    """Receipts and what the member would recognise; bookkeeping (provider payments applied, retried jobs) is not."""
+    return entry.kind == "receipt" or entry.kind in _EVENT_TEXTS
+
+
 def _history_line(entry: HistoryEntry) -> HistoryLine:
     if entry.kind != "receipt":
-        return HistoryLine(
-            at=as_utc(entry.at), text=_EVENT_TEXTS.get(entry.kind, entry.kind.replace("_", " ").capitalize())
-        )
+        return HistoryLine(at=as_utc(entry.at), text=_EVENT_TEXTS[entry.kind])
     return HistoryLine(
         at=as_utc(entry.at),
         text=_RECEIPT_TEXTS.get(entry.detail, "Payment"),
