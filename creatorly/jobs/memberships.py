@@ -1,5 +1,6 @@
 """Membership jobs: renewals due, trial conversions, retries of failed renewals and grace expiry (sandbox); the
-plan change at Razorpay after a paid upgrade; cancelling, and refunding the charges of, a resume that came too late."""
+plan change at Razorpay after a paid upgrade; cancelling, and refunding the charges of, a resume that came too late;
+the sweep that queues those three again when their job was lost."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from creatorly import queue
 from creatorly.config import settings
 from creatorly.jobs.runtime import run_async
 from creatorly.services.memberships import events as membership_events  # noqa: F401  (registers handlers)
-from creatorly.services.memberships import razorpay_resume_cleanup, razorpay_upgrades, renewals
+from creatorly.services.memberships import razorpay_resume_cleanup, razorpay_sweep, razorpay_upgrades, renewals
 
 huey = queue.huey
 
@@ -65,6 +66,24 @@ def refund_unlinked_razorpay_resume_charge(subscription_id: int, payment_id: str
         razorpay_resume_cleanup.refund_unlinked_charge(subscription_id=subscription_id, payment_id=payment_id)
     )
     return _done_or_retry(outcome, f"razorpay refund of resume charge {payment_id}")
+
+
+_RAZORPAY_WORK = {
+    razorpay_upgrades.PUSH_PLAN_CHANGE_JOB: push_razorpay_plan_change,
+    razorpay_resume_cleanup.CANCEL_JOB: cancel_unlinked_razorpay_resume,
+    razorpay_resume_cleanup.REFUND_JOB: refund_unlinked_razorpay_resume_charge,
+}
+
+
+@huey.periodic_task(crontab(minute=f"*/{settings.sweeper_interval_minutes}"), context=False)
+def sweep_razorpay_membership_work() -> int:
+    """Queue again, for one attempt each, plan changes, cancels and refunds due at Razorpay whose job was lost (never
+    queued, or out of retries). Each is claimed for razorpay_sweep.LEASE first, so the sweep is its retry from then
+    on without ever stacking up attempts; the jobs are idempotent, so one that was only slow asks for nothing twice."""
+    lost = run_async(razorpay_sweep.claim_lost_work())
+    for work in lost:
+        _RAZORPAY_WORK[work.job].schedule(args=work.arguments, delay=0, retries=0)
+    return len(lost)
 
 
 queue.register(renewals.RUN_DUE_JOB, run_due_memberships)

@@ -107,6 +107,8 @@ class SubscriptionEvent(SQLModel, table=True):
     """One change of a subscription (status, tier, renewal, failure), with when and why."""
 
     __tablename__ = "subscription_events"
+    # Work due by one kind of event and done by another (the Razorpay sweeper's anti-join, and has_event).
+    __table_args__ = (Index("ix_subscription_events_kind_subscription_detail", "kind", "subscription_id", "detail"),)
 
     id: int | None = Field(default=None, primary_key=True)
     subscription_id: int = Field(

@@ -7,9 +7,11 @@ pending. Once the membership has ended, the resume's subscription bills nothing 
 cancelled at Razorpay at once (not at its cycle's end), and a payment it took anyway is refunded in full.
 
 Both are asked of Razorpay after the commit, by retried jobs, and are idempotent: each is due by a SubscriptionEvent
-(CANCEL_DUE / REFUND_DUE, recorded and queued once) and done once its outcome is recorded (CANCELLED / REFUNDED).
+(CANCEL_DUE / REFUND_DUE, recorded and queued once) and settled once its outcome is recorded (CANCELLED / REFUNDED,
+or CANCEL_SKIPPED / REFUND_SKIPPED when a job found nothing left to ask); every failed attempt is recorded too.
 A job that stopped between Razorpay's answer and our record asks again safely: Razorpay refuses to cancel an ended
 subscription (answered as done), and our refund carries its key in its notes, so the same refund is answered.
+razorpay_sweep queues the job again when it was lost.
 """
 
 from __future__ import annotations
@@ -36,15 +38,17 @@ CANCEL_JOB = "memberships.cancel_unlinked_razorpay_resume"
 REFUND_JOB = "memberships.refund_unlinked_razorpay_resume_charge"
 # SubscriptionEvent kinds; the cancel ones name the resume's sub_… id, the refund ones its pay_… id (REFUND_DUE:
 # "<pay_… id> <amount> <currency>").
-CANCEL_DUE, CANCELLED, CANCEL_FAILED = (
+CANCEL_DUE, CANCELLED, CANCEL_FAILED, CANCEL_SKIPPED = (
     "razorpay_resume_cancel_due",
     "razorpay_resume_cancelled",
     "razorpay_resume_cancel_failed",
+    "razorpay_resume_cancel_skipped",
 )
-REFUND_DUE, REFUNDED, REFUND_FAILED = (
+REFUND_DUE, REFUNDED, REFUND_FAILED, REFUND_SKIPPED = (
     "resume_charge_refund_due",
     "resume_charge_refunded",
     "resume_charge_refund_failed",
+    "resume_charge_refund_skipped",
 )
 ENDED = (SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE)
 
@@ -120,8 +124,7 @@ async def cancel_unlinked(*, subscription_id: int, razorpay_id: str) -> Cleanup:
         return Cleanup.NOTHING_TO_DO
     billing = get_razorpay_subscriptions()
     if billing is None:
-        logger.error("razorpay_resume_cancel_without_razorpay", subscription_id=subscription_id)
-        return Cleanup.FAILED
+        return await _without_razorpay(subscription_id, CANCEL_FAILED, razorpay_id)
     try:
         status = await billing.cancel_now(razorpay_id)
     except ProviderError as error:
@@ -133,13 +136,17 @@ async def cancel_unlinked(*, subscription_id: int, razorpay_id: str) -> Cleanup:
 
 async def _is_cancel_due(session: AsyncSession, subscription_id: int, razorpay_id: str) -> bool:
     subscription = await repository.lock(session, subscription_id)
-    if subscription is None or subscription.status not in ENDED:
+    if subscription is None or await repository.has_any_event(
+        session, subscription_id=subscription_id, kinds=(CANCELLED, CANCEL_SKIPPED), detail=razorpay_id
+    ):
         return False
-    if await razorpay_resume.is_linked(session, subscription, razorpay_id):
+    if not await repository.has_event(session, subscription_id=subscription_id, kind=CANCEL_DUE, detail=razorpay_id):
         return False
-    return await repository.has_event(
-        session, subscription_id=subscription_id, kind=CANCEL_DUE, detail=razorpay_id
-    ) and not await repository.has_event(session, subscription_id=subscription_id, kind=CANCELLED, detail=razorpay_id)
+    if subscription.status in ENDED and not await razorpay_resume.is_linked(session, subscription, razorpay_id):
+        return True
+    # The resume carries the membership on after all (linked, or no longer ended): never cancel it.
+    await record_once(session, subscription, CANCEL_SKIPPED, razorpay_id)
+    return False
 
 
 async def refund_unlinked_charge(*, subscription_id: int, payment_id: str) -> Cleanup:
@@ -150,8 +157,7 @@ async def refund_unlinked_charge(*, subscription_id: int, payment_id: str) -> Cl
         return Cleanup.NOTHING_TO_DO
     provider = get_razorpay_provider()
     if provider is None:
-        logger.error("razorpay_resume_refund_without_razorpay", subscription_id=subscription_id)
-        return Cleanup.FAILED
+        return await _without_razorpay(subscription_id, REFUND_FAILED, payment_id)
     try:
         refund = await provider.refund_payment(request)
     except ProviderError as error:
@@ -163,14 +169,18 @@ async def refund_unlinked_charge(*, subscription_id: int, payment_id: str) -> Cl
 
 async def _refund_due(session: AsyncSession, subscription_id: int, payment_id: str) -> RefundRequest | None:
     subscription = await repository.lock(session, subscription_id)
-    if subscription is None:
-        return None
-    if await repository.has_event(session, subscription_id=subscription_id, kind=REFUNDED, detail=payment_id):
+    if subscription is None or await repository.has_any_event(
+        session, subscription_id=subscription_id, kinds=(REFUNDED, REFUND_SKIPPED), detail=payment_id
+    ):
         return None
     events = await repository.events_of(session, subscription_id)
     due = [event.detail.split(" ") for event in events if event.kind == REFUND_DUE]
-    found = next((parts for parts in due if len(parts) == 3 and parts[0] == payment_id), None)
-    if found is None or not found[1].isdigit():
+    found = next((parts for parts in due if parts[0] == payment_id), None)
+    if found is None:
+        return None
+    if len(found) != 3 or not found[1].isdigit():
+        logger.error("razorpay_resume_refund_unreadable", subscription_id=subscription_id, payment=payment_id)
+        await record_once(session, subscription, REFUND_SKIPPED, payment_id)
         return None
     return RefundRequest(
         provider_reference=payment_id,
@@ -181,8 +191,14 @@ async def _refund_due(session: AsyncSession, subscription_id: int, payment_id: s
     )
 
 
+async def _without_razorpay(subscription_id: int, kind: str, detail: str) -> Cleanup:
+    logger.error("razorpay_resume_cleanup_without_razorpay", kind=kind, detail=detail)
+    await _record_failure(subscription_id, kind, detail)
+    return Cleanup.FAILED
+
+
 async def _failed(subscription_id: int, kind: str, detail: str, error: ProviderError) -> Cleanup:
-    await _record(subscription_id, kind, detail)
+    await _record_failure(subscription_id, kind, detail)
     if error.is_retryable:
         logger.warning("razorpay_resume_cleanup_failed", kind=kind, detail=detail, error=str(error))
         return Cleanup.FAILED
@@ -195,3 +211,11 @@ async def _record(subscription_id: int, kind: str, detail: str) -> None:
         subscription = await repository.lock(session, subscription_id)
         assert subscription is not None
         await record_once(session, subscription, kind, detail)
+
+
+async def _record_failure(subscription_id: int, kind: str, detail: str) -> None:
+    """Every attempt's failure, not only the first: the latest one tells the sweeper a job is still asking."""
+    async with db.transaction() as session:
+        subscription = await repository.lock(session, subscription_id)
+        assert subscription is not None
+        await subscriptions.record(session, subscription, kind, from_status=subscription.status, detail=detail)

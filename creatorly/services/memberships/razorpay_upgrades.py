@@ -5,7 +5,8 @@ upgrade is an ordinary upgrade Order (`msu_…`, exactly our prorated difference
 Razorpay payment page. Its `payment.captured` / `order.paid` webhook pays it once; the membership fulfiller applies
 the upgrade, and then (wrapped here) records that Razorpay's plan must change at the cycle end and queues the job
 that asks for it. That job is idempotent and retried: a Razorpay failure is recorded on the subscription's events
-and never undoes the paid upgrade.
+and never undoes the paid upgrade. The change is due by PLAN_CHANGE_DUE until PLAN_CHANGED, or PLAN_CHANGE_SKIPPED
+when the membership moved on before it was asked (razorpay_sweep queues a lost job again).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from creatorly import db, queue
 from creatorly.models import Order
 from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName, SubscriptionStatus
-from creatorly.models.memberships import Subscription
+from creatorly.models.memberships import Subscription, TierPrice
 from creatorly.observability import get_logger
 from creatorly.services.checkout.service import CREATE_PAYMENT, register_fulfiller, request_payment
 from creatorly.services.memberships import provider_changes, repository, subscriptions
@@ -30,11 +31,12 @@ from creatorly.services.orders.rules import PAID_STATUSES
 
 RAZORPAY = PaymentProviderName.RAZORPAY
 PUSH_PLAN_CHANGE_JOB = "memberships.push_razorpay_plan_change"
-# SubscriptionEvent kinds, each naming the paid upgrade order in its detail.
-PLAN_CHANGE_DUE, PLAN_CHANGED, PLAN_CHANGE_FAILED = (
+# SubscriptionEvent kinds, each naming the paid upgrade order in its detail (FAILED: "<order>: <why>").
+PLAN_CHANGE_DUE, PLAN_CHANGED, PLAN_CHANGE_FAILED, PLAN_CHANGE_SKIPPED = (
     "razorpay_plan_change_due",
     "razorpay_plan_changed",
     "razorpay_plan_change_failed",
+    "razorpay_plan_change_skipped",
 )
 _OPEN = (OrderStatus.CREATED, OrderStatus.PENDING)
 
@@ -125,7 +127,7 @@ class PlanPush(StrEnum):
 
 async def push_plan_change(order_public_id: str) -> PlanPush:
     """Ask Razorpay to bill the upgrade's price from the cycle end (the job's body). Idempotent: once scheduled,
-    or when the membership has moved on (ended, another change since), nothing is asked."""
+    or when the membership has moved on (ended, another change since: recorded as skipped), nothing is asked."""
     async with db.transaction() as session:
         due = await _due_change(session, order_public_id)
     if due is None:
@@ -134,8 +136,9 @@ async def push_plan_change(order_public_id: str) -> PlanPush:
     try:
         await provider_changes.change_plan(target, plan)
     except provider_changes.BillingChangeFailed as error:
+        # Recorded on every attempt: the latest failure tells the sweeper a job is still asking.
         await _record(subscription_id, PLAN_CHANGE_FAILED, f"{order_public_id}: {error.message}")
-        logger.warning("razorpay_plan_change_failed", order=order_public_id)
+        logger.warning("razorpay_plan_change_failed", order=order_public_id, error=error.message)
         return PlanPush.FAILED
     await _record(subscription_id, PLAN_CHANGED, order_public_id)
     return PlanPush.SCHEDULED
@@ -149,17 +152,40 @@ async def _due_change(
     if order is None or order.subscription_id is None or order.status not in PAID_STATUSES:
         return None
     subscription = await repository.lock(session, order.subscription_id)
+    if subscription is None or subscription.id is None or purpose.kind != "upgrade":
+        return None
+    settled = (PLAN_CHANGED, PLAN_CHANGE_SKIPPED)
+    if await repository.has_any_event(session, subscription_id=subscription.id, kinds=settled, detail=order_public_id):
+        return None
     price = await repository.get_price(session, purpose.price_id)
-    if subscription is None or subscription.id is None or price is None or purpose.kind != "upgrade":
+    target = await _razorpay_target(session, subscription, price)
+    if price is None or target is None:
+        await _skip(session, subscription, order_public_id)
         return None
-    if await repository.has_event(session, subscription_id=subscription.id, kind=PLAN_CHANGED, detail=order_public_id):
-        return None
-    if subscription.tier_price_id != price.id or subscription.pending_tier_price_id is not None:
+    return subscription.id, target, await provider_changes.plan_change(session, subscription, price)
+
+
+async def _razorpay_target(
+    session: AsyncSession, subscription: Subscription, price: TierPrice | None
+) -> provider_changes.BillingTarget | None:
+    """The Razorpay subscription to change; None when the membership moved on since the upgrade."""
+    if price is None or subscription.tier_price_id != price.id or subscription.pending_tier_price_id is not None:
         return None  # another change since: it made its own request to Razorpay
     target = await provider_changes.target_of(session, subscription)
     if target is None or target.is_stripe or subscription.status == SubscriptionStatus.CANCELED:
         return None
-    return subscription.id, target, await provider_changes.plan_change(session, subscription, price)
+    return target
+
+
+async def _skip(session: AsyncSession, subscription: Subscription, order_public_id: str) -> None:
+    """A due change nobody needs any more is settled, so the sweeper stops queueing it."""
+    assert subscription.id is not None
+    if await repository.has_event(
+        session, subscription_id=subscription.id, kind=PLAN_CHANGE_DUE, detail=order_public_id
+    ):
+        await subscriptions.record(
+            session, subscription, PLAN_CHANGE_SKIPPED, from_status=subscription.status, detail=order_public_id
+        )
 
 
 async def _record(subscription_id: int, kind: str, detail: str) -> None:

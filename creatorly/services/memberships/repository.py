@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -127,6 +128,15 @@ async def has_event(session: AsyncSession, *, subscription_id: int, kind: str, d
     return (await session.exec(statement)).first() is not None
 
 
+async def has_any_event(session: AsyncSession, *, subscription_id: int, kinds: Sequence[str], detail: str) -> bool:
+    statement = select(SubscriptionEvent.id).where(
+        col(SubscriptionEvent.subscription_id) == subscription_id,
+        col(SubscriptionEvent.kind).in_(kinds),
+        col(SubscriptionEvent.detail) == detail,
+    )
+    return (await session.exec(statement)).first() is not None
+
+
 async def events_of(session: AsyncSession, subscription_id: int) -> Sequence[SubscriptionEvent]:
     statement = (
         select(SubscriptionEvent)
@@ -134,6 +144,61 @@ async def events_of(session: AsyncSession, subscription_id: int) -> Sequence[Sub
         .order_by(col(SubscriptionEvent.id))
     )
     return (await session.exec(statement)).all()
+
+
+async def open_work(
+    session: AsyncSession, *, due_kind: str, settled_kinds: Sequence[str], limit: int
+) -> Sequence[SubscriptionEvent]:
+    """Events of `due_kind` that no event of `settled_kinds` settles, oldest first. A settling event names the same
+    work: its detail is the due one's, or the due one's first word (a due detail may add words after its key)."""
+    settled = aliased(SubscriptionEvent)
+    due_detail, settled_detail = col(SubscriptionEvent.detail), col(settled.detail)
+    names_the_same_work = or_(
+        settled_detail == due_detail,
+        func.substr(due_detail, 1, func.length(settled_detail) + 1) == settled_detail + " ",
+    )
+    is_settled = (
+        select(settled.id)
+        .where(
+            col(settled.kind).in_(settled_kinds),
+            col(settled.subscription_id) == col(SubscriptionEvent.subscription_id),
+            names_the_same_work,
+        )
+        .exists()
+    )
+    statement = (
+        select(SubscriptionEvent)
+        .where(col(SubscriptionEvent.kind) == due_kind, ~is_settled)
+        .order_by(col(SubscriptionEvent.created_at), col(SubscriptionEvent.id))
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def latest_events(
+    session: AsyncSession, *, subscription_ids: Sequence[int], kinds: Sequence[str]
+) -> list[tuple[int, str, str, datetime]]:
+    """(subscription id, kind, detail, when last recorded) of the subscriptions' events of these kinds."""
+    if not subscription_ids:
+        return []
+    statement = (
+        select(
+            SubscriptionEvent.subscription_id,
+            SubscriptionEvent.kind,
+            SubscriptionEvent.detail,
+            func.max(col(SubscriptionEvent.created_at)),
+        )
+        .where(col(SubscriptionEvent.subscription_id).in_(subscription_ids), col(SubscriptionEvent.kind).in_(kinds))
+        .group_by(col(SubscriptionEvent.subscription_id), col(SubscriptionEvent.kind), col(SubscriptionEvent.detail))
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in (await session.exec(statement)).all()]
+
+
+async def subscriptions_by_id(session: AsyncSession, subscription_ids: Sequence[int]) -> dict[int, Subscription]:
+    if not subscription_ids:
+        return {}
+    statement = select(Subscription).where(col(Subscription.id).in_(subscription_ids))
+    return {row.id: row for row in (await session.exec(statement)).all() if row.id is not None}
 
 
 async def due_for_renewal(session: AsyncSession, *, now: datetime, limit: int) -> Sequence[int]:

@@ -11,6 +11,7 @@ AREA_PAYOUTS = "payouts"
 AREA_PAYMENT_PROVIDER = "payment provider"
 AREA_PAYOUT_PROVIDER = "payout provider"
 AREA_WEBHOOKS = "webhooks"
+AREA_MEMBERSHIP_WORK = "membership work"
 # The reference of a row about a whole provider rather than one order or payout.
 ALL_REFERENCES = "all"
 

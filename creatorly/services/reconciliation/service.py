@@ -25,8 +25,10 @@ from creatorly.services.accounts.authorization import require_role
 from creatorly.services.external_events import service as external_events
 from creatorly.services.ledger import rules as ledger_rules
 from creatorly.services.ledger import service as ledger
+from creatorly.services.memberships import razorpay_sweep
 from creatorly.services.reconciliation import repository, rules
 from creatorly.services.reconciliation.schemas import (
+    AREA_MEMBERSHIP_WORK,
     AREA_PAYMENT_PROVIDER,
     AREA_PAYOUT_PROVIDER,
     AREA_WEBHOOKS,
@@ -59,6 +61,7 @@ async def reconcile(*, days: int = DEFAULT_DAYS, now: datetime | None = None) ->
     mismatches += await _payout_provider_mismatches(snapshot.payouts)
     payment_mismatches, notes, checked_payments = await _payment_provider_mismatches(snapshot.orders)
     mismatches += await _stuck_webhooks()
+    mismatches += await _overdue_membership_work()
     return ReconciliationReport(
         days=days,
         since=since,
@@ -83,6 +86,23 @@ async def _stuck_webhooks() -> list[Mismatch]:
             theirs=event.last_error,
         )
         for event in await external_events.stuck_events()
+    ]
+
+
+async def _overdue_membership_work() -> list[Mismatch]:
+    """Plan changes, cancels and refunds at Razorpay still not done a day after they came due: a member may be
+    billed the old price, or charged for a membership that ended, until someone looks."""
+    return [
+        Mismatch(
+            area=AREA_MEMBERSHIP_WORK,
+            reference=f"{work.kind.due} {work.key} (subscription #{work.subscription_id})",
+            provider="razorpay",
+            problem=f"due since {work.due_at:%Y-%m-%d %H:%M} UTC and not done; the sweeper asks again every "
+            f"{int(razorpay_sweep.LEASE.total_seconds() // 60)} minutes, see the logs for why it fails",
+            ours="due",
+            theirs="",
+        )
+        for work in await razorpay_sweep.overdue_work()
     ]
 
 
