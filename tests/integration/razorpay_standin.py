@@ -96,14 +96,20 @@ class RazorpayStandIn:
         """Razorpay's documented webhook for `event` about this payout as held here, signed with `secret`."""
         payload = _webhook_template(event)
         payload["payload"]["payout"]["entity"] = dict(self.payout(payout_id))
-        payload["created_at"] = int(time.time())
-        raw = json.dumps(payload, indent=2).encode()
-        headers = {
-            "Content-Type": "application/json",
-            "X-Razorpay-Signature": hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest(),
-            "X-Razorpay-Event-Id": f"evt_{_random_id()}",
-        }
-        return raw, headers
+        return signed_webhook(payload, secret=secret)
+
+
+def signed_webhook(payload: dict[str, Any], *, secret: str) -> tuple[bytes, dict[str, str]]:
+    """The webhook's body as Razorpay sends it (stamped now) and its headers: the hex HMAC-SHA256 of the exact body
+    with `secret`, and a fresh event id."""
+    payload["created_at"] = int(time.time())
+    raw = json.dumps(payload, indent=2).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Razorpay-Signature": hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest(),
+        "X-Razorpay-Event-Id": f"evt_{_random_id()}",
+    }
+    return raw, headers
 
 
 def _error(status: int, *, code: str, description: str, field_name: str | None = None) -> JSONResponse:
@@ -578,14 +584,7 @@ def subscription_webhook(
     entity.update(start_at=made["start_at"], charge_at=made["charge_at"], total_count=made["total_count"])
     if "payment" in payload["payload"]:
         payload["payload"]["payment"]["entity"].update(id=payment_id, amount=amount, currency="INR")
-    payload["created_at"] = int(time.time())
-    raw = json.dumps(payload, indent=2).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "X-Razorpay-Signature": hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest(),
-        "X-Razorpay-Event-Id": f"evt_{_random_id()}",
-    }
-    return raw, headers
+    return signed_webhook(payload, secret=secret)
 
 
 def payment_webhook(
@@ -602,14 +601,7 @@ def payment_webhook(
         payload["payload"]["order"]["entity"].update(
             id=razorpay_order["id"], amount=amount, amount_paid=amount, receipt=razorpay_order["receipt"]
         )
-    payload["created_at"] = int(time.time())
-    raw = json.dumps(payload, indent=2).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "X-Razorpay-Signature": hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest(),
-        "X-Razorpay-Event-Id": f"evt_{_random_id()}",
-    }
-    return raw, headers
+    return signed_webhook(payload, secret=secret)
 
 
 @contextmanager
