@@ -138,7 +138,7 @@ async def test_cancel_resume_pause_and_unpause_through_the_library() -> None:
             session_token=token, library_key="", subscription_public_id=member.public_id, action=action
         )
         [card] = await member_library.list_library_memberships(session_token=token, library_key="")
-        assert done.authorise_url == ""  # a sandbox membership changes at once: no provider page to visit
+        assert done.redirect_url == ""  # a sandbox membership changes at once: no provider page to visit
         return done.message, card
 
     message, card = await act("cancel")

@@ -94,7 +94,7 @@ async def test_resuming_from_the_library_sends_the_member_to_authorise_a_subscri
     )
 
     assert len(SUBSCRIPTIONS) == made_before + 1
-    [(razorpay_id, made)] = [(key, sub) for key, sub in SUBSCRIPTIONS.items() if sub["short_url"] == done.authorise_url]
+    [(razorpay_id, made)] = [(key, sub) for key, sub in SUBSCRIPTIONS.items() if sub["short_url"] == done.redirect_url]
     starts = int(as_utc(member.current_period_end).timestamp())
     assert done.message == (
         f"Authorise your membership on Razorpay to keep it. Nothing is charged before "

@@ -287,16 +287,17 @@ def _choice_note(subscription: Subscription, new_amount: int, *, is_upgrade: boo
 
 
 @dataclass(frozen=True, slots=True)
-class LibraryAction:
-    """`message` for a toast; `authorise_url` (resuming a Razorpay membership) where to send the browser instead."""
+class LibraryOutcome:
+    """What a member's action did: `message` for a toast, or `redirect_url`, the provider's page where the member
+    finishes it (authorising a Razorpay resume, paying a Razorpay upgrade)."""
 
     message: str
-    authorise_url: str = ""
+    redirect_url: str = ""
 
 
 async def act_on_membership(
     *, session_token: str, library_key: str, subscription_public_id: str, action: str
-) -> LibraryAction:
+) -> LibraryOutcome:
     """Cancel (at the period's end), resume, pause or unpause one of the library's memberships; what happened."""
     if action not in _ACTIONS:
         raise InvalidInput("Choose cancel, resume, pause or unpause.", field="action")
@@ -304,16 +305,16 @@ async def act_on_membership(
     use_case, message = _ACTIONS[action]
     changed = await use_case(subscription_public_id=subscription_public_id, member_email=email)
     if isinstance(changed, ResumeToAuthorise):
-        return LibraryAction(
+        return LibraryOutcome(
             f"Authorise your membership on Razorpay to keep it. Nothing is charged before "
             f"{_day(changed.current_period_end)}.",
             changed.authorise_url,
         )
     if action == "cancel" and changed.current_period_end is not None:
-        return LibraryAction(
+        return LibraryOutcome(
             f"Your membership cancels on {_day(changed.current_period_end)}. You keep access until then."
         )
-    return LibraryAction(message)
+    return LibraryOutcome(message)
 
 
 # --- The account's data export ----------------------------------------------------------------------------

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from creatorly.errors import InvalidInput
 from creatorly.kit.clock import as_utc
 from creatorly.kit.money import format_money
 from creatorly.services.memberships import lifecycle
-from creatorly.services.memberships.library import library_email
+from creatorly.services.memberships.library import LibraryOutcome, library_email
 from creatorly.services.memberships.razorpay_upgrades import TierChangeToPay
-
-
-@dataclass(frozen=True, slots=True)
-class LibraryTierChange:
-    """`message` for a toast; `payment_url` (a Razorpay membership's upgrade) where to send the browser instead."""
-
-    message: str
-    payment_url: str = ""
 
 
 async def change_library_tier(
     *, session_token: str, library_key: str, subscription_public_id: str, tier_public_id: str
-) -> LibraryTierChange:
+) -> LibraryOutcome:
     """Move one of the library's memberships to another tier (the library's member only)."""
     if not tier_public_id:
         raise InvalidInput("Choose a tier.", field="tier")
@@ -32,11 +22,9 @@ async def change_library_tier(
     )
     amount = format_money(change.charged_amount, change.currency)
     if isinstance(change, TierChangeToPay):
-        return LibraryTierChange(f"Pay {amount} for the rest of this period to upgrade now.", change.payment_url)
+        return LibraryOutcome(f"Pay {amount} for the rest of this period to upgrade now.", change.payment_url)
     if not change.is_upgrade:
-        return LibraryTierChange(
-            f"Your new tier starts at your next renewal on {as_utc(change.effective_at):%d %b %Y}."
-        )
+        return LibraryOutcome(f"Your new tier starts at your next renewal on {as_utc(change.effective_at):%d %b %Y}.")
     if change.charged_amount == 0:
-        return LibraryTierChange("Upgraded. Nothing was charged now.")
-    return LibraryTierChange(f"Upgraded. We charged {amount} for the rest of this period.")
+        return LibraryOutcome("Upgraded. Nothing was charged now.")
+    return LibraryOutcome(f"Upgraded. We charged {amount} for the rest of this period.")

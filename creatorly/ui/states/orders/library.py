@@ -201,9 +201,9 @@ class LibraryState(rx.State):
             self.busy_membership = ""
             yield rx.toast.error(error.message)
             return
-        if done.authorise_url:
+        if done.redirect_url:
             self.busy_membership = ""
-            yield rx.redirect(done.authorise_url)
+            yield rx.redirect(done.redirect_url)
             return
         await self._load_memberships_and_tips()
         self.busy_membership = ""
@@ -234,9 +234,9 @@ class LibraryState(rx.State):
             self.busy_membership = ""
             yield rx.toast.error(error.message)
             return
-        if change.payment_url:
+        if change.redirect_url:
             self.busy_membership, self.tier_dialog_for = "", ""
-            yield rx.redirect(change.payment_url)
+            yield rx.redirect(change.redirect_url)
             return
         await self._load_memberships_and_tips()
         self.busy_membership, self.tier_dialog_for = "", ""
