@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
+from datetime import timedelta
 
 import pytest
 
+from creatorly import db
+from creatorly.kit.clock import utc_now
+from creatorly.models import Entitlement, ProductFile
 from creatorly.services.accounts.errors import NotAuthenticated, TooManyAttempts
 from creatorly.services.delivery import library
 from creatorly.services.delivery.library import LibraryLinkInvalid
-from creatorly.services.delivery.service import order_page_url
+from creatorly.services.delivery.service import download_path, order_page_url
 from tests.accounts import new_requester, outbox_for, signed_up_and_verified
 from tests.factories import make_creator, make_order, new_product
 
@@ -103,3 +108,49 @@ async def test_link_requests_are_rate_limited_alike_for_known_and_unknown_addres
             await library.request_library_link(email_address=address, requester=new_requester())
 
     assert len(await outbox_for("known2@example.com")) == 3
+
+
+async def _entitle(order_id: int, product_id: int, *, name: str, position: int, expires_in: timedelta) -> int:
+    async with db.transaction() as session:
+        item = ProductFile(
+            product_id=product_id,
+            storage_key=f"products/{product_id}/{secrets.token_hex(6)}",
+            original_name=name,
+            content_type="application/pdf",
+            size_bytes=2048,
+            sha256="0" * 64,
+            position=position,
+        )
+        session.add(item)
+        await session.flush()
+        assert item.id is not None
+        entitlement = Entitlement(
+            order_id=order_id, product_file_id=item.id, download_limit=5, expires_at=utc_now() + expires_in
+        )
+        session.add(entitlement)
+        await session.flush()
+        assert entitlement.id is not None
+        return entitlement.id
+
+
+async def test_each_purchase_lists_its_files_with_download_links_and_an_expired_one_is_not_offered() -> None:
+    made = await make_creator(products=[new_product(title="Brushes"), new_product(title="Fonts")])
+    brushes, fonts = made.products
+    me = await signed_up_and_verified("files@example.com")
+    first = await make_order(product=brushes, buyer_email="files@example.com")
+    second = await make_order(product=fonts, buyer_email="files@example.com")
+    assert first.id and second.id and brushes.id and fonts.id
+    guide = await _entitle(first.id, brushes.id, name="Guide.pdf", position=0, expires_in=timedelta(days=3))
+    extras = await _entitle(first.id, brushes.id, name="Extras.pdf", position=1, expires_in=timedelta(days=3))
+    await _entitle(second.id, fonts.id, name="Old.pdf", position=0, expires_in=-timedelta(days=1))
+
+    found = await library.list_my_library(session_token=me.session_token)
+
+    by_order = {entry.order_public_id: entry.downloads for entry in found.entries}
+    assert [(link.file_name, link.url, link.is_available) for link in by_order[first.public_id]] == [
+        ("Guide.pdf", download_path(guide, first.public_id), True),
+        ("Extras.pdf", download_path(extras, first.public_id), True),
+    ]
+    assert [(link.file_name, link.url, link.is_available) for link in by_order[second.public_id]] == [
+        ("Old.pdf", "", False)
+    ]

@@ -7,7 +7,7 @@ lists the orders of the address it was signed for.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -24,7 +24,7 @@ from creatorly.models.enums import OrderStatus
 from creatorly.services.accounts import authorization, limits
 from creatorly.services.accounts.rules import validated_email
 from creatorly.services.accounts.schemas import Requester
-from creatorly.services.delivery.service import order_page_url
+from creatorly.services.delivery.service import DownloadLink, download_links_of_orders, order_page_url
 from creatorly.services.email import service as email
 
 LIBRARY_PATH = "/library"
@@ -57,6 +57,7 @@ class LibraryEntry:
     status_label: str
     ordered_at: datetime
     order_url: str
+    downloads: list[DownloadLink] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +73,8 @@ async def list_my_library(*, session_token: str) -> Library:
     """The signed-in person's orders: made while signed in, or to their email once it is verified."""
     user = await authorization.require_user(session_token)
     async with db.transaction() as session:
-        rows = await _orders_with_products(
-            session, user_id=user.id, email=user.email if user.is_email_verified else None
-        )
-    return Library(email=user.email, entries=[_entry(*row) for row in rows])
+        entries = await _entries(session, user_id=user.id, email=user.email if user.is_email_verified else None)
+    return Library(email=user.email, entries=entries)
 
 
 # --- Emailed links ------------------------------------------------------------------------------------------
@@ -117,11 +116,17 @@ async def library_from_key(*, key: str) -> Library:
     if not isinstance(address, str) or not address:
         raise LibraryLinkInvalid()
     async with db.transaction() as session:
-        rows = await _orders_with_products(session, user_id=None, email=address)
-    return Library(email=address, entries=[_entry(*row) for row in rows])
+        entries = await _entries(session, user_id=None, email=address)
+    return Library(email=address, entries=entries)
 
 
-def _entry(order: Order, product: Product, creator: Creator) -> LibraryEntry:
+async def _entries(session: AsyncSession, *, user_id: int | None, email: str | None) -> list[LibraryEntry]:
+    rows = await _orders_with_products(session, user_id=user_id, email=email)
+    downloads = await download_links_of_orders(session, [order for order, _product, _creator in rows])
+    return [_entry(order, product, creator, downloads.get(order.id or 0, [])) for order, product, creator in rows]
+
+
+def _entry(order: Order, product: Product, creator: Creator, downloads: list[DownloadLink]) -> LibraryEntry:
     status = OrderStatus(order.status)
     return LibraryEntry(
         order_public_id=order.public_id,
@@ -132,6 +137,7 @@ def _entry(order: Order, product: Product, creator: Creator) -> LibraryEntry:
         status_label=_STATUS_LABELS.get(status, status.value.capitalize()),
         ordered_at=order.created_at,
         order_url=order_page_url(order.public_id),
+        downloads=downloads,
     )
 
 

@@ -35,6 +35,21 @@ async def list_entitlements_with_files(
     return [(entitlement, product_file) for entitlement, product_file in (await session.exec(statement)).all()]
 
 
+async def list_entitlements_of_orders(
+    session: AsyncSession, order_ids: Sequence[int]
+) -> Sequence[tuple[Entitlement, ProductFile]]:
+    """The entitlements of many orders at once (a library page), in file order within each order."""
+    if not order_ids:
+        return []
+    statement = (
+        select(Entitlement, ProductFile)
+        .join(ProductFile, col(ProductFile.id) == col(Entitlement.product_file_id))
+        .where(col(Entitlement.order_id).in_(order_ids))
+        .order_by(col(Entitlement.order_id), col(ProductFile.position), col(ProductFile.id))
+    )
+    return [(entitlement, product_file) for entitlement, product_file in (await session.exec(statement)).all()]
+
+
 async def get_entitlement_with_order_and_file(
     session: AsyncSession, entitlement_id: int
 ) -> tuple[Entitlement, Order, ProductFile] | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly import db
 from creatorly.config import settings
@@ -203,6 +205,17 @@ async def get_order_page(*, order_public_id: str, key: str) -> OrderPage:
         paid_at=order.paid_at,
         downloads=[_download_link(order, entitlement, item, now=now) for entitlement, item in entitlements],
     )
+
+
+async def download_links_of_orders(session: AsyncSession, orders: Sequence[Order]) -> dict[int, list[DownloadLink]]:
+    """Each order's download links by order id, in one query (orders without files have none)."""
+    by_id = {order.id: order for order in orders if order.id is not None}
+    links: dict[int, list[DownloadLink]] = {order_id: [] for order_id in by_id}
+    now = utc_now()
+    for entitlement, item in await repository.list_entitlements_of_orders(session, list(by_id)):
+        order = by_id[entitlement.order_id]
+        links[entitlement.order_id].append(_download_link(order, entitlement, item, now=now))
+    return links
 
 
 def _download_link(order: Order, entitlement: Entitlement, item: ProductFile, *, now: datetime) -> DownloadLink:

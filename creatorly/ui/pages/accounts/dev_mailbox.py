@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from creatorly.ui.components.feedback import empty_state
+from creatorly.ui.components.links import document_link
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState, MailboxMessage
 
@@ -24,7 +25,8 @@ def _message(message: MailboxMessage) -> rx.Component:
             rx.flex(
                 rx.foreach(
                     message.links,
-                    lambda link: rx.link(
+                    # An email client opens a link as a new document, and it may point at a server route.
+                    lambda link: document_link(
                         rx.button("Open link", size="1", variant="soft"), href=link, aria_label=f"Open link: {link}"
                     ),
                 ),

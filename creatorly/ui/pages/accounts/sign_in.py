@@ -6,6 +6,7 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.components.forms import field, form_error, submit_button
+from creatorly.ui.components.links import document_link
 from creatorly.ui.layouts.auth import auth_layout
 from creatorly.ui.states.accounts.sign_in import SignInState, TwoFactorState
 
@@ -14,7 +15,7 @@ def _google() -> rx.Component:
     return rx.cond(
         SignInState.is_google_enabled,
         rx.vstack(
-            rx.el.a(
+            document_link(
                 rx.button(rx.icon("globe", size=16), "Continue with Google", variant="outline", size="3", width="100%"),
                 href=routes.GOOGLE_SIGN_IN,
                 style={"width": "100%"},

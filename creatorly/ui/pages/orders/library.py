@@ -8,9 +8,10 @@ import reflex as rx
 from creatorly.ui import routes
 from creatorly.ui.components.feedback import empty_state
 from creatorly.ui.components.forms import field, form_error, submit_button
+from creatorly.ui.components.links import document_link
 from creatorly.ui.components.member_library import MembershipHandlers, membership_card, sent_tip_row
 from creatorly.ui.layouts.site import site_layout
-from creatorly.ui.states.orders.library import LibraryItem, LibraryState
+from creatorly.ui.states.orders.library import LibraryDownload, LibraryItem, LibraryState
 
 
 def _loading() -> rx.Component:
@@ -19,23 +20,50 @@ def _loading() -> rx.Component:
     )
 
 
+def _download(download: LibraryDownload) -> rx.Component:
+    return rx.button(
+        document_link(rx.icon("download", size=14), download.button_label, href=download.href),
+        as_child=True,
+        size="2",
+        variant="soft",
+        title=download.size_label,
+    )
+
+
 def _item(item: LibraryItem) -> rx.Component:
     return rx.card(
-        rx.flex(
-            rx.vstack(
-                rx.text(rx.text.strong(item.product_title), " by ", item.creator_name, class_name="wrap-anywhere"),
-                rx.text(
-                    item.ordered_on, " · ", item.amount_label, " · ", item.status_label, size="2", color_scheme="gray"
+        rx.vstack(
+            rx.flex(
+                rx.vstack(
+                    rx.text(rx.text.strong(item.product_title), " by ", item.creator_name, class_name="wrap-anywhere"),
+                    rx.text(
+                        item.ordered_on,
+                        " · ",
+                        item.amount_label,
+                        " · ",
+                        item.status_label,
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    spacing="1",
+                    align="start",
+                    flex="1",
                 ),
-                spacing="1",
-                align="start",
-                flex="1",
+                # The order link is absolute and carries its own key.
+                rx.button(
+                    rx.el.a("Open order", href=item.order_url, aria_label=item.link_label), as_child=True, size="2"
+                ),
+                gap="1rem",
+                align="center",
+                wrap="wrap",
+                width="100%",
             ),
-            # A plain anchor: the order link is absolute and carries its own key.
-            rx.button(rx.el.a("Open order", href=item.order_url, aria_label=item.link_label), as_child=True, size="2"),
-            gap="1rem",
-            align="center",
-            wrap="wrap",
+            rx.cond(
+                item.downloads.length() > 0,
+                rx.flex(rx.foreach(item.downloads, _download), gap="0.5rem", wrap="wrap"),
+            ),
+            spacing="3",
+            width="100%",
         ),
         width="100%",
     )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.components.feedback import empty_state
+from creatorly.ui.components.links import document_link
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.pages.storefront.tip_jar import tip_jar_section
 from creatorly.ui.states.orders.order import DownloadView, OrderPageState
@@ -62,8 +63,7 @@ def _download_row(item: DownloadView) -> rx.Component:
             ),
             rx.cond(
                 item.is_available,
-                # A plain anchor: the browser must fetch the file, not route to it inside the app.
-                rx.button(rx.el.a(item.button_label, href=item.href), as_child=True, size="3"),
+                rx.button(document_link(item.button_label, href=item.href), as_child=True, size="3"),
                 rx.button("Not available", size="3", disabled=True, variant="soft"),
             ),
             direction=rx.breakpoints(initial="column", sm="row"),

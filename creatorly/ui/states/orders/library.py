@@ -24,6 +24,15 @@ SENT_MESSAGE = "If there are purchases for that address, we've emailed it a link
 
 
 @dataclass
+class LibraryDownload:
+    """A file of a purchase that can be downloaded now (others are explained on the order page)."""
+
+    href: str = ""
+    button_label: str = ""
+    size_label: str = ""
+
+
+@dataclass
 class LibraryItem:
     product_title: str = ""
     creator_name: str = ""
@@ -32,6 +41,7 @@ class LibraryItem:
     ordered_on: str = ""
     order_url: str = ""
     link_label: str = ""
+    downloads: list[LibraryDownload] = field(default_factory=list)
 
 
 @dataclass
@@ -158,6 +168,13 @@ class LibraryState(rx.State):
                 ordered_on=f"{entry.ordered_at:%d %b %Y}",
                 order_url=entry.order_url,
                 link_label=f"Open order for {entry.product_title}",
+                downloads=[
+                    LibraryDownload(
+                        href=link.url, button_label=f"Download {link.file_name}", size_label=link.size_label
+                    )
+                    for link in entry.downloads
+                    if link.is_available
+                ],
             )
             for entry in found.entries
         ]
