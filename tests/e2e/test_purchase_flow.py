@@ -1,16 +1,16 @@
 """A fan buys a demo product with the sandbox card, gets the receipt and downloads exactly the file;
-a declined card pays nothing."""
+a declined card is followed by another on the same page, which pays."""
 
 from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 
-import httpx
 from playwright.sync_api import Page, expect
 
 from creatorly.services.demo.service import demo_file_text
-from tests.e2e.helpers import open_page
+from tests.e2e.helpers import open_mail_link, open_page
 
 PRODUCT_TITLE = "Golden Hour Lightroom Presets"
 
@@ -40,21 +40,37 @@ def test_a_fan_buys_gets_the_receipt_and_downloads_the_exact_file(page: Page, ap
 
     page.wait_for_url(re.compile(r"/orders/"))
     expect(page.get_by_role("heading", name="Thank you for your purchase!")).to_be_visible(timeout=30_000)
-    link = page.get_by_role("link", name="Download README.txt")
-    href = link.get_attribute("href")
-    assert href is not None
-    response = httpx.get(href if href.startswith("http") else f"{app_url}{href}", timeout=10)
-    assert response.status_code == 200
-    assert response.content == demo_file_text(PRODUCT_TITLE)
-    assert 'filename="README.txt"' in response.headers["content-disposition"]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download README.txt").click()
+    assert download.value.suggested_filename == "README.txt"
+    assert Path(download.value.path()).read_bytes() == demo_file_text(PRODUCT_TITLE)
+    expect(page.get_by_role("heading", name="Thank you for your purchase!")).to_be_visible()
 
     open_page(page, f"{app_url}/dev/mailbox")
     receipt = page.get_by_role("article").filter(has_text=email).filter(has_text=PRODUCT_TITLE)
     expect(receipt.first).to_be_visible()
 
+    # Later, from the library (a guest asks for the emailed link), the same file downloads again.
+    open_page(page, f"{app_url}/library")
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_role("status").filter(has_text="we've emailed it a link")).to_be_visible()
+    open_mail_link(page, app_url, to_address=email, subject="Your purchases")
+    expect(page.get_by_text(PRODUCT_TITLE)).to_be_visible()
+    with page.expect_download() as again:
+        page.get_by_role("link", name="Download README.txt").click()
+    assert Path(again.value.path()).read_bytes() == demo_file_text(PRODUCT_TITLE)
 
-def test_a_declined_card_pays_nothing(page: Page, app_url: str) -> None:
+
+def test_a_declined_card_can_be_followed_by_another_card_on_the_same_page(page: Page, app_url: str) -> None:
     _checkout(page, app_url, f"declined-{secrets.token_hex(3)}@example.com")
+    payment_url = page.url
     _pay(page, "4000 0000 0000 0002")
-    expect(page.get_by_text("Your card was declined.")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"/sandbox/pay/"))
+    expect(page.get_by_role("alert").filter(has_text="Your card was declined.")).to_be_visible()
+    expect(page).to_have_url(payment_url)
+
+    _pay(page, "4242 4242 4242 4242")
+
+    page.wait_for_url(re.compile(r"/orders/"))
+    expect(page.get_by_role("heading", name="Thank you for your purchase!")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("link", name="Download README.txt")).to_be_visible()

@@ -106,6 +106,7 @@ def _payment_event(
     fee: int = 65,
     failure_code: str | None = None,
     merchant_reference: str | None = None,
+    status: str | None = None,
 ) -> bytes:
     is_success = event_type == "payment.succeeded"
     payment = {
@@ -114,7 +115,7 @@ def _payment_event(
         "amount": order.amount if amount is None else amount,
         "currency": currency or order.currency,
         "fee": fee if is_success else 0,
-        "status": "succeeded" if is_success else "declined",
+        "status": status or ("succeeded" if is_success else "declined"),
         "failure_code": failure_code,
         "card_last4": "4242",
     }
@@ -356,6 +357,33 @@ async def test_a_failed_event_fails_the_order_and_delivers_nothing() -> None:
     assert await _count(Entitlement) == 0
     assert await _count(OutboxEmail) == 0
     assert (await _transitions(order))[-1] == ("pending", "failed", "card_declined")
+
+
+async def test_a_refused_card_on_an_open_payment_keeps_the_order_waiting_and_another_card_pays_it() -> None:
+    product = await _product()
+    order = await _order((await _start(product)).order_public_id)
+    refused = _payment_event(
+        order,
+        event_id="evt_refused",
+        event_type="payment.failed",
+        failure_code="card_declined",
+        status="requires_payment",
+    )
+
+    assert await _deliver(refused) is HandleOutcome.HANDLED
+    waiting = await _order(order.public_id)
+    await _deliver(_payment_event(order, event_id="evt_ok"))
+
+    assert waiting.status == OrderStatus.PENDING
+    attempts = await _rows(
+        PaymentAttempt, PaymentAttempt.order_id == order.id, PaymentAttempt.action == "payment.failed"
+    )
+    assert [(attempt.action, attempt.detail.endswith("failure card_declined")) for attempt in attempts] == [
+        ("payment.failed", True)
+    ]
+    assert (await _order(order.public_id)).status == OrderStatus.PAID
+    await _assert_fulfilled_once(order, product)
+    assert (await _transitions(order))[-1] == ("pending", "paid", "payment.succeeded evt_ok")
 
 
 async def test_a_success_after_a_failure_still_pays_the_order() -> None:

@@ -349,18 +349,18 @@ async def test_a_payment_for_another_amount_is_never_fulfilled() -> None:
     assert await _count(LedgerTransaction) == 0
 
 
-async def test_payment_failed_fails_the_order_and_a_later_capture_still_fulfils_it() -> None:
+async def test_a_failed_payment_keeps_the_order_waiting_and_a_later_capture_fulfils_it() -> None:
     order = await _pending_order()
 
     assert await _deliver(_event("payment.failed", order), event_id="evt_F") is HandleOutcome.HANDLED
-    failed = await _order(order.public_id)
+    waiting = await _order(order.public_id)
     assert await _deliver(_event("payment.captured", order), event_id="evt_C") is HandleOutcome.HANDLED
 
-    assert failed.status == OrderStatus.FAILED
+    assert waiting.status == OrderStatus.PENDING
     await _assert_paid_once(order)
     async with db.transaction() as session:
         causes = [event.cause for event in await orders.events_of(session, order.id or 0)]
-    assert causes == ["checkout started", "payment_failed", "payment.captured evt_C"]
+    assert causes == ["checkout started", "payment.captured evt_C"]
 
 
 # --- Checkout callback ------------------------------------------------------------------------------

@@ -139,7 +139,8 @@ async def test_stripe_payment_intent_payment_failed() -> None:
 
     await _deliver_twice("stripe", _stripe_payment("payment_intent.payment_failed", order))
 
-    assert await _state(order.public_id) == (OrderStatus.FAILED, 0, 0)
+    # The intent is back to requires_payment_method: the buyer can try another card, so the order keeps waiting.
+    assert await _state(order.public_id) == (OrderStatus.PENDING, 0, 0)
 
 
 # --- Razorpay --------------------------------------------------------------------------------------------
@@ -174,7 +175,8 @@ async def test_razorpay_payment_failed() -> None:
 
     await _deliver_twice("razorpay", _razorpay("payment.failed", order))
 
-    assert await _state(order.public_id) == (OrderStatus.FAILED, 0, 0)
+    # The Razorpay order can still be paid (another card, UPI…): the order keeps waiting until it expires.
+    assert await _state(order.public_id) == (OrderStatus.PENDING, 0, 0)
 
 
 # --- Sandbox ---------------------------------------------------------------------------------------------
@@ -208,4 +210,5 @@ async def test_sandbox_payment_failed() -> None:
 
     await _deliver_twice("sandbox", _sandbox("payment.failed", order))
 
-    assert await _state(order.public_id) == (OrderStatus.FAILED, 0, 0)
+    # A refused card leaves the gateway's payment open (requires_payment): the buyer tries another card.
+    assert await _state(order.public_id) == (OrderStatus.PENDING, 0, 0)

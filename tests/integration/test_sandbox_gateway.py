@@ -218,31 +218,46 @@ async def test_paying_twice_never_charges_twice() -> None:
 
 
 @pytest.mark.parametrize(
-    ("card_number", "status", "failure_code", "message"),
+    ("card_number", "failure_code", "message"),
     [
-        ("4000000000000002", "declined", "card_declined", "Your card was declined."),
-        ("4000000000009995", "failed", "insufficient_funds", "Your card has insufficient funds."),
+        ("4000000000000002", "card_declined", "Your card was declined."),
+        ("4000000000009995", "insufficient_funds", "Your card has insufficient funds."),
     ],
 )
-async def test_a_refused_card_records_the_failure_without_a_fee(
-    card_number: str, status: str, failure_code: str, message: str
+async def test_a_refused_card_is_reported_and_the_payment_stays_open(
+    card_number: str, failure_code: str, message: str
 ) -> None:
     checkout = await _create()
 
     result = await _pay(checkout.reference, card_number=card_number)
 
-    assert (result.status, result.failure_message) == (status, message)
+    assert (result.status, result.failure_message, result.is_payable) == ("requires_payment", message, True)
     [payment] = await _payments()
     assert (payment.status, payment.failure_code, payment.fee, payment.card_last4) == (
-        status,
+        "requires_payment",
         failure_code,
         0,
         card_number[-4:],
     )
     [webhook] = await _webhooks()
     assert webhook.event_type == "payment.failed"
-    assert f'"status":"{status}","failure_code":"{failure_code}"' in webhook.payload
-    assert (await gateway.get_checkout(reference=checkout.reference)).failure_message == message
+    assert f'"status":"requires_payment","failure_code":"{failure_code}"' in webhook.payload
+    view = await gateway.get_checkout(reference=checkout.reference)
+    assert (view.is_payable, view.failure_message) == (True, message)
+
+
+async def test_after_a_refused_card_another_card_pays_once() -> None:
+    checkout = await _create()
+    await _pay(checkout.reference, card_number="4000000000000002")
+
+    result = await _pay(checkout.reference, card_number="4242424242424242")
+    again = await _pay(checkout.reference, card_number="4000000000000002")
+
+    assert (result.status, result.failure_message, result.is_payable) == ("succeeded", "", False)
+    assert (again.status, again.failure_message, again.is_payable) == ("succeeded", "", False)
+    [payment] = await _payments()
+    assert (payment.status, payment.card_last4, payment.fee) == ("succeeded", "4242", 74)
+    assert [webhook.event_type for webhook in await _webhooks()] == ["payment.failed", "payment.succeeded"]
 
 
 async def test_an_invalid_card_changes_nothing() -> None:

@@ -26,7 +26,16 @@ from sqlmodel import SQLModel, select
 import creatorly.api.app
 from creatorly import db, queue
 from creatorly.config import settings
-from creatorly.models import Creator, Entitlement, ExternalEvent, LedgerTransaction, Order, Product, ProductFile
+from creatorly.models import (
+    Creator,
+    Entitlement,
+    ExternalEvent,
+    LedgerTransaction,
+    Order,
+    PaymentAttempt,
+    Product,
+    ProductFile,
+)
 from creatorly.models.enums import OrderStatus
 from creatorly.providers.payments.stripe import StripePaymentProvider, verify_stripe_webhook
 from creatorly.providers.registry import get_stripe_provider
@@ -152,6 +161,17 @@ async def _order_is(public_id: str, status: OrderStatus) -> bool:
     return (await _order(public_id)).status == status
 
 
+async def _decline_logged(order_id: int | None) -> bool:
+    """The webhook of a declined card was applied: the payment log has it (the order keeps waiting)."""
+    async with db.transaction() as session:
+        statement = select(PaymentAttempt).where(
+            PaymentAttempt.order_id == order_id,
+            PaymentAttempt.action == "payment_intent.payment_failed",
+            PaymentAttempt.outcome == "declined",
+        )
+        return (await session.exec(statement)).first() is not None
+
+
 def _signature(body: bytes, *, timestamp: int, secret: str = WEBHOOK_SECRET) -> str:
     digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={digest}"
@@ -220,7 +240,9 @@ async def test_a_stripe_checkout_is_paid_by_localstripes_signed_webhook(
     assert await _count(LedgerTransaction) == 1
 
 
-async def test_a_declined_card_fails_the_order_and_posts_nothing(stripe_client: stripe.StripeClient) -> None:
+async def test_a_declined_card_is_logged_the_order_keeps_waiting_and_nothing_is_posted(
+    stripe_client: stripe.StripeClient,
+) -> None:
     product = await _product()
     started = await _start(product)
     order = await _order(started.order_public_id)
@@ -229,7 +251,8 @@ async def test_a_declined_card_fails_the_order_and_posts_nothing(stripe_client: 
     outcome = await asyncio.to_thread(_pay, stripe_client, order.provider_reference, DECLINED_CARD)
 
     assert outcome == "declined:card_declined"
-    await _eventually(lambda: _order_is(order.public_id, OrderStatus.FAILED), what="the order to fail")
+    await _eventually(lambda: _decline_logged(order.id), what="the decline to be logged")
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING  # the buyer may try another card
     assert await _count(LedgerTransaction) == 0
     assert await _trial_balance() == {}
 
@@ -387,7 +410,8 @@ async def test_a_declined_card_on_the_elements_page_shows_stripes_message_and_pa
     assert answer.status_code == 402
     assert answer.json()["status"] == "declined"
     assert "declined" in answer.json()["message"]
-    await _eventually(lambda: _order_is(order.public_id, OrderStatus.FAILED), what="the order to fail")
+    await _eventually(lambda: _decline_logged(order.id), what="the decline to be logged")
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING
     assert await _count(LedgerTransaction) == 0
 
 

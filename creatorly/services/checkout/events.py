@@ -1,4 +1,4 @@
-"""Payment events from the sandbox gateway: fulfil an order when its payment succeeds, fail it when it fails.
+"""Payment events from the sandbox gateway: fulfil an order when its payment succeeds, fail it when it fails for good.
 
 Importing this module registers the handlers (the web app's webhook route and the worker both import it).
 Each handler runs in the transaction that stamps the event handled, holds the order's row lock, and is
@@ -23,6 +23,7 @@ from creatorly.services.orders.rules import PAID_STATUSES
 
 PAYMENT_SUCCEEDED = "payment.succeeded"
 PAYMENT_FAILED = "payment.failed"
+SANDBOX_PAYMENT_OPEN = "requires_payment"  # the gateway's payment still accepts another card
 
 logger = get_logger(__name__)
 
@@ -96,7 +97,7 @@ async def _log_event(session: AsyncSession, order: Order, event: InboundEvent, p
         order_id=order.id,
         provider=event.provider,
         action=event.event_type,
-        outcome=payment.status,
+        outcome="declined" if payment.status == SANDBOX_PAYMENT_OPEN else payment.status,
         detail=f"event {event.event_id}, payment {payment.reference}{code}",
     )
 
@@ -125,12 +126,17 @@ async def handle_payment_succeeded(session: AsyncSession, event: InboundEvent) -
 
 
 async def handle_payment_failed(session: AsyncSession, event: InboundEvent) -> None:
-    """A pending order fails; after a success (events out of order) or expiry it changes nothing."""
+    """A refused card on a payment that stays open is logged and the order keeps waiting (the buyer tries another
+    card; an abandoned order expires); a payment that failed for good fails a pending order. After a success
+    (events out of order) or expiry it changes nothing."""
     payment = _payment_of(event)
     order = await _locked_order(session, event, payment)
     if order is None:
         return
     await _log_event(session, order, event, payment)
+    if payment.status == SANDBOX_PAYMENT_OPEN:
+        logger.info("payment_attempt_refused", order=order.public_id, failure=payment.failure_code)
+        return
     if order.status not in (OrderStatus.CREATED, OrderStatus.PENDING):
         logger.info("payment_failed_ignored", order=order.public_id, status=order.status, event_id=event.event_id)
         return

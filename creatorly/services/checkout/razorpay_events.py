@@ -1,4 +1,4 @@
-"""Razorpay payment events: fulfil an order on payment.captured or order.paid, fail it on payment.failed.
+"""Razorpay payment events: fulfil an order on payment.captured or order.paid; log payment.failed (a retry may pay).
 
 Importing this module registers the handlers (the web app's webhook route and the worker both import it).
 Razorpay sends payment.captured and order.paid for the same payment, in any order: the first fulfils,
@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly.models import Order
-from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.models.enums import PaymentProviderName
 from creatorly.observability import get_logger
 from creatorly.services.checkout.events import PaymentDoesNotMatchOrder, PaymentEventGarbled
 from creatorly.services.checkout.service import fulfill_paid_order
@@ -152,7 +152,9 @@ async def handle_payment_captured(session: AsyncSession, event: InboundEvent) ->
 
 
 async def handle_payment_failed(session: AsyncSession, event: InboundEvent) -> None:
-    """A pending order fails; a later capture on the same Razorpay order still fulfils it."""
+    """A failed payment is logged and the order keeps waiting: Razorpay's checkout lets the buyer pay the same
+    Razorpay order again (another card, UPI, netbanking); an abandoned order expires, and a capture on the same
+    Razorpay order fulfils it even after that."""
     payment = _payment_of(event)
     order = await _locked_order(session, event, payment)
     if order is None:
@@ -161,10 +163,7 @@ async def handle_payment_failed(session: AsyncSession, event: InboundEvent) -> N
         logger.warning("payment_failed_for_other_razorpay_order", order=order.public_id, event_id=event.event_id)
         return
     await _log_event(session, order, event, payment)
-    if order.status not in (OrderStatus.CREATED, OrderStatus.PENDING):
-        logger.info("payment_failed_ignored", order=order.public_id, status=order.status, event_id=event.event_id)
-        return
-    await orders.transition(session, order, OrderStatus.FAILED, cause=payment.error_reason or "payment_failed")
+    logger.info("payment_attempt_refused", order=order.public_id, status=order.status, failure=payment.error_reason)
 
 
 register_handler(PROVIDER, PAYMENT_CAPTURED, handle_payment_captured)

@@ -25,6 +25,7 @@ from creatorly.services.orders.rules import PAID_STATUSES
 
 PAYMENT_INTENT_SUCCEEDED = "payment_intent.succeeded"
 PAYMENT_INTENT_FAILED = "payment_intent.payment_failed"
+DECLINED = "declined"
 STRIPE = PaymentProviderName.STRIPE
 
 logger = get_logger(__name__)
@@ -59,9 +60,16 @@ def _notice_of(event: InboundEvent) -> PaymentNotice | None:
         # Stripe's fee is on the charge's balance transaction, not in this event: 0 until we read it from there.
         fee=0,
         # Our outcome, not Stripe's status: "requires_payment_method" is longer than the payment log allows.
-        status="failed" if event.event_type == PAYMENT_INTENT_FAILED else "succeeded",
+        status=_outcome_of(event, intent),
         failure_code=failure_code if isinstance(failure_code, str) else None,
     )
+
+
+def _outcome_of(event: InboundEvent, intent: dict[str, Any]) -> str:
+    """ "declined" while the intent takes another card (Stripe's requires_payment_method), "failed" once it cannot."""
+    if event.event_type != PAYMENT_INTENT_FAILED:
+        return "succeeded"
+    return DECLINED if intent.get("status", "requires_payment_method") == "requires_payment_method" else "failed"
 
 
 async def _locked_order(session: AsyncSession, event: InboundEvent) -> tuple[Order, PaymentNotice] | None:
@@ -108,15 +116,18 @@ async def handle_payment_intent_succeeded(session: AsyncSession, event: InboundE
 
 
 async def handle_payment_intent_failed(session: AsyncSession, event: InboundEvent) -> None:
-    """A pending order fails; after a success (events out of order) or expiry it changes nothing.
-
-    Stripe lets the buyer retry the same PaymentIntent with another card, and a later success still
+    """A declined card is logged and the order keeps waiting: Stripe lets the buyer retry the same PaymentIntent
+    with another card on our page (an abandoned order expires). An intent that can no longer be paid fails a
+    pending order; after a success (events out of order) or expiry nothing changes, and a later success still
     fulfils a failed order (see above), so failing here never loses a payment.
     """
     found = await _locked_order(session, event)
     if found is None:
         return
     order, payment = found
+    if payment.status == DECLINED:
+        logger.info("payment_attempt_refused", order=order.public_id, failure=payment.failure_code)
+        return
     if order.status not in (OrderStatus.CREATED, OrderStatus.PENDING):
         logger.info("payment_failed_ignored", order=order.public_id, status=order.status, event_id=event.event_id)
         return

@@ -52,6 +52,19 @@ async def settle(
     return bool(result.rowcount)
 
 
+async def record_declined_attempt(
+    session: AsyncSession, reference: str, *, failure_code: str, card_last4: str, now: datetime
+) -> bool:
+    """Note a refused card on a payment still awaiting one (it stays payable); False if it was already settled."""
+    statement = (
+        update(SandboxPayment)
+        .where(col(SandboxPayment.reference) == reference, col(SandboxPayment.status) == _REQUIRES_PAYMENT)
+        .values(failure_code=failure_code, card_last4=card_last4, updated_at=now)
+    )
+    result = await session.exec(statement)
+    return bool(result.rowcount)
+
+
 async def add_webhook(session: AsyncSession, webhook: SandboxWebhook) -> SandboxWebhook:
     session.add(webhook)
     await session.flush()
@@ -108,7 +121,7 @@ async def due_webhook_ids(
 
 async def lock_payment(session: AsyncSession, reference: str) -> SandboxPayment | None:
     """The payment row, locked: refunds of one payment are decided one after another."""
-    statement = select(SandboxPayment).where(col(SandboxPayment.reference) == reference).with_for_update()
+    statement = select(SandboxPayment).where(col(SandboxPayment.reference) == reference).with_for_update(key_share=True)
     return (await session.exec(statement)).first()
 
 

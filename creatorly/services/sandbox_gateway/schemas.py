@@ -35,6 +35,7 @@ class PayResult:
     status: str
     failure_message: str
     return_url: str
+    is_payable: bool  # still open: a refused card can be followed by another
 
 
 class DeliveryResult(StrEnum):

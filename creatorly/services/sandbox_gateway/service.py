@@ -165,37 +165,51 @@ async def get_checkout(*, reference: str) -> SandboxCheckoutView:
         status=payment.status,
         is_payable=payment.status == rules.PaymentStatus.REQUIRES_PAYMENT,
         return_url=payment.return_url,
+        # On an open payment this is the last refused card's reason: the page says so above the card form.
         failure_message=_failure_message(payment.failure_code),
     )
 
 
 async def pay(*, reference: str, card_number: str, expiry: str, cvc: str, name: str) -> PayResult:
-    """Charge a test card once: a payment that was already paid (or refused) answers its first result."""
+    """Charge a test card. A paid payment answers its first result; a refused card leaves the payment open so the
+    buyer can try another card on the same page (as a PaymentIntent does), and each refusal is reported."""
     now = utc_now()
     outcome = rules.decide(card_number=card_number, expiry=expiry, cvc=cvc, name=name, now=now)
+    is_refused = outcome.status != rules.PaymentStatus.SUCCEEDED
     async with db.transaction() as session:
         payment = await repository.find_by_reference(session, reference)
         if payment is None:
             raise NotFound("This payment link is not valid.")
-        fee = rules.fee_for(payment.amount, payment.currency) if outcome.status == rules.PaymentStatus.SUCCEEDED else 0
-        is_settled_now = await repository.settle(
-            session,
-            reference,
-            status=outcome.status,
-            failure_code=outcome.failure_code,
-            card_last4=outcome.card_last4,
-            fee=fee,
-            now=now,
-        )
+        if is_refused:
+            assert outcome.failure_code is not None
+            is_changed_now = await repository.record_declined_attempt(
+                session, reference, failure_code=outcome.failure_code, card_last4=outcome.card_last4, now=now
+            )
+        else:
+            is_changed_now = await repository.settle(
+                session,
+                reference,
+                status=outcome.status,
+                failure_code=None,
+                card_last4=outcome.card_last4,
+                fee=rules.fee_for(payment.amount, payment.currency),
+                now=now,
+            )
         await session.refresh(payment)  # the UPDATE above bypassed the ORM: read what is stored now
-        if is_settled_now:
+        if is_changed_now:
             # A card setup (amount 0, a membership trial) tells the merchant the card's fingerprint.
-            fingerprint = rules.card_fingerprint(rules.digits_of(card_number)) if payment.amount == 0 else None
+            is_card_setup = payment.amount == 0 and not is_refused
+            fingerprint = rules.card_fingerprint(rules.digits_of(card_number)) if is_card_setup else None
             await queue_webhook(session, payment, now_seconds=int(now.timestamp()), card_fingerprint=fingerprint)
-    if is_settled_now:
-        logger.info("sandbox_payment_settled", reference=reference, status=payment.status)
+    if is_changed_now:
+        logger.info("sandbox_payment_attempt", reference=reference, status=payment.status, refused=is_refused)
+    is_open = payment.status == rules.PaymentStatus.REQUIRES_PAYMENT
     return PayResult(
-        status=payment.status, failure_message=_failure_message(payment.failure_code), return_url=payment.return_url
+        status=payment.status,
+        # This attempt's refusal; a payment paid meanwhile (another tab) answers its success instead.
+        failure_message=_failure_message(outcome.failure_code) if is_refused and is_open else "",
+        return_url=payment.return_url,
+        is_payable=is_open,
     )
 
 

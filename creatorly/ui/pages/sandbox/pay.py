@@ -55,7 +55,13 @@ def _card_form() -> rx.Component:
         rx.vstack(
             rx.cond(
                 state.decline_message != "",
-                rx.callout(state.decline_message, icon="circle_alert", color_scheme="red", role="alert", width="100%"),
+                rx.callout(
+                    rx.text(state.decline_message, " Nothing was charged: check the details or try another card."),
+                    icon="circle_alert",
+                    color_scheme="red",
+                    role="alert",
+                    width="100%",
+                ),
             ),
             field(
                 "Card number",

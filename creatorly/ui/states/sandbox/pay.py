@@ -61,7 +61,7 @@ class SandboxPayState(rx.State):
             self.is_submitting = False
             yield rx.toast.error(error.message)
             return
-        self.status, self.is_payable, self.is_submitting = result.status, False, False
+        self.status, self.is_payable, self.is_submitting = result.status, result.is_payable, False
         if result.status == "succeeded":
             yield rx.redirect(result.return_url)
             return
