@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 DEMO_PRODUCTS = [
@@ -31,6 +32,7 @@ def test_landing_leads_to_the_demo_storefront_and_its_products(page: Page, app_u
     expect(page.get_by_role("article", name="Golden Hour Lightroom Presets")).to_contain_text("$15.00")
 
 
+@pytest.mark.allow_console_errors(r"status of 404 \(Not Found\)")
 def test_an_unknown_storefront_and_an_unknown_page_are_friendly(page: Page, app_url: str) -> None:
     page.goto(f"{app_url}/nobody-lives-here")
     expect(page.get_by_role("heading", name="Storefront not found")).to_be_visible()

@@ -12,6 +12,7 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import open_page
@@ -67,6 +68,7 @@ def test_a_fan_pays_on_the_stripe_elements_page_and_the_webhook_pays_the_order(
     expect(page.get_by_role("heading", name="Thank you for your purchase!")).to_be_visible(timeout=30_000)
 
 
+@pytest.mark.allow_console_errors(r"status of 402 \(Payment Required\)")
 def test_a_declined_card_on_the_stripe_page_shows_the_decline_and_stays(
     page: Page, app_url: str, app_environment: dict[str, str]
 ) -> None:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import open_page
@@ -94,6 +95,7 @@ def test_a_fan_joins_a_stripe_billed_tier_on_the_card_page_and_the_invoice_webho
     _screenshots(page, "active")
 
 
+@pytest.mark.allow_console_errors(r"status of 402 \(Payment Required\)")
 def test_a_declined_card_on_the_membership_card_page_shows_the_decline_and_stays(
     page: Page, app_url: str, app_environment: dict[str, str]
 ) -> None:

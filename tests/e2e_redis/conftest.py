@@ -22,6 +22,7 @@ import pytest
 from tests.conftest import TEST_DATA_DIR
 from tests.e2e.conftest import APP_START_TIMEOUT_SECONDS, _is_healthy
 from tests.e2e.conftest import browser_type_launch_args as browser_type_launch_args
+from tests.e2e.console import console_errors_fail_the_test as console_errors_fail_the_test
 from tests.processes import free_port, process_environment, running, wait_until
 
 REDIS_URL = os.environ.get("CREATORLY_TEST_E2E_REDIS_URL", "redis://127.0.0.1:6379/13")
