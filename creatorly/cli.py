@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -94,30 +95,67 @@ def start(backend_only: bool) -> None:
     os.execv(arguments[0], arguments)  # noqa: S606 — exec, so SIGTERM from the container reaches Reflex itself
 
 
+# `make run` must stop within 10 s of Ctrl+C; what is still running after this is killed.
+STOP_GRACE_SECONDS = 8.0
+
+
+def _die_with_parent() -> None:
+    """In a child before exec (Linux): get SIGTERM if `creatorly serve` itself dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _spawn(arguments: list[str]) -> subprocess.Popen[bytes]:
+    """A child in its own session: a terminal's Ctrl+C reaches only `serve`, which stops the children in order
+    (signalled together, granian's own worker processes could die before granian and be respawned)."""
+    return subprocess.Popen(  # noqa: S603 (our own command lines)
+        arguments, cwd=PROJECT_ROOT, start_new_session=True, preexec_fn=_die_with_parent
+    )
+
+
+def _stop_children(app: subprocess.Popen[bytes], worker: subprocess.Popen[bytes]) -> None:
+    """Ask both to stop (the app gracefully through granian, the worker after its running jobs), then kill
+    whatever is left of their process groups once the grace period is over."""
+    import time
+
+    for process in (app, worker):
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    while time.monotonic() < deadline and (app.poll() is None or worker.poll() is None):
+        time.sleep(0.1)
+    for process in (app, worker):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # leftovers of the group, e.g. a granian worker
+        process.wait()
+
+
 @main.command()
 def serve() -> None:
     """Local all-in-one: the worker in the background and the app in the foreground (make run)."""
+    import time
+
     from creatorly.config import settings
 
-    worker_process = subprocess.Popen([sys.executable, "-m", "creatorly.cli", "worker"], cwd=PROJECT_ROOT)
-    app_process = subprocess.Popen(_reflex_command(), cwd=PROJECT_ROOT)  # noqa: S603 (our own command line)
+    stop_requested: list[int] = []
 
-    def stop(_signal: int, _frame: object) -> None:
-        app_process.send_signal(signal.SIGTERM)
+    def request_stop(signal_number: int, _frame: object) -> None:
+        stop_requested.append(signal_number)
 
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    worker_process = _spawn([sys.executable, "-m", "creatorly.cli", "worker"])
+    app_process = _spawn(_reflex_command())
     click.echo(f"Creatorly is starting on {settings.resolved_public_url} (Ctrl+C to stop)")
-    try:
-        code = app_process.wait()
-    except KeyboardInterrupt:
-        code = app_process.wait()
-    finally:
-        worker_process.send_signal(signal.SIGTERM)
-        try:
-            worker_process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker_process.kill()
-    sys.exit(code)
+    while not stop_requested and app_process.poll() is None:
+        time.sleep(0.2)
+    if stop_requested:
+        click.echo("Stopping Creatorly…")
+    _stop_children(app_process, worker_process)
+    sys.exit(0 if stop_requested else app_process.returncode)
 
 
 @main.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 from huey.consumer import Consumer
 
 import creatorly.jobs  # noqa: F401  (registers every job before the consumer starts)
@@ -10,7 +12,9 @@ from creatorly.observability import configure_logging
 
 
 def build_consumer(*, workers: int = 2, check_interval_seconds: float = 0.25) -> Consumer:
-    return Consumer(
+    """Huey's consumer, stopping gracefully on SIGTERM (a container or service manager) and SIGINT (Ctrl+C)
+    alike: it takes no new job and exits once the running ones end. A second signal stops it at once."""
+    consumer = Consumer(
         queue.huey,
         workers=workers,
         worker_type="thread",
@@ -19,10 +23,13 @@ def build_consumer(*, workers: int = 2, check_interval_seconds: float = 0.25) ->
         backoff=1.15,
         max_delay=1.0,
         check_worker_health=True,
+        graceful_signal="TERM",
     )
+    consumer._signal_actions[signal.SIGINT] = (False, True)  # (restart, graceful), as for SIGTERM
+    return consumer
 
 
 def run_worker(*, workers: int = 2) -> None:
-    """Run until SIGTERM/SIGINT; Huey finishes running tasks before it exits."""
+    """Run until SIGTERM/SIGINT; running jobs finish before it exits."""
     configure_logging()
     build_consumer(workers=workers).run()

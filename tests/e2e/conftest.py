@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 
 from tests.conftest import TEST_DATA_DIR
+from tests.e2e.console import console_errors_fail_the_test as console_errors_fail_the_test
 from tests.localstripe import running_localstripe, send_webhooks_to
 from tests.processes import free_port, process_environment, running, wait_until
 
@@ -120,6 +124,23 @@ def app_url(localstripe_url: str) -> Iterator[str]:
         if process.poll() is not None:
             raise AssertionError(f"the app exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
         yield url
+        _stop_as_ctrl_c_does(process)
+
+
+STOP_LIMIT_SECONDS = 10.0
+
+
+def _stop_as_ctrl_c_does(process: subprocess.Popen[bytes]) -> None:
+    """`make run` must stop within 10 s of Ctrl+C (SIGINT to `creatorly serve`), leaving no process behind."""
+    family = psutil.Process(process.pid).children(recursive=True)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=STOP_LIMIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"creatorly serve was still running {STOP_LIMIT_SECONDS:.0f} s after Ctrl+C") from None
+    _, alive = psutil.wait_procs(family, timeout=max(0.0, STOP_LIMIT_SECONDS - (time.monotonic() - started)))
+    assert not alive, f"still running after Ctrl+C: {[child.cmdline() for child in alive]}"
 
 
 def _is_healthy(url: str) -> bool:
