@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     sweeper_interval_minutes: int = Field(default=1, ge=1, le=60)
     # The sweeper stops retrying a stored webhook event whose handler failed this many times (reconcile lists it).
     webhook_max_attempts: int = Field(default=25, ge=3, le=1000)
+    # A delivery of an event another attempt is applying waits this long for it, then answers 503 (retry).
+    webhook_lock_wait_seconds: int = Field(default=10, ge=1, le=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["console", "json"] = "console"
 

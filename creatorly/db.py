@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession as SQLModelAsyncSession
 
 from creatorly.config import settings
 
+T = TypeVar("T")
 _AFTER_COMMIT_KEY = "creatorly_after_commit"
 
 # Async connections belong to the event loop that opened them (asyncpg refuses to cross loops), and
@@ -92,3 +95,29 @@ async def ping() -> None:
 
 def get_settings_url() -> str:
     return settings.resolved_database_url
+
+
+# PostgreSQL's SQLSTATEs for "this transaction lost a race; run it again": serialization failure, deadlock.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+RETRY_ATTEMPTS = 3
+
+
+def is_retryable(error: BaseException) -> bool:
+    """A deadlock or serialization failure: nothing was committed, and the same work can simply run again."""
+    original = getattr(error, "orig", None)
+    sqlstate = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return sqlstate in RETRYABLE_SQLSTATES
+
+
+async def in_transaction_retrying(work: Callable[[SQLModelAsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction, again (a bounded number of times, after a short pause) when the database
+    picked it as a deadlock or serialization victim; any other error, or the last failure, is raised."""
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        try:
+            async with transaction() as session:
+                return await work(session)
+        except DBAPIError as error:
+            if attempt == RETRY_ATTEMPTS or not is_retryable(error):
+                raise
+            await asyncio.sleep(0.05 * attempt * (1 + random.random()))  # noqa: S311 (jitter, not a secret)
+    raise AssertionError("unreachable")

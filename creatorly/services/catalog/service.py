@@ -224,7 +224,7 @@ async def published_product_for_checkout(session: AsyncSession, *, handle: str, 
 
 async def lock_product(session: AsyncSession, product_id: int) -> Product:
     """The product, re-read under a row lock (PostgreSQL; SQLite serialises writers anyway)."""
-    product = await session.get(Product, product_id, with_for_update=True, populate_existing=True)
+    product = await session.get(Product, product_id, with_for_update={"key_share": True}, populate_existing=True)
     if product is None:
         raise ProductNotFound()
     return product

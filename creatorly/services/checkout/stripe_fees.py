@@ -38,7 +38,7 @@ async def sync_stripe_fee(order_id: int) -> FeeSync:
     if fee is None:
         return FeeSync.NOT_YET
     async with db.transaction() as session:
-        locked = await session.get(Order, order_id, with_for_update=True)
+        locked = await session.get(Order, order_id, with_for_update={"key_share": True})
         if not _needs_fee(locked):
             return FeeSync.NOTHING_TO_DO
         assert locked is not None

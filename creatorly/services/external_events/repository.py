@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -51,16 +51,21 @@ async def get(session: AsyncSession, external_event_id: int) -> ExternalEvent | 
 
 
 async def claim(
-    session: AsyncSession, external_event_id: int, *, now: datetime, lease_until: datetime
+    session: AsyncSession, external_event_id: int, *, now: datetime, lease_until: datetime, steal: bool = False
 ) -> ClaimedEvent | None:
-    """Atomically take an unhandled event nobody holds and count the attempt; None if it is not available."""
+    """Atomically take an unhandled event and count the attempt; None if it is handled (or, unless `steal`,
+    while another attempt's lease runs).
+
+    A provider's delivery steals: the lease only keeps the sweeper away, since the row lock the handling
+    transaction holds (taken by `mark_handled`) is what keeps an event from being applied twice, and that
+    lock dies with its holder, even a killed one.
+    """
+    conditions = [col(ExternalEvent.id) == external_event_id, col(ExternalEvent.handled_at).is_(None)]
+    if not steal:
+        conditions.append(or_(col(ExternalEvent.claimed_until).is_(None), col(ExternalEvent.claimed_until) < now))
     statement = (
         update(ExternalEvent)
-        .where(
-            col(ExternalEvent.id) == external_event_id,
-            col(ExternalEvent.handled_at).is_(None),
-            or_(col(ExternalEvent.claimed_until).is_(None), col(ExternalEvent.claimed_until) < now),
-        )
+        .where(*conditions)
         .values(claimed_until=lease_until, attempts=col(ExternalEvent.attempts) + 1)
         .returning(
             col(ExternalEvent.provider),
@@ -79,6 +84,19 @@ async def claim(
         event_type=row["event_type"],
         attempt=row["attempts"],
     )
+
+
+async def is_handled(session: AsyncSession, external_event_id: int) -> bool:
+    statement = select(ExternalEvent.handled_at).where(col(ExternalEvent.id) == external_event_id)
+    return (await session.exec(statement)).first() is not None
+
+
+async def limit_lock_waits(session: AsyncSession, *, seconds: int) -> None:
+    """On PostgreSQL, give up (SQLSTATE 55P03) rather than wait longer than this for a row lock in this
+    transaction; SQLite's own busy timeout bounds its waits."""
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        await connection.execute(text(f"SET LOCAL lock_timeout = '{int(seconds)}s'"))
 
 
 async def mark_handled(session: AsyncSession, external_event_id: int, *, handled_at: datetime) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly import db
@@ -33,7 +34,8 @@ from creatorly.services.external_events.schemas import (
 SANDBOX = "sandbox"
 RAZORPAY = "razorpay"
 STRIPE = "stripe"
-CLAIM_LEASE = timedelta(minutes=2)
+CLAIM_LEASE = timedelta(minutes=2)  # keeps the sweeper off an attempt that may still be running
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout ran out
 MAX_ERROR_LENGTH = 500
 MAX_EVENT_ID_LENGTH = 255
 MAX_EVENT_TYPE_LENGTH = 100
@@ -48,6 +50,14 @@ class WebhookRejected(CreatorlyError):
     code = "webhook_rejected"
     status = 400
     default_message = "Webhook rejected."
+
+
+class WebhookBusy(CreatorlyError):
+    """Another attempt at this event is still running: answer 503 so the provider delivers it again."""
+
+    code = "webhook_busy"
+    status = 503
+    default_message = "The event is being handled; deliver it again shortly."
 
 
 class WebhookHandlingFailed(CreatorlyError):
@@ -123,7 +133,7 @@ async def receive(*, provider: str, raw_body: bytes, headers: Mapping[str, str])
         raise _rejected(provider, str(error)) from None
     event, payload_text = _parse_event(provider, raw_body, lowered_headers)
     external_event_id, is_new = await _store(event, payload_text)
-    outcome = await handle_stored(external_event_id=external_event_id)
+    outcome = await handle_stored(external_event_id=external_event_id, is_delivery=True)
     return ReceiveResult(
         provider=provider,
         event_id=event.event_id,
@@ -176,25 +186,45 @@ async def _store(event: InboundEvent, payload_text: str) -> tuple[int, bool]:
     return external_event_id, is_new
 
 
-async def handle_stored(*, external_event_id: int) -> HandleOutcome:
-    """Claim a stored event and apply it once; raise WebhookHandlingFailed (after recording why) if it fails."""
+async def handle_stored(*, external_event_id: int, is_delivery: bool = False) -> HandleOutcome:
+    """Claim a stored event and apply it once; raise WebhookHandlingFailed (after recording why) if it fails.
+
+    A provider's delivery (`is_delivery`) never returns before the event is applied: it steals the claim of
+    an attempt that stopped (a crashed or stopped process), waits for one still running, and raises
+    WebhookBusy (503, the provider retries) if that takes longer than `CREATORLY_WEBHOOK_LOCK_WAIT_SECONDS`.
+    The sweeper does not wait: it leaves an event to the attempt whose lease runs.
+    """
     now = utc_now()
-    async with db.transaction() as session:
-        claimed = await repository.claim(session, external_event_id, now=now, lease_until=now + CLAIM_LEASE)
-    if claimed is None:
-        return HandleOutcome.SKIPPED
     try:
         async with db.transaction() as session:
-            outcome = await _apply(session, claimed)
+            await repository.limit_lock_waits(session, seconds=settings.webhook_lock_wait_seconds)
+            claimed = await repository.claim(
+                session, external_event_id, now=now, lease_until=now + CLAIM_LEASE, steal=is_delivery
+            )
+    except DBAPIError as error:
+        raise _busy_or(error) from error
+    if claimed is None:
+        return HandleOutcome.SKIPPED  # handled already (a delivery only gets here then) or, for the sweeper, held
+    try:
+        outcome = await db.in_transaction_retrying(lambda session: _apply(session, claimed))
     except Exception as error:
         await _record_failure(claimed, error)
-        raise WebhookHandlingFailed() from error
+        raise _busy_or(error) from error
     logger.info("webhook_attempt", **_log_fields(claimed), outcome=outcome.value)
     return outcome
 
 
+def _busy_or(error: Exception) -> CreatorlyError:
+    """503 when another attempt held the event past the wait (it may still succeed); otherwise a failure."""
+    if isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+        return WebhookBusy()
+    return WebhookHandlingFailed()
+
+
 async def _apply(session: AsyncSession, claimed: ClaimedEvent) -> HandleOutcome:
-    # Stamping first locks the row: a second worker whose lease ran out waits here, then finds it handled.
+    await repository.limit_lock_waits(session, seconds=settings.webhook_lock_wait_seconds)
+    # Stamping first locks the row until commit: another attempt at this event waits here, then finds it
+    # handled (or, if this one rolls back or its process dies, stamps and applies it itself).
     if not await repository.mark_handled(session, claimed.id, handled_at=utc_now()):
         return HandleOutcome.SKIPPED
     handler = _handlers.get((claimed.provider, claimed.event_type))

@@ -39,7 +39,7 @@ async def lock_transaction(session: AsyncSession, kind: str, reference: str) -> 
         )
         await session.exec(touch)
     else:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return (await session.exec(statement)).first()
 
 

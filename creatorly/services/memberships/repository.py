@@ -31,7 +31,7 @@ async def published_tier(
         col(Tier.creator_id) == creator_id, col(Tier.public_id) == public_id, col(Tier.is_published).is_(True)
     )
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return (await session.exec(statement)).first()
 
 
@@ -82,7 +82,7 @@ async def live_subscription_of(session: AsyncSession, *, creator_id: int, email:
             col(Subscription.member_email) == email,
             col(Subscription.status).in_(LIVE_STATUSES),
         )
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     return (await session.exec(statement)).first()
 
@@ -93,14 +93,14 @@ async def add(session: AsyncSession, row: Subscription | SubscriptionEvent | Tri
 
 
 async def lock(session: AsyncSession, subscription_id: int) -> Subscription | None:
-    statement = select(Subscription).where(col(Subscription.id) == subscription_id).with_for_update()
+    statement = select(Subscription).where(col(Subscription.id) == subscription_id).with_for_update(key_share=True)
     return (await session.exec(statement)).first()
 
 
 async def by_public_id(session: AsyncSession, public_id: str, *, for_update: bool = False) -> Subscription | None:
     statement = select(Subscription).where(col(Subscription.public_id) == public_id)
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return (await session.exec(statement)).first()
 
 
@@ -109,7 +109,7 @@ async def by_provider_reference(session: AsyncSession, provider: str, reference:
         select(Subscription)
         .where(col(Subscription.provider) == provider, col(Subscription.provider_reference) == reference)
         .order_by(col(Subscription.id).desc())
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     return (await session.exec(statement)).first()
 

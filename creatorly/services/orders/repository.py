@@ -39,7 +39,7 @@ async def get_by_checkout_key(session: AsyncSession, checkout_key: str) -> Order
 async def get_by_public_id(session: AsyncSession, public_id: str, *, for_update: bool = False) -> Order | None:
     statement = select(Order).where(Order.public_id == public_id)
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return (await session.exec(statement)).first()
 
 
@@ -63,7 +63,7 @@ async def lock_abandoned(session: AsyncSession, *, now: datetime, limit: int) ->
         .where(Order.status == OrderStatus.PENDING, col(Order.expires_at) <= now)
         .order_by(col(Order.id))
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, key_share=True)
     )
     return (await session.exec(statement)).all()
 
@@ -93,5 +93,5 @@ async def get_by_provider_reference(
 ) -> Order | None:
     statement = select(Order).where(Order.provider == provider, Order.provider_reference == provider_reference)
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return (await session.exec(statement)).first()

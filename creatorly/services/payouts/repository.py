@@ -180,7 +180,7 @@ async def lock_payout(
     if _is_sqlite(session):
         await session.exec(update(Payout).where(condition).values(status=col(Payout.status)))
     else:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return (await session.exec(statement)).first()
 
 

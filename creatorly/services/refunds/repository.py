@@ -24,5 +24,5 @@ async def of_order(session: AsyncSession, order_id: int) -> Sequence[Refund]:
 async def find_by_key(session: AsyncSession, idempotency_key: str, *, for_update: bool = False) -> Refund | None:
     statement = select(Refund).where(col(Refund.idempotency_key) == idempotency_key)
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return (await session.exec(statement)).first()

@@ -30,7 +30,7 @@ async def tip_of_order(session: AsyncSession, order_id: int) -> Tip | None:
 async def settings_of(session: AsyncSession, creator_id: int, *, for_update: bool = False) -> TipSettings | None:
     statement = select(TipSettings).where(col(TipSettings.creator_id) == creator_id)
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return (await session.exec(statement)).first()
 
 
