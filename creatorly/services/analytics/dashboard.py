@@ -67,6 +67,7 @@ class FunnelStage:
     count: int
     share: str  # of the first stage
     step: str  # of the previous stage
+    bar: int  # 0–100: the bar's length, against the largest stage (a bar's maximum must be above zero)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,7 @@ def _funnel(found: Figures) -> list[FunnelStage]:
     }
     stages: list[FunnelStage] = []
     first = found.funnel[0][1] if found.funnel else 0
+    largest = max((count for _, count in found.funnel), default=0)
     previous = first
     for kind, count in found.funnel:
         stages.append(
@@ -196,6 +198,7 @@ def _funnel(found: Figures) -> list[FunnelStage]:
                 count=count,
                 share=_percent(count, first) if stages else "100%" if first else "—",
                 step=_percent(count, previous) if stages else "",
+                bar=round(count * 100 / largest) if largest else 0,
             )
         )
         previous = count

@@ -199,7 +199,7 @@ def _stage(stage: FunnelView) -> rx.Component:
             rx.text(stage.count.to_string(), size="2", weight="bold", class_name="tabular-figures"),
             width="100%",
         ),
-        rx.progress(value=stage.count, max=State.funnel[0].count, aria_label=stage.label),
+        rx.progress(value=stage.bar, max=100, aria_label=stage.label),
         rx.text(
             rx.cond(stage.step != "", stage.step + " of the step before · " + stage.share + " of views", stage.share),
             size="1",

@@ -32,6 +32,7 @@ class FunnelView:
     count: int = 0
     share: str = ""
     step: str = ""
+    bar: int = 0
 
 
 @dataclass
@@ -116,7 +117,7 @@ class DashboardHomeState(rx.State):
             for point in view.chart
         ]
         self.funnel = [
-            FunnelView(label=stage.label, count=stage.count, share=stage.share, step=stage.step)
+            FunnelView(label=stage.label, count=stage.count, share=stage.share, step=stage.step, bar=stage.bar)
             for stage in view.funnel
         ]
         self.products = [_row(row) for row in view.products]

@@ -1,0 +1,293 @@
+"""The fault suite: the real app (`creatorly start --backend-only`, granian) and worker as their own processes,
+on this run's database (PostgreSQL under `make test-integration`), hit with bursts, signals and crashes.
+
+Every scenario checks what a payment provider sees (each event answered 2xx only once applied) and what the
+books say afterwards (each order paid once, the ledger balanced).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from creatorly import db, queue
+from creatorly.config import settings
+from creatorly.models import ExternalEvent, LedgerEntry, Order, Product
+from creatorly.providers.payments.sandbox_signing import sign
+from creatorly.services.checkout import service as checkout
+from creatorly.services.external_events import service as external_events
+from tests.factories import make_creator, new_product
+from tests.processes import free_port, process_environment, wait_until, worker_command
+
+BURST = 20
+APP_START_SECONDS = 120
+
+
+class AppProcess:
+    """One backend host on a free port, started and stopped as an operator's supervisor would."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        environment = process_environment(port=str(self.port), public_url=self.url, log_level="INFO")
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "creatorly.cli", "start", "--backend-only"],
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until(self._is_up, timeout_seconds=APP_START_SECONDS, what=f"the app on {self.url} ({self.log_path})")
+
+    def _is_up(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError(f"the app exited with {self.process.returncode}:\n{self.log_tail()}")
+        try:
+            return httpx.get(f"{self.url}/health", timeout=2).status_code in (200, 503)
+        except httpx.HTTPError:
+            return False
+
+    def signal(self, number: int) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, number)
+
+    def wait(self, timeout: float) -> int:
+        assert self.process is not None
+        return self.process.wait(timeout=timeout)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGKILL)
+            self.process.wait()
+
+    def log_tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[AppProcess]:
+    process = AppProcess(tmp_path / "app.log")
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with (tmp_path / "worker.log").open("wb") as log:
+        process = subprocess.Popen(
+            worker_command(), env=process_environment(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# --- Given helpers ---------------------------------------------------------------------------------
+
+
+async def _pending_orders(app: AppProcess, count: int, monkeypatch: pytest.MonkeyPatch) -> list[Order]:
+    """`count` different buyers' pending orders of one product, each with its sandbox payment on the app."""
+    queue.huey.flush()
+    monkeypatch.setattr(settings, "public_url", app.url)
+    made = await make_creator(products=[new_product()])
+    [product] = made.products
+    orders = []
+    for number in range(count):
+        started = await checkout.start_checkout(
+            handle=made.creator.handle,
+            slug=product.slug,
+            buyer_email=f"buyer{number}@example.com",
+            amount_text="",
+            checkout_key=f"burst-key-{number:04d}",
+        )
+        async with db.transaction() as session:
+            orders.append((await session.exec(select(Order).where(Order.public_id == started.order_public_id))).one())
+    return orders
+
+
+def _signed_payment(order: Order, *, event_id: str) -> tuple[bytes, dict[str, str]]:
+    payment = {
+        "reference": order.provider_reference,
+        "merchant_reference": order.public_id,
+        "amount": order.amount,
+        "currency": order.currency,
+        "fee": 65,
+        "status": "succeeded",
+        "failure_code": None,
+        "card_last4": "4242",
+    }
+    raw = json.dumps(
+        {"id": event_id, "type": "payment.succeeded", "created": int(time.time()), "data": {"payment": payment}}
+    ).encode()
+    signature = sign(raw, secret=external_events.sandbox_webhook_secret(), timestamp=int(time.time()))
+    return raw, {"Creatorly-Signature": signature, "Content-Type": "application/json"}
+
+
+def _post(url: str, delivery: tuple[bytes, dict[str, str]], *, timeout: float = 30) -> Any:
+    """A status code, or the name of the error a provider would see (refused, dropped, timed out)."""
+    raw, headers = delivery
+    try:
+        return httpx.post(f"{url}/api/webhooks/sandbox", content=raw, headers=headers, timeout=timeout).status_code
+    except httpx.HTTPError as error:
+        return type(error).__name__
+
+
+def _post_all(url: str, deliveries: list[tuple[bytes, dict[str, str]]], *, timeout: float = 30) -> list[Any]:
+    """Send every delivery at once, each on its own connection."""
+    with ThreadPoolExecutor(max_workers=len(deliveries)) as pool:
+        return list(pool.map(lambda delivery: _post(url, delivery, timeout=timeout), deliveries))
+
+
+def _post_all_and_signal(
+    app: AppProcess, deliveries: list[tuple[bytes, dict[str, str]]], number: int, *, after_answers: int
+) -> list[Any]:
+    """Send every delivery at once and signal the app once `after_answers` of them were answered."""
+    with ThreadPoolExecutor(max_workers=len(deliveries)) as pool:
+        futures = [pool.submit(_post, app.url, delivery) for delivery in deliveries]
+        wait_until(
+            lambda: sum(future.done() for future in futures) >= after_answers,
+            timeout_seconds=30,
+            what=f"{after_answers} answers",
+            interval=0.005,
+        )
+        app.signal(number)
+        return [future.result() for future in futures]
+
+
+async def _statuses(orders: list[Order]) -> list[str]:
+    async with db.transaction() as session:
+        rows = (await session.exec(select(Order).where(col(Order.id).in_([order.id for order in orders])))).all()
+        return sorted(str(row.status) for row in rows)
+
+
+async def _assert_books_balance() -> None:
+    async with db.transaction() as session:
+        totals = (
+            await session.exec(
+                select(LedgerEntry.currency, func.sum(LedgerEntry.amount)).group_by(col(LedgerEntry.currency))
+            )
+        ).all()
+    assert all(total == 0 for _, total in totals), totals
+
+
+async def _unhandled_events() -> int:
+    async with db.transaction() as session:
+        statement = select(func.count()).select_from(ExternalEvent).where(col(ExternalEvent.handled_at).is_(None))
+        return int((await session.exec(statement)).one())
+
+
+async def _sold_count(product_id: int) -> int:
+    async with db.transaction() as session:
+        product = await session.get(Product, product_id)
+        assert product is not None
+        return product.sold_count
+
+
+# --- Scenarios -------------------------------------------------------------------------------------
+
+
+async def test_a_burst_of_different_buyers_of_one_product_is_answered_and_applied_at_once(
+    app: AppProcess, worker: subprocess.Popen[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    orders = await _pending_orders(app, BURST, monkeypatch)
+    deliveries = [_signed_payment(order, event_id=f"evt_burst_{number}") for number, order in enumerate(orders)]
+
+    started = time.monotonic()
+    answers = _post_all(app.url, deliveries)
+    elapsed = time.monotonic() - started
+
+    assert answers == [200] * BURST, f"{answers}\n{app.log_tail()}"
+    assert elapsed < 5, f"the burst took {elapsed:.1f} s"
+    assert await _statuses(orders) == ["paid"] * BURST
+    assert await _sold_count(orders[0].product_id or 0) == BURST
+    assert await _unhandled_events() == 0
+    await _assert_books_balance()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CREATORLY_TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="PostgreSQL only: on SQLite the one writer queues the burst in the listen backlog, and connections the"
+    " kernel accepted but the app had not yet taken are reset at shutdown (the provider retries them)",
+)
+async def test_sigterm_mid_stream_answers_every_accepted_request_and_a_redelivery_applies_the_rest(
+    app: AppProcess, worker: subprocess.Popen[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    orders = await _pending_orders(app, 30, monkeypatch)
+    deliveries = [_signed_payment(order, event_id=f"evt_term_{number}") for number, order in enumerate(orders)]
+
+    # When the app gets SIGTERM while deliveries are in flight
+    answers = _post_all_and_signal(app, deliveries, signal.SIGTERM, after_answers=3)
+    app.wait(timeout=40)
+
+    # Then no accepted request was dropped: each was answered, or refused before it was accepted
+    assert all(answer in (200, "ConnectError") for answer in answers), f"{answers}\n{app.log_tail()}"
+    # And once it is back, the provider's redelivery of every event is answered 200 with each applied once
+    app.start()
+    assert _post_all(app.url, deliveries) == [200] * len(deliveries), app.log_tail()
+    assert await _statuses(orders) == ["paid"] * len(orders)
+    assert await _sold_count(orders[0].product_id or 0) == len(orders)
+    assert await _unhandled_events() == 0
+    await _assert_books_balance()
+
+
+async def test_kill_9_mid_stream_then_redelivery_applies_every_event_once(
+    app: AppProcess, worker: subprocess.Popen[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    orders = await _pending_orders(app, 30, monkeypatch)
+    deliveries = [_signed_payment(order, event_id=f"evt_kill_{number}") for number, order in enumerate(orders)]
+
+    # When the app is killed outright while deliveries are in flight (claims stay behind in the database)
+    answers = _post_all_and_signal(app, deliveries, signal.SIGKILL, after_answers=3)
+    app.wait(timeout=10)
+    acknowledged = [order for order, answer in zip(orders, answers, strict=True) if answer == 200]
+
+    # Then whatever was acknowledged is applied
+    assert await _statuses(acknowledged) == ["paid"] * len(acknowledged)
+    # And the provider's redelivery of every event, at once, is answered 200 with each applied once
+    app.start()
+    assert _post_all(app.url, deliveries) == [200] * len(deliveries), app.log_tail()
+    assert await _statuses(orders) == ["paid"] * len(orders)
+    assert await _sold_count(orders[0].product_id or 0) == len(orders)
+    assert await _unhandled_events() == 0
+    await _assert_books_balance()
+
+
+def test_an_oversized_webhook_body_is_answered_413_not_dropped(app: AppProcess) -> None:
+    body = b"{" + b" " * (10 * 1024 * 1024) + b"}"
+
+    response = httpx.post(f"{app.url}/api/webhooks/sandbox", content=body, timeout=30)
+
+    assert (response.status_code, response.json()) == (413, {"error": "payload_too_large"})
