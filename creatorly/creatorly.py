@@ -8,8 +8,9 @@ import reflex as rx
 
 import creatorly.jobs  # noqa: F401  (registers job names so services can enqueue)
 from creatorly.api.app import api
+from creatorly.api.security import SecurityHeadersMiddleware
 from creatorly.api.seo import SeoMetaMiddleware
-from creatorly.observability import configure_logging
+from creatorly.observability import configure_error_tracking, configure_logging
 from creatorly.services.analytics import live as live_notices
 from creatorly.services.analytics.live import LiveNotice
 from creatorly.ui import routes, theme
@@ -83,12 +84,14 @@ from creatorly.ui.states.storefront.product import ProductState
 from creatorly.ui.states.storefront.storefront import StorefrontState
 
 configure_logging()
+configure_error_tracking()
 
 app = rx.App(
     theme=theme.theme,
     style=theme.global_style,
     stylesheets=["/styles.css"],
-    api_transformer=[api, SeoMetaMiddleware],  # the SEO wrapper ends up outermost
+    # Applied in order, each wrapping the last: security headers outermost, over the SEO rewrite of pages.
+    api_transformer=[api, SeoMetaMiddleware, SecurityHeadersMiddleware],
     head_components=[rx.el.meta(name="theme-color", content="#6E56CF")],
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from creatorly.ui import routes
+from creatorly.ui.components.browser import browser_actions
 from creatorly.ui.components.chrome import site_footer, site_header
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.theme import MAX_CONTENT_WIDTH
@@ -69,6 +70,7 @@ def site_layout(*children: rx.Component, header_actions: list[rx.Component] | No
         ),
         site_footer(),
         rx.el.span(id="app-ready", hidden=True, data_ready=rx.State.is_hydrated.to_string()),
+        browser_actions(),
         direction="column",
         min_height="100vh",
         background_color=rx.color("gray", 1),

@@ -10,6 +10,7 @@ from contextlib import suppress
 
 import reflex as rx
 
+from creatorly.config import settings
 from creatorly.services.accounts import authorization
 from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts.errors import NotAuthenticated
@@ -22,7 +23,15 @@ SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600
 
 
 class AuthState(rx.State):
-    session_token: str = rx.Cookie("", name=SESSION_COOKIE_NAME, path="/", max_age=SESSION_MAX_AGE_SECONDS)
+    # Set by the browser's script, so it can't be HttpOnly; Secure whenever the site is served over https.
+    session_token: str = rx.Cookie(
+        "",
+        name=SESSION_COOKIE_NAME,
+        path="/",
+        max_age=SESSION_MAX_AGE_SECONDS,
+        secure=settings.resolved_public_url.startswith("https://"),
+        same_site="lax",
+    )
     is_signed_in: bool = False
     email: str = ""
     display_name: str = ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass, field
 
@@ -13,6 +12,7 @@ from creatorly.services.memberships import join, posts, tiers
 from creatorly.services.memberships.content_schemas import PostCard, PublicTier
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import leave_for
 from creatorly.ui.states.events import Events
 
 
@@ -139,4 +139,4 @@ class StorefrontMembershipState(rx.State):
         finally:
             self.is_joining = False
         # A full page load, not the router: the Stripe and Razorpay payment pages are served by the backend.
-        yield rx.call_script(f"window.location.assign({json.dumps(started.redirect_url)})")
+        await leave_for(self, started.redirect_url)

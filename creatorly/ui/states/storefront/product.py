@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 
 import reflex as rx
@@ -14,8 +13,8 @@ from creatorly.services.checkout import service as checkout
 from creatorly.services.memberships import member_products
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import count_page_view, leave_for
 from creatorly.ui.states.events import Events
-from creatorly.ui.states.tracking import page_view_beacon
 
 FREE_PRICING = "free"  # catalog's PricingModel.FREE; the UI does not import models
 PAY_WHAT_YOU_WANT = "pay_what_you_want"
@@ -80,7 +79,7 @@ class ProductState(rx.State):
         await self._load_member_offer()
         self.is_missing, self.is_loading = False, False
         self._loaded_path = routes.product(handle, slug)
-        yield page_view_beacon(EventKind.PRODUCT_VIEW, product.handle, product.slug)
+        await count_page_view(self, EventKind.PRODUCT_VIEW, product.handle, product.slug)
 
     async def _load_member_offer(self) -> None:
         token = (await self.get_state(AuthState)).session_token
@@ -108,7 +107,7 @@ class ProductState(rx.State):
             return
         finally:
             self.is_claiming = False
-        yield rx.call_script(f"window.location.assign({json.dumps(started.redirect_url)})")
+        await leave_for(self, started.redirect_url)
 
     @rx.event
     async def buy(self) -> Events:
@@ -146,7 +145,7 @@ class ProductState(rx.State):
         finally:
             self.is_paying = False
         # A full page load, not the router: the Stripe and Razorpay payment pages are served by the backend.
-        yield rx.call_script(f"window.location.assign({json.dumps(started.redirect_url)})")
+        await leave_for(self, started.redirect_url)
 
 
 def _buy_label(pricing: str, *, is_sold_out: bool) -> str:

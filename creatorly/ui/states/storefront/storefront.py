@@ -14,9 +14,9 @@ from creatorly.services.catalog import service as catalog
 from creatorly.services.catalog.schemas import ProductCard
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import count_page_view
 from creatorly.ui.states.events import Events
 from creatorly.ui.states.storefront.tips import TipJarState
-from creatorly.ui.states.tracking import page_view_beacon
 
 SUBSCRIBED_MESSAGE = "Check your inbox to confirm."
 
@@ -122,7 +122,8 @@ class StorefrontState(rx.State):
         self.social_links = [to_social_link(url) for url in storefront.social_links]
         self.products = [to_card_view(card) for card in storefront.products]
         self.is_loading = False
-        yield page_view_beacon(EventKind.STOREFRONT_VIEW, storefront.handle)
+        await count_page_view(self, EventKind.STOREFRONT_VIEW, storefront.handle)
+        yield None
         # The tip jar, its goal and the wall are read fresh on every visit (after the fan's own tip too).
         yield TipJarState.load_for_storefront(storefront.handle)
 

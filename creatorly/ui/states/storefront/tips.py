@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ from creatorly.errors import CreatorlyError, NotFound
 from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import NewTip, TipJar, WallPage
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import leave_for
 from creatorly.ui.states.events import Events
 
 
@@ -161,4 +161,4 @@ class TipJarState(rx.State):
         finally:
             self.is_sending = False
         # A full page load, not the router: the Stripe and Razorpay payment pages are served by the backend.
-        yield rx.call_script(f"window.location.assign({json.dumps(started.redirect_url)})")
+        await leave_for(self, started.redirect_url)

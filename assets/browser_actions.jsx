@@ -1,0 +1,51 @@
+// Browser actions the server asks for through state, without eval (the Content-Security-Policy forbids it).
+// Each request carries a fresh id; an id already acted on in this tab (sessionStorage) is ignored, so the state
+// restored after Back or a reload never repeats a navigation or a page view.
+import { useEffect } from "react";
+
+function firstTime(kind, id) {
+  if (!id) return false;
+  const key = "creatorly:" + kind;
+  try {
+    if (window.sessionStorage.getItem(key) === id) return false;
+    window.sessionStorage.setItem(key, id);
+  } catch (error) {
+    // Storage refused (private mode): act anyway; the id still changes only when the server asks again.
+  }
+  return true;
+}
+
+// A full page load of `to` (a provider's page or one of our server routes, which the client router can't show).
+export function HardNavigation({ to, requestId }) {
+  useEffect(() => {
+    if (to && firstTime("navigation", requestId)) window.location.assign(to);
+  }, [to, requestId]);
+  return null;
+}
+
+// A page view reported without waiting for an answer; the server reads neither IP nor user agent into storage.
+export function PageViewBeacon({ kind, handle, product, viewId, collectPath }) {
+  useEffect(() => {
+    if (!handle || !firstTime("page-view", viewId)) return;
+    try {
+      const body = JSON.stringify({
+        kind,
+        handle,
+        product,
+        url: window.location.href,
+        referrer: document.referrer,
+      });
+      const blob = new Blob([body], { type: "application/json" });
+      if (navigator.sendBeacon && navigator.sendBeacon(collectPath, blob)) return;
+      fetch(collectPath, {
+        method: "POST",
+        body,
+        keepalive: true,
+        headers: { "Content-Type": "application/json" },
+      }).catch(() => {});
+    } catch (error) {
+      // A lost page view is not worth an error on the buyer's screen.
+    }
+  }, [viewId]);
+  return null;
+}

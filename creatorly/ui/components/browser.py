@@ -1,0 +1,39 @@
+"""The browser side of BrowserActionsState: two invisible components, mounted once in every public layout."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from creatorly.ui.states.browser import COLLECT_PATH, BrowserActionsState
+
+_LIBRARY = "$/public/browser_actions.jsx"
+
+
+class HardNavigation(rx.Component):
+    library = _LIBRARY
+    tag = "HardNavigation"
+    to: rx.Var[str]
+    request_id: rx.Var[str]
+
+
+class PageViewBeacon(rx.Component):
+    library = _LIBRARY
+    tag = "PageViewBeacon"
+    kind: rx.Var[str]
+    handle: rx.Var[str]
+    product: rx.Var[str]
+    view_id: rx.Var[str]
+    collect_path: rx.Var[str]
+
+
+def browser_actions() -> rx.Component:
+    return rx.fragment(
+        HardNavigation.create(to=BrowserActionsState.navigate_to, request_id=BrowserActionsState.navigation_id),
+        PageViewBeacon.create(
+            kind=BrowserActionsState.view_kind,
+            handle=BrowserActionsState.view_handle,
+            product=BrowserActionsState.view_product,
+            view_id=BrowserActionsState.view_id,
+            collect_path=COLLECT_PATH,
+        ),
+    )

@@ -1,0 +1,34 @@
+"""What the server asks the browser to do outside the app's router: a full page load of a provider's page or a
+server route, and the page-view beacon. Each request gets a fresh id, which the browser acts on once
+(assets/browser_actions.jsx); no script is sent to be evaluated, so the Content-Security-Policy needs no
+'unsafe-eval'."""
+
+from __future__ import annotations
+
+import secrets
+
+import reflex as rx
+
+COLLECT_PATH = "/api/analytics/collect"
+
+
+class BrowserActionsState(rx.State):
+    navigate_to: str = ""
+    navigation_id: str = ""
+    view_kind: str = ""
+    view_handle: str = ""
+    view_product: str = ""
+    view_id: str = ""
+
+
+async def leave_for(state: rx.State, url: str) -> None:
+    """Load `url` as a whole page (Stripe's or Razorpay's page, our sandbox payment page or an order page)."""
+    actions = await state.get_state(BrowserActionsState)
+    actions.navigate_to, actions.navigation_id = url, secrets.token_urlsafe(12)
+
+
+async def count_page_view(state: rx.State, kind: str, handle: str, product: str = "") -> None:
+    """Report a storefront or product view: {kind, handle, product, url, referrer}, by sendBeacon."""
+    actions = await state.get_state(BrowserActionsState)
+    actions.view_kind, actions.view_handle, actions.view_product = kind, handle, product
+    actions.view_id = secrets.token_urlsafe(12)
