@@ -78,6 +78,19 @@ def worker(workers: int) -> None:
     run_worker(workers=workers)
 
 
+def _share_metrics_between_processes() -> None:
+    """Every web worker process (and the job worker) of this host writes its counters to one fresh folder, which
+    /metrics adds up; an operator's own PROMETHEUS_MULTIPROC_DIR is kept."""
+    from creatorly.config import settings
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    folder = settings.resolved_data_dir / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)  # counters start at zero with the processes, as Prometheus expects
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder.resolve())
+
+
 @main.command()
 @click.option(
     "--backend-only",
@@ -89,6 +102,7 @@ def start(backend_only: bool) -> None:
     from alembic import command
 
     command.upgrade(_alembic_config(), "head")
+    _share_metrics_between_processes()
     arguments = _reflex_command(is_backend_only=backend_only)
     if backend_only:
         os.environ["REFLEX_BACKEND_ONLY"] = "1"  # read by rxconfig.py: a backend-only host has no frontend port
@@ -147,6 +161,7 @@ def serve() -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    _share_metrics_between_processes()
     worker_process = _spawn([sys.executable, "-m", "creatorly.cli", "worker"])
     app_process = _spawn(_reflex_command())
     click.echo(f"Creatorly is starting on {settings.resolved_public_url} (Ctrl+C to stop)")

@@ -113,6 +113,12 @@ class Settings(BaseSettings):
     webhook_lock_wait_seconds: int = Field(default=10, ge=1, le=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["console", "json"] = "console"
+    # GET /metrics answers only with `Authorization: Bearer <this token>`; empty: /metrics is off (404).
+    metrics_token: SecretStr = SecretStr("")
+    sentry_dsn: SecretStr = SecretStr("")  # errors go to Sentry (or a compatible service) when set
+    sentry_traces_sample_rate: float = Field(default=0.0, ge=0, le=1)
+    # The worker writes a heartbeat this often; /health calls it down when the newest is three times older.
+    worker_heartbeat_seconds: int = Field(default=10, ge=1, le=300)
 
     @field_validator("database_url")
     @classmethod

@@ -1,4 +1,5 @@
-"""Structured logs (structlog) with a request id carried through contextvars."""
+"""Structured logs (structlog) with a request id carried through contextvars, Prometheus metrics, and optional
+error tracking with Sentry."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from typing import Any
 
 import structlog
+from prometheus_client import Counter, Histogram
 
 from creatorly.config import settings
 
@@ -64,3 +66,45 @@ def bind_request_id(request_id: str) -> None:
 
 def clear_request_context() -> None:
     structlog.contextvars.clear_contextvars()
+
+
+# --- Metrics (Prometheus) ------------------------------------------------------------------------------------
+# In-process counters and histograms. `creatorly start` and `creatorly serve` set PROMETHEUS_MULTIPROC_DIR, so
+# several web worker processes (and the job worker on the same host) add up in one scrape of /metrics.
+
+HTTP_REQUEST_SECONDS = Histogram(
+    "creatorly_http_request_duration_seconds",
+    "Time to answer an HTTP request, by method, route template and status class.",
+    ["method", "route", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+WEBHOOK_OUTCOMES = Counter(
+    "creatorly_webhook_events_total",
+    "Webhook event handling attempts by provider, event type and outcome (handled, ignored, skipped, failed, busy).",
+    ["provider", "event_type", "outcome"],
+)
+
+
+def count_webhook(provider: str, event_type: str, outcome: str) -> None:
+    WEBHOOK_OUTCOMES.labels(provider=provider, event_type=event_type, outcome=outcome).inc()
+
+
+# --- Error tracking (Sentry) ---------------------------------------------------------------------------------
+_error_tracking_started = False
+
+
+def configure_error_tracking() -> None:
+    """Send unhandled errors to Sentry when CREATORLY_SENTRY_DSN is set (idempotent); no personal data."""
+    global _error_tracking_started
+    dsn = settings.sentry_dsn.get_secret_value()
+    if _error_tracking_started or not dsn:
+        return
+    import sentry_sdk
+
+    _error_tracking_started = True
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=settings.env,
+        traces_sample_rate=settings.sentry_traces_sample_rate,
+        send_default_pii=False,
+    )

@@ -6,6 +6,11 @@ Keeping the names here lets services schedule work without importing the job lay
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey
@@ -14,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from creatorly import db
 from creatorly.config import settings
+from creatorly.kit.clock import utc_now
 from creatorly.observability import get_logger
 
 logger = get_logger(__name__)
@@ -59,3 +65,41 @@ def enqueue_after_commit(session: AsyncSession, name: str, *arguments: Any) -> N
             logger.exception("enqueue_failed_left_for_sweeper", job=name)
 
     db.after_commit(session, enqueue_committed)
+
+
+# --- Worker heartbeat -----------------------------------------------------------------------------------------
+# Kept in the queue's own storage (the jobs database or Redis), which every web process already reaches: the
+# newest beat of any worker, and whether that worker has since stopped.
+
+_HEARTBEAT_KEY = "creatorly:worker-heartbeat"
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    at: datetime
+    host: str
+    pid: int
+    is_stopped: bool = False
+
+
+def write_heartbeat(*, is_stopped: bool = False) -> None:
+    beat = Heartbeat(at=utc_now(), host=socket.gethostname(), pid=os.getpid(), is_stopped=is_stopped)
+    huey.put(_HEARTBEAT_KEY, json.dumps({**asdict(beat), "at": beat.at.isoformat()}))
+
+
+def read_heartbeat() -> Heartbeat | None:
+    stored = huey.get(_HEARTBEAT_KEY, peek=True)
+    if not stored:
+        return None
+    fields = json.loads(stored)
+    return Heartbeat(
+        at=datetime.fromisoformat(fields["at"]),
+        host=str(fields["host"]),
+        pid=int(fields["pid"]),
+        is_stopped=bool(fields["is_stopped"]),
+    )
+
+
+def clear_heartbeat() -> None:
+    """Forget the last beat (a fresh install, or a test that starts without a worker)."""
+    huey.get(_HEARTBEAT_KEY, peek=False)

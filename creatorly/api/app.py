@@ -4,23 +4,38 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-from creatorly.api import analytics, audience, auth_google, downloads, pay_pages, sandbox_gateway, seo, webhooks
+from creatorly.api import (
+    analytics,
+    audience,
+    auth_google,
+    downloads,
+    metrics,
+    pay_pages,
+    sandbox_gateway,
+    seo,
+    webhooks,
+)
 from creatorly.api.health import health
+from creatorly.api.metrics import RequestMetricsMiddleware
 from creatorly.api.middleware import RequestIdMiddleware
 
+_routes: list[BaseRoute] = [
+    Route("/health", health, methods=["GET", "HEAD"]),
+    *analytics.routes,
+    *auth_google.routes,
+    *audience.routes,
+    *downloads.routes,
+    *metrics.routes,
+    *pay_pages.routes,
+    *sandbox_gateway.routes,
+    *seo.routes,
+    *webhooks.routes,
+]
+
 api = Starlette(
-    routes=[
-        Route("/health", health, methods=["GET", "HEAD"]),
-        *analytics.routes,
-        *auth_google.routes,
-        *audience.routes,
-        *downloads.routes,
-        *pay_pages.routes,
-        *sandbox_gateway.routes,
-        *seo.routes,
-        *webhooks.routes,
-    ],
-    middleware=[Middleware(RequestIdMiddleware)],
+    routes=_routes,
+    # Reflex mounts itself after these routes; the middleware wraps its pages, files and uploads too.
+    middleware=[Middleware(RequestIdMiddleware), Middleware(RequestMetricsMiddleware, routes=_routes)],
 )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import signal
+import threading
+from contextlib import suppress
 
 from huey.consumer import Consumer
 
 import creatorly.jobs  # noqa: F401  (registers every job before the consumer starts)
 from creatorly import queue
-from creatorly.observability import configure_logging
+from creatorly.config import settings
+from creatorly.observability import configure_error_tracking, configure_logging, get_logger
+
+logger = get_logger(__name__)
 
 
 def build_consumer(*, workers: int = 2, check_interval_seconds: float = 0.25) -> Consumer:
@@ -29,7 +34,35 @@ def build_consumer(*, workers: int = 2, check_interval_seconds: float = 0.25) ->
     return consumer
 
 
+class HeartbeatThread(threading.Thread):
+    """Writes the worker's heartbeat every CREATORLY_WORKER_HEARTBEAT_SECONDS, which /health reads."""
+
+    def __init__(self) -> None:
+        super().__init__(name="creatorly-heartbeat", daemon=True)
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                queue.write_heartbeat()
+            except Exception:  # the queue's storage is down: /health says so; keep trying
+                logger.warning("worker_heartbeat_failed", exc_info=True)
+            self._stopping.wait(settings.worker_heartbeat_seconds)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(timeout=5)
+        with suppress(Exception):
+            queue.write_heartbeat(is_stopped=True)
+
+
 def run_worker(*, workers: int = 2) -> None:
-    """Run until SIGTERM/SIGINT; running jobs finish before it exits."""
+    """Run until SIGTERM/SIGINT; running jobs finish before it exits, and the heartbeat then says stopped."""
     configure_logging()
-    build_consumer(workers=workers).run()
+    configure_error_tracking()
+    heartbeat = HeartbeatThread()
+    heartbeat.start()
+    try:
+        build_consumer(workers=workers).run()
+    finally:
+        heartbeat.stop()

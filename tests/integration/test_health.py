@@ -1,15 +1,26 @@
-"""GET /health answers 200 with each component's status, 503 when one is down, with a request id."""
+"""GET /health answers 200 with each component's status, 503 when the web process can't serve, "degraded" when
+only the worker is silent or stopped (a real worker process beats and then says it stopped), with a request id."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from creatorly import queue
 from creatorly.api.app import api
 from creatorly.config import settings
+from tests.processes import run_async, running, wait_until, worker_command
+
+
+@pytest.fixture(autouse=True)
+def _a_worker_beats() -> None:
+    queue.write_heartbeat()
 
 
 async def _get_health(headers: dict[str, str] | None = None) -> httpx.Response:
@@ -24,6 +35,7 @@ async def test_health_is_ok_when_every_part_answers() -> None:
     assert body["status"] == "ok"
     assert body["components"]["database"] == {"status": "ok", "detail": "ok"}
     assert body["components"]["storage"] == {"status": "ok", "detail": "ok"}
+    assert body["components"]["worker"]["status"] == "ok"
     assert ("redis" in body["components"]) == bool(os.environ.get("CREATORLY_TEST_REDIS_URL"))
     assert response.headers["cache-control"] == "no-store"
 
@@ -52,3 +64,43 @@ async def test_every_response_carries_a_request_id() -> None:
     assert echoed.headers["x-request-id"] == "proxy-abc-12345"
     refused = await _get_health({"X-Request-ID": "<script>"})
     assert refused.headers["x-request-id"] != "<script>"
+
+
+async def test_without_a_worker_heartbeat_health_is_degraded_and_names_the_worker() -> None:
+    queue.clear_heartbeat()
+    response = await _get_health()
+    assert response.status_code == 200  # pages and webhooks are still served; jobs wait in the queue
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["components"]["worker"] == {
+        "status": "down",
+        "detail": "no heartbeat yet: is `creatorly worker` running?",
+    }
+
+
+async def test_a_silent_worker_is_named_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "worker_heartbeat_seconds", 1)
+    queue.write_heartbeat()
+    await asyncio.sleep(3.2)
+    body = (await _get_health()).json()
+    assert body["components"]["worker"]["status"] == "down"
+    assert body["components"]["worker"]["detail"].startswith("last heartbeat 3s ago")
+
+
+def _worker_status() -> dict[str, str]:
+    return dict(httpx_health()["components"]["worker"])
+
+
+def httpx_health() -> dict[str, Any]:
+    return dict(run_async(_get_health()).json())
+
+
+def test_a_running_worker_beats_and_a_stopped_one_is_named(tmp_path: Path) -> None:
+    queue.clear_heartbeat()
+    with running(worker_command(), log_path=tmp_path / "worker.log") as worker:
+        wait_until(lambda: _worker_status()["status"] == "ok", timeout_seconds=30, what="the worker's heartbeat")
+        assert f"pid {worker.pid}" in _worker_status()["detail"]
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=20)
+    status = _worker_status()
+    assert status["status"] == "down" and status["detail"].startswith("stopped"), status

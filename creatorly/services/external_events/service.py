@@ -16,7 +16,7 @@ from creatorly import db
 from creatorly.config import settings
 from creatorly.errors import CreatorlyError, NotFound
 from creatorly.kit.clock import utc_now
-from creatorly.observability import get_logger
+from creatorly.observability import count_webhook, get_logger
 from creatorly.providers.payments import razorpay as razorpay_payments
 from creatorly.providers.payments import sandbox_signing
 from creatorly.providers.payments import stripe as stripe_payments
@@ -168,6 +168,7 @@ def _parse_event(provider: str, raw_body: bytes, headers: Mapping[str, str]) -> 
 
 def _rejected(provider: str, reason: str) -> WebhookRejected:
     logger.warning("webhook_rejected", provider=provider, reason=reason)
+    count_webhook(provider, "unverified", "rejected")
     return WebhookRejected()
 
 
@@ -209,8 +210,11 @@ async def handle_stored(*, external_event_id: int, is_delivery: bool = False) ->
         outcome = await db.in_transaction_retrying(lambda session: _apply(session, claimed))
     except Exception as error:
         await _record_failure(claimed, error)
-        raise _busy_or(error) from error
+        refusal = _busy_or(error)
+        count_webhook(claimed.provider, claimed.event_type, "busy" if isinstance(refusal, WebhookBusy) else "failed")
+        raise refusal from error
     logger.info("webhook_attempt", **_log_fields(claimed), outcome=outcome.value)
+    count_webhook(claimed.provider, claimed.event_type, outcome.value)
     return outcome
 
 

@@ -1,4 +1,8 @@
-"""Check the database, storage and (when configured) Redis, concurrently and with a time limit."""
+"""Check the database, storage and (when configured) Redis, concurrently and with a time limit, and read the
+worker's heartbeat.
+
+The web process can serve without a worker (jobs wait in the queue), so a stale heartbeat makes the report
+"degraded", not unavailable: a load balancer keeps the web process, the operator's check names the worker."""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from creatorly import db
+from creatorly import db, queue
 from creatorly.config import settings
+from creatorly.kit.clock import utc_now
 from creatorly.providers import redis as redis_provider
 from creatorly.providers.registry import get_storage
 
@@ -20,6 +25,11 @@ class ComponentHealth:
     detail: str
 
 
+# Components the web process can't serve without; the rest (the worker) only degrade the report.
+SERVING_COMPONENTS = frozenset({"database", "storage", "redis"})
+WORKER_STALE_BEATS = 3  # the worker is down when its newest heartbeat is this many intervals old
+
+
 @dataclass(frozen=True, slots=True)
 class HealthReport:
     components: dict[str, ComponentHealth] = field(default_factory=dict)
@@ -27,6 +37,10 @@ class HealthReport:
     @property
     def is_healthy(self) -> bool:
         return all(component.is_healthy for component in self.components.values())
+
+    @property
+    def can_serve(self) -> bool:
+        return all(c.is_healthy for name, c in self.components.items() if name in SERVING_COMPONENTS)
 
 
 async def _check(probe: Callable[[], Awaitable[None]]) -> ComponentHealth:
@@ -39,6 +53,22 @@ async def _check(probe: Callable[[], Awaitable[None]]) -> ComponentHealth:
     return ComponentHealth(True, "ok")
 
 
+def _worker() -> ComponentHealth:
+    try:
+        beat = queue.read_heartbeat()
+    except Exception as error:  # the queue's storage is down (the Redis check says so too)
+        return ComponentHealth(False, f"heartbeat unreadable: {type(error).__name__}")
+    if beat is None:
+        return ComponentHealth(False, "no heartbeat yet: is `creatorly worker` running?")
+    age = max(0.0, (utc_now() - beat.at).total_seconds())
+    where = f"{beat.host} pid {beat.pid}"
+    if beat.is_stopped:
+        return ComponentHealth(False, f"stopped {age:.0f}s ago ({where})")
+    if age > WORKER_STALE_BEATS * settings.worker_heartbeat_seconds:
+        return ComponentHealth(False, f"last heartbeat {age:.0f}s ago ({where})")
+    return ComponentHealth(True, f"heartbeat {age:.0f}s ago ({where})")
+
+
 async def check_health() -> HealthReport:
     probes: dict[str, Callable[[], Awaitable[None]]] = {
         "database": db.ping,
@@ -47,4 +77,6 @@ async def check_health() -> HealthReport:
     if settings.redis_url:
         probes["redis"] = lambda: redis_provider.ping(settings.redis_url)
     results = await asyncio.gather(*(_check(probe) for probe in probes.values()))
-    return HealthReport(components=dict(zip(probes, results, strict=True)))
+    components = dict(zip(probes, results, strict=True))
+    components["worker"] = await asyncio.to_thread(_worker)
+    return HealthReport(components=components)
