@@ -40,5 +40,9 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:3000/health', timeout=4).status != 200)"]
 # `creatorly start` applies migrations, then exec()s `reflex run --env prod --single-port`,
-# so SIGTERM from the container runtime reaches Reflex itself.
+# so SIGTERM from the container runtime reaches Reflex itself: granian stops accepting, finishes the requests
+# in flight (webhooks included) and exits. Give it time: `docker stop -t 30`, compose `stop_grace_period: 30s`,
+# Kubernetes `terminationGracePeriodSeconds: 30`. The worker (`creatorly worker`, same image) finishes its
+# running jobs on SIGTERM and marks its heartbeat stopped.
+STOPSIGNAL SIGTERM
 CMD ["creatorly", "start"]

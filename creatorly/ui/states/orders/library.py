@@ -18,6 +18,7 @@ from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import SentTip
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import leave_for
 from creatorly.ui.states.events import Events
 
 SENT_MESSAGE = "If there are purchases for that address, we've emailed it a link to them. The link works for one hour."
@@ -220,7 +221,7 @@ class LibraryState(rx.State):
             return
         if done.redirect_url:
             self.busy_membership = ""
-            yield rx.redirect(done.redirect_url)
+            await leave_for(self, done.redirect_url)  # a provider's page or our server's payment page
             return
         await self._load_memberships_and_tips()
         self.busy_membership = ""
@@ -253,7 +254,7 @@ class LibraryState(rx.State):
             return
         if change.redirect_url:
             self.busy_membership, self.tier_dialog_for = "", ""
-            yield rx.redirect(change.redirect_url)
+            await leave_for(self, change.redirect_url)
             return
         await self._load_memberships_and_tips()
         self.busy_membership, self.tier_dialog_for = "", ""
