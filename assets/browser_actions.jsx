@@ -2,6 +2,7 @@
 // Each request carries a fresh id; an id already acted on in this tab (sessionStorage) is ignored, so the state
 // restored after Back or a reload never repeats a navigation or a page view.
 import { useEffect } from "react";
+import { toast } from "sonner";
 
 function firstTime(kind, id) {
   if (!id) return false;
@@ -47,5 +48,37 @@ export function PageViewBeacon({ kind, handle, product, viewId, collectPath }) {
       // A lost page view is not worth an error on the buyer's screen.
     }
   }, [viewId]);
+  return null;
+}
+
+// Toasts from ToastState, shown once each by the toaster Reflex already mounts. The ids shown in this tab are
+// remembered, so the list restored after a reload shows nothing again.
+const SHOWN_TOASTS_KEY = "creatorly:toasts";
+
+function shownToasts() {
+  try {
+    return JSON.parse(window.sessionStorage.getItem(SHOWN_TOASTS_KEY) || "[]");
+  } catch (error) {
+    return [];
+  }
+}
+
+export function StateToasts({ toasts }) {
+  useEffect(() => {
+    if (!toasts || toasts.length === 0) return;
+    const shown = shownToasts();
+    const fresh = toasts.filter((item) => item.id && !shown.includes(item.id));
+    if (fresh.length === 0) return;
+    for (const item of fresh) {
+      const show = toast[item.kind] || toast;
+      show(item.message, { id: item.id });
+    }
+    try {
+      const kept = [...shown, ...fresh.map((item) => item.id)].slice(-50);
+      window.sessionStorage.setItem(SHOWN_TOASTS_KEY, JSON.stringify(kept));
+    } catch (error) {
+      // Storage refused: a reload may show the last toasts again, nothing worse.
+    }
+  }, [toasts]);
   return null;
 }

@@ -1,4 +1,5 @@
-"""Browser tests fail on any console error or uncaught page error, in every tab and context a test opens."""
+"""Browser tests fail on any console error or uncaught page error, in every tab and context a test opens, and on
+a Content-Security-Policy refusal at any console level (Reflex reports a refused event with console.log)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, WebError
+
+
+_CSP_REFUSAL = re.compile(r"Content Security Policy|Content-Security-Policy|unsafe-eval")
 
 
 @dataclass
@@ -24,7 +28,7 @@ class ConsoleWatch:
         return context
 
     def _on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
+        if message.type == "error" or _CSP_REFUSAL.search(message.text):
             self._note(f"console error on {message.page.url if message.page else '?'}: {message.text}")
 
     def _on_web_error(self, error: WebError) -> None:

@@ -1,10 +1,10 @@
-"""The browser side of BrowserActionsState: two invisible components, mounted once in every public layout."""
+"""The browser side of BrowserActionsState and ToastState: invisible components, mounted once in every layout."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from creatorly.ui.states.browser import COLLECT_PATH, BrowserActionsState
+from creatorly.ui.states.browser import COLLECT_PATH, BrowserActionsState, ToastState
 
 _LIBRARY = "$/public/browser_actions.jsx"
 
@@ -26,8 +26,15 @@ class PageViewBeacon(rx.Component):
     collect_path: rx.Var[str]
 
 
+class StateToasts(rx.Component):
+    library = _LIBRARY
+    tag = "StateToasts"
+    toasts: rx.Var[list[dict[str, str]]]
+
+
 def browser_actions() -> rx.Component:
     return rx.fragment(
+        StateToasts.create(toasts=ToastState.toasts),
         HardNavigation.create(to=BrowserActionsState.navigate_to, request_id=BrowserActionsState.navigation_id),
         PageViewBeacon.create(
             kind=BrowserActionsState.view_kind,

@@ -1,11 +1,12 @@
 """What the server asks the browser to do outside the app's router: a full page load of a provider's page or a
-server route, and the page-view beacon. Each request gets a fresh id, which the browser acts on once
+server route, the page-view beacon, and toasts. Each request gets a fresh id, which the browser acts on once
 (assets/browser_actions.jsx); no script is sent to be evaluated, so the Content-Security-Policy needs no
 'unsafe-eval'."""
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import reflex as rx
 
@@ -32,3 +33,40 @@ async def count_page_view(state: rx.State, kind: str, handle: str, product: str 
     actions = await state.get_state(BrowserActionsState)
     actions.view_kind, actions.view_handle, actions.view_product = kind, handle, product
     actions.view_id = secrets.token_urlsafe(12)
+
+
+MAX_KEPT_TOASTS = 5
+
+
+class ToastState(rx.State):
+    """Toasts shown through state (the sonner toaster Reflex mounts), not rx.toast's eval'd script."""
+
+    toasts: list[dict[str, str]] = []
+
+    @rx.event
+    def show(self, kind: str, message: str) -> None:
+        shown = {"id": secrets.token_urlsafe(9), "kind": kind, "message": message}
+        self.toasts = [*self.toasts[-(MAX_KEPT_TOASTS - 1) :], shown]
+
+
+class _Toasts:
+    """`yield toast.error("…")` from any event handler, as one would `yield rx.toast.error("…")`."""
+
+    @staticmethod
+    def error(message: str) -> Any:
+        return ToastState.show("error", message)
+
+    @staticmethod
+    def success(message: str) -> Any:
+        return ToastState.show("success", message)
+
+    @staticmethod
+    def info(message: str) -> Any:
+        return ToastState.show("info", message)
+
+    @staticmethod
+    def warning(message: str) -> Any:
+        return ToastState.show("warning", message)
+
+
+toast = _Toasts()
