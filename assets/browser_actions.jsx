@@ -3,6 +3,7 @@
 // restored after Back or a reload never repeats a navigation or a page view.
 import { useEffect } from "react";
 import { toast } from "sonner";
+import { refs } from "$/utils/state";
 
 function firstTime(kind, id) {
   if (!id) return false;
@@ -80,5 +81,13 @@ export function StateToasts({ toasts }) {
       // Storage refused: a reload may show the last toasts again, nothing worse.
     }
   }, [toasts]);
+  return null;
+}
+
+// Empties an upload field's chosen files once its upload is done (what rx.clear_selected_files does by eval).
+export function ClearSelectedFiles({ uploadId, requestId }) {
+  useEffect(() => {
+    if (uploadId && firstTime("clear-files", requestId)) refs["__clear_selected_files"]?.(uploadId);
+  }, [uploadId, requestId]);
   return null;
 }

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, WebError
 
-
 _CSP_REFUSAL = re.compile(r"Content Security Policy|Content-Security-Policy|unsafe-eval")
 
 

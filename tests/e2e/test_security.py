@@ -46,8 +46,13 @@ def test_storefront_checkout_and_dashboard_run_under_the_policy_with_no_violatio
     buy_with_sandbox_card(page, page.url, email="csp-fan@example.com")
     assert _violations(page) == []
 
+    # A refused sign-in answers with a toast (shown through state: Reflex's own toasts evaluate a script)
     open_page(page, f"{app_url}/signin?next=/dashboard")
     page.get_by_label("Email").fill(DEMO_EMAIL)
+    page.get_by_label("Password").fill("not the password at all")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("listitem").filter(has_text="password")).to_be_visible()
+    assert _violations(page) == []
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/dashboard/?$"))

@@ -26,6 +26,13 @@ class PageViewBeacon(rx.Component):
     collect_path: rx.Var[str]
 
 
+class ClearSelectedFiles(rx.Component):
+    library = _LIBRARY
+    tag = "ClearSelectedFiles"
+    upload_id: rx.Var[str]
+    request_id: rx.Var[str]
+
+
 class StateToasts(rx.Component):
     library = _LIBRARY
     tag = "StateToasts"
@@ -35,6 +42,9 @@ class StateToasts(rx.Component):
 def browser_actions() -> rx.Component:
     return rx.fragment(
         StateToasts.create(toasts=ToastState.toasts),
+        ClearSelectedFiles.create(
+            upload_id=BrowserActionsState.clear_upload_id, request_id=BrowserActionsState.clear_request_id
+        ),
         HardNavigation.create(to=BrowserActionsState.navigate_to, request_id=BrowserActionsState.navigation_id),
         PageViewBeacon.create(
             kind=BrowserActionsState.view_kind,

@@ -17,6 +17,7 @@ from creatorly.services.accounts.errors import NotAuthenticated
 from creatorly.services.accounts.schemas import CurrentUser, Requester, SignedIn
 from creatorly.services.accounts.sessions import SESSION_COOKIE_NAME
 from creatorly.ui import routes
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600
@@ -109,4 +110,4 @@ class AuthState(rx.State):
             await accounts.sign_out(session_token=self.session_token)
         self.forget()
         yield rx.redirect(routes.LANDING)
-        yield rx.toast.success("You're signed out.")
+        yield toast.success("You're signed out.")

@@ -20,12 +20,20 @@ class BrowserActionsState(rx.State):
     view_handle: str = ""
     view_product: str = ""
     view_id: str = ""
+    clear_upload_id: str = ""
+    clear_request_id: str = ""
 
 
 async def leave_for(state: rx.State, url: str) -> None:
     """Load `url` as a whole page (Stripe's or Razorpay's page, our sandbox payment page or an order page)."""
     actions = await state.get_state(BrowserActionsState)
     actions.navigate_to, actions.navigation_id = url, secrets.token_urlsafe(12)
+
+
+async def clear_selected_files(state: rx.State, upload_id: str) -> None:
+    """Empty an upload field's list of chosen files (after its upload went through)."""
+    actions = await state.get_state(BrowserActionsState)
+    actions.clear_upload_id, actions.clear_request_id = upload_id, secrets.token_urlsafe(12)
 
 
 async def count_page_view(state: rx.State, kind: str, handle: str, product: str = "") -> None:
@@ -50,7 +58,7 @@ class ToastState(rx.State):
 
 
 class _Toasts:
-    """`yield toast.error("…")` from any event handler, as one would `yield rx.toast.error("…")`."""
+    """`yield toast.error("…")` from any event handler, where one would write Reflex's `rx.toast.error("…")`."""
 
     @staticmethod
     def error(message: str) -> Any:

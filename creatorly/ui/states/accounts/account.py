@@ -17,6 +17,7 @@ from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts.errors import NotAuthenticated
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 
@@ -87,13 +88,13 @@ class AccountState(rx.State):
             )
         except InvalidInput as error:
             self.password_errors = {error.field or "new_password": error.message}
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
         except CreatorlyError as error:
             self.password_errors = {"current_password": error.message}
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
         else:
             auth.remember(signed_in)
-            yield rx.toast.success("Password changed. Every other device was signed out.")
+            yield toast.success("Password changed. Every other device was signed out.")
             yield AccountState.load
         finally:
             self.is_saving_password = False
@@ -103,9 +104,9 @@ class AccountState(rx.State):
         try:
             await accounts.revoke_session(session_token=await self._token(), session_id=session_id)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("That device was signed out.")
+        yield toast.success("That device was signed out.")
         yield AccountState.load
 
     @rx.event
@@ -115,7 +116,7 @@ class AccountState(rx.State):
         auth = await self.get_state(AuthState)
         auth.forget()
         yield rx.redirect(routes.SIGN_IN)
-        yield rx.toast.success("You're signed out on every device.")
+        yield toast.success("You're signed out on every device.")
 
     @rx.event
     async def request_email_change(self, form: dict[str, str]) -> Events:
@@ -130,13 +131,13 @@ class AccountState(rx.State):
             )
         except InvalidInput as error:
             self.email_errors = {error.field or "new_email": error.message}
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         except CreatorlyError as error:
             self.email_errors = {"password": error.message}
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("Check your new inbox: we sent a link to confirm the change.")
+        yield toast.success("Check your new inbox: we sent a link to confirm the change.")
 
     @rx.event
     async def resend_verification(self) -> Events:
@@ -144,16 +145,16 @@ class AccountState(rx.State):
         try:
             await recovery.resend_verification(session_token=auth.session_token, requester=auth.requester())
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("We sent you a new confirmation link.")
+        yield toast.success("We sent you a new confirmation link.")
 
     @rx.event
     async def begin_two_factor(self) -> Events:
         try:
             setup = await two_factor.begin_setup(session_token=await self._token())
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.totp_qr, self.totp_secret, self.two_factor_error, self.backup_codes = (
             setup.qr_svg_data_uri,
@@ -168,12 +169,12 @@ class AccountState(rx.State):
             codes = await two_factor.confirm_setup(session_token=await self._token(), code=form.get("code", ""))
         except CreatorlyError as error:
             self.two_factor_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.backup_codes, self.totp_qr, self.totp_secret, self.two_factor_error = codes, "", "", ""
         auth = await self.get_state(AuthState)
         await auth.current_user()
-        yield rx.toast.success("Two-factor authentication is on.")
+        yield toast.success("Two-factor authentication is on.")
 
     @rx.event
     async def disable_two_factor(self, form: dict[str, str]) -> Events:
@@ -181,19 +182,19 @@ class AccountState(rx.State):
             await two_factor.disable(session_token=await self._token(), code=form.get("code", ""))
         except CreatorlyError as error:
             self.two_factor_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.two_factor_error, self.backup_codes = "", []
         auth = await self.get_state(AuthState)
         await auth.current_user()
-        yield rx.toast.success("Two-factor authentication is off.")
+        yield toast.success("Two-factor authentication is off.")
 
     @rx.event
     async def export_data(self) -> Events:
         try:
             data = await privacy.export_my_data(session_token=await self._token())
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.download(
             data=json.dumps(data, indent=2, ensure_ascii=False),
@@ -215,13 +216,13 @@ class AccountState(rx.State):
             )
         except CreatorlyError as error:
             self.delete_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.is_delete_open = False
         auth = await self.get_state(AuthState)
         auth.forget()
         yield rx.redirect(routes.LANDING)
-        yield rx.toast.success("Your account was deleted.")
+        yield toast.success("Your account was deleted.")
 
 
 def _describe_device(user_agent: str) -> str:

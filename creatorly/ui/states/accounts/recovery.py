@@ -7,6 +7,7 @@ import reflex as rx
 from creatorly.errors import CreatorlyError, InvalidInput
 from creatorly.services.accounts import recovery
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 
@@ -48,7 +49,7 @@ class ResetRequestState(rx.State):
             await recovery.request_password_reset(email=form.get("email", ""), requester=auth.requester())
         except CreatorlyError as error:
             self.form_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
         else:
             self.is_done = True
         finally:
@@ -77,10 +78,10 @@ class ResetConfirmState(rx.State):
             await recovery.reset_password(token=self._token, new_password=form.get("password", ""))
         except InvalidInput as error:
             self.errors = {error.field or "password": error.message}
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
         except CreatorlyError as error:
             self.form_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
         else:
             self.is_done = True
             auth = await self.get_state(AuthState)

@@ -10,6 +10,7 @@ from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts.schemas import TwoFactorChallenge
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 GOOGLE_ERRORS = {"google_sign_in_failed": "Google sign-in didn't complete. Please try again."}
@@ -52,7 +53,7 @@ class SignInState(rx.State):
             )
         except CreatorlyError as error:
             self.form_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_submitting = False
@@ -100,7 +101,7 @@ class TwoFactorState(rx.State):
             )
         except CreatorlyError as error:
             self.form_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_submitting = False

@@ -7,6 +7,7 @@ import reflex as rx
 from creatorly.errors import CreatorlyError, InvalidInput
 from creatorly.services.accounts import service as accounts
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 
@@ -33,10 +34,10 @@ class SignUpState(rx.State):
         except InvalidInput as error:
             self.errors = {error.field or "form": error.message}
             self.form_error = error.message if not error.field else ""
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
         except CreatorlyError as error:
             self.form_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
         else:
             self.is_done, self.submitted_email = True, form.get("email", "").strip()
         finally:

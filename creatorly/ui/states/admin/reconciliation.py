@@ -12,6 +12,7 @@ from creatorly.services.reconciliation import service as reconciliation
 from creatorly.services.reconciliation.schemas import Mismatch, ReconciliationReport
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 DAY_OPTIONS = ["7", "30", "90", "365"]
@@ -57,12 +58,12 @@ class ReconciliationState(rx.State):
             return
         except TwoFactorSetupRequired as error:
             self.is_allowed = False
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             yield rx.redirect(routes.ACCOUNT)
             return
         except Forbidden:
             self._forget()
-            yield rx.toast.error(ADMINS_ONLY)
+            yield toast.error(ADMINS_ONLY)
             yield rx.redirect(routes.ACCOUNT)
             return
         self.is_allowed = True
@@ -86,13 +87,13 @@ class ReconciliationState(rx.State):
             async with self:
                 self.is_running = False
                 self._forget()
-            yield rx.toast.error(ADMINS_ONLY)
+            yield toast.error(ADMINS_ONLY)
             yield rx.redirect(routes.ACCOUNT)
             return
         except CreatorlyError as error:
             async with self:
                 self.is_running = False
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         async with self:
             self._show(report)
@@ -107,7 +108,7 @@ class ReconciliationState(rx.State):
         try:
             text = await reconciliation.export_mismatches_csv(session_token=await self._token(), mismatches=mismatches)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.download(
             data=text, filename=f"creatorly-reconciliation-{self.ran_days}-days.csv", mime_type="text/csv"

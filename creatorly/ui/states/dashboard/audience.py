@@ -12,6 +12,7 @@ from creatorly.services.audience import service as audience
 from creatorly.services.creators.service import NotACreator
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 PAGE_SIZE = 50
@@ -52,7 +53,7 @@ class AudienceState(rx.State):
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.rows = [
             AudienceRow(
@@ -82,9 +83,9 @@ class AudienceState(rx.State):
         try:
             await audience.remove_subscriber(session_token=await self._token(), subscriber_id=subscriber_id)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("Removed from your list.")
+        yield toast.success("Removed from your list.")
         yield AudienceState.load
 
     @rx.event
@@ -92,6 +93,6 @@ class AudienceState(rx.State):
         try:
             text = await audience.export_subscribers_csv(session_token=await self._token())
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.download(data=text, filename="creatorly-audience.csv", mime_type="text/csv")

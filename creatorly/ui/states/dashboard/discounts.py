@@ -13,6 +13,7 @@ from creatorly.services.discounts import service as discounts
 from creatorly.services.discounts.service import DiscountRow
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 ARCHIVED = "archived"  # catalog's ProductStatus.ARCHIVED; the UI does not import models
@@ -69,7 +70,7 @@ class DiscountsState(rx.State):
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.discounts = [_item(row) for row in rows]
         self.product_options = [
@@ -96,13 +97,13 @@ class DiscountsState(rx.State):
             )
         except CreatorlyError as error:
             self.form_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_saving = False
         self.form_version += 1
         self.kind = "percent"
-        yield rx.toast.success("Discount code created.")
+        yield toast.success("Discount code created.")
         yield DiscountsState.load
 
     @rx.event
@@ -110,9 +111,9 @@ class DiscountsState(rx.State):
         try:
             await discounts.deactivate_discount(session_token=await self._token(), discount_id=discount_id)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("Discount code deactivated.")
+        yield toast.success("Discount code deactivated.")
         yield DiscountsState.load
 
 

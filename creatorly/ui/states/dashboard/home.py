@@ -12,6 +12,7 @@ from creatorly.services.analytics import dashboard
 from creatorly.services.creators.service import NotACreator
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 from creatorly.ui.states.live import CreatorLive, link_creator
 
@@ -85,7 +86,7 @@ class DashboardHomeState(rx.State):
             return
         except CreatorlyError as error:
             self.is_loading = False
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self._show(view)
         live = await link_creator(await self.get_state(CreatorLive), await self._token())
@@ -154,7 +155,7 @@ class DashboardHomeState(rx.State):
         self._show(view)
         self.seen_version = version
         if message:
-            yield rx.toast.success(str(message)[:200])
+            yield toast.success(str(message)[:200])
 
     @rx.event
     async def export_csv(self, table: str) -> Events:
@@ -167,7 +168,7 @@ class DashboardHomeState(rx.State):
                 end=self.end,
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.download(data=text, filename=f"creatorly-{table}-{self.start}-to-{self.end}.csv", mime_type="text/csv")
 

@@ -14,6 +14,7 @@ from creatorly.services.creators.service import NotACreator
 from creatorly.services.memberships import members
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 PAGE_SIZE = 50
@@ -87,7 +88,7 @@ class MembersDashboardState(rx.State):
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self._show_summary(summary)
         yield MembersDashboardState.load_members
@@ -137,7 +138,7 @@ class MembersDashboardState(rx.State):
             return
         except CreatorlyError as error:
             self.is_loading = False
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.rows = [_list_row(item) for item in result.items]
         self.total, self.page_count, self.is_loading = result.total, result.page_count, False
@@ -173,7 +174,7 @@ class MembersDashboardState(rx.State):
                 text=self.search_text,
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.download(data=text, filename="creatorly-members.csv", mime_type="text/csv")
 

@@ -10,6 +10,7 @@ from creatorly.services.creators.rules import CREATOR_CURRENCIES, timezones
 from creatorly.services.creators.schemas import ProfileInput
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 
@@ -46,13 +47,13 @@ class OnboardingState(rx.State):
             )
         except InvalidInput as error:
             self.errors = {error.field or "handle": error.message}
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_submitting = False
         await auth.current_user()
         yield rx.redirect(routes.DASHBOARD_PRODUCTS)
-        yield rx.toast.success("Your storefront is open. Add your first product!")
+        yield toast.success("Your storefront is open. Add your first product!")

@@ -10,6 +10,7 @@ from creatorly.errors import CreatorlyError, InvalidInput
 from creatorly.services.orders import dashboard
 from creatorly.services.refunds import service as refunds
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 
@@ -114,9 +115,9 @@ class OrderDetailState(rx.State):
             return
         except CreatorlyError as error:
             self.is_refunding, self.is_confirm_open = False, False
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.is_refunding, self.is_confirm_open = False, False
         self.refund_amount, self.refund_reason = "", ""
-        yield rx.toast.success("Refund requested")
+        yield toast.success("Refund requested")
         yield OrderDetailState.load

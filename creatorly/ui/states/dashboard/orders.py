@@ -11,6 +11,7 @@ from creatorly.services.creators.service import NotACreator
 from creatorly.services.orders import dashboard
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 PAGE_SIZE = 50
@@ -56,7 +57,7 @@ class OrdersState(rx.State):
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.rows = [
             OrderListRow(
@@ -93,6 +94,6 @@ class OrdersState(rx.State):
         try:
             text = await dashboard.export_orders_csv(session_token=await self._token())
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.download(data=text, filename="creatorly-orders.csv", mime_type="text/csv")

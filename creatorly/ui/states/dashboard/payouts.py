@@ -25,6 +25,7 @@ from creatorly.services.payouts.schemas import (
 )
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 POLL_INTERVAL_SECONDS = 2.0
@@ -153,7 +154,7 @@ class PayoutsState(rx.State):
             return
         except CreatorlyError as error:
             self.is_loading = False
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self._show(snapshot)
         if self._has_open_payout():
@@ -197,11 +198,11 @@ class PayoutsState(rx.State):
             payout = await payouts.withdraw(session_token=await self._token(), currency=currency)
         except CreatorlyError as error:
             self.is_withdrawing, self.withdraw_currency = False, ""
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             yield PayoutsState.load
             return
         self.is_withdrawing, self.withdraw_currency = False, ""
-        yield rx.toast.success(f"Payout of {payout.amount_label} started. We'll update this page as it moves.")
+        yield toast.success(f"Payout of {payout.amount_label} started. We'll update this page as it moves.")
         yield PayoutsState.load
 
     @rx.event
@@ -219,15 +220,15 @@ class PayoutsState(rx.State):
             account = await payouts.add_payout_account(session_token=await self._token(), form=_account_form(form))
         except InvalidInput as error:
             self._show_field_error(error)
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         except CreatorlyError as error:
             self.is_adding_account, self.form_error = False, error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.is_adding_account = False
         self.account_form_version += 1
-        yield rx.toast.success(f"{account.label} added.")
+        yield toast.success(f"{account.label} added.")
         yield PayoutsState.load
 
     def _show_field_error(self, error: InvalidInput) -> None:
@@ -244,9 +245,9 @@ class PayoutsState(rx.State):
                 session_token=await self._token(), account_public_id=account_public_id
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success(f"{account.label} is now your default for {account.currency}.")
+        yield toast.success(f"{account.label} is now your default for {account.currency}.")
         yield PayoutsState.load
 
     @rx.event
@@ -259,9 +260,9 @@ class PayoutsState(rx.State):
         try:
             await payouts.remove_payout_account(session_token=await self._token(), account_public_id=account_public_id)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("Payout account removed.")
+        yield toast.success("Payout account removed.")
         yield PayoutsState.load
 
     @rx.event
@@ -274,17 +275,17 @@ class PayoutsState(rx.State):
             await payouts.set_schedule(session_token=await self._token(), schedule=schedule)
         except CreatorlyError as error:
             self.schedule, self.is_saving_schedule = previous, False
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.is_saving_schedule = False
-        yield rx.toast.success(SCHEDULE_SAVED.get(schedule, "Payout schedule saved."))
+        yield toast.success(SCHEDULE_SAVED.get(schedule, "Payout schedule saved."))
 
     @rx.event
     async def open_detail(self, payout_public_id: str) -> Events:
         try:
             payout = await payouts.payout_detail(session_token=await self._token(), payout_public_id=payout_public_id)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.detail, self.detail_account = _payout_row(payout), payout.account_label
         self.detail_events = [_event_row(event) for event in payout.events]

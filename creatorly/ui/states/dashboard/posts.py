@@ -14,6 +14,7 @@ from creatorly.services.memberships import posts
 from creatorly.services.memberships.content_schemas import PostInput
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import clear_selected_files, toast
 from creatorly.ui.states.dashboard.uploads import read_capped
 from creatorly.ui.states.events import Events
 
@@ -52,7 +53,7 @@ class PostsState(rx.State):
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.posts = [
             PostListItem(
@@ -77,7 +78,7 @@ class PostsState(rx.State):
                 session_token=await self._token(), values=PostInput(title="Untitled post")
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.redirect(routes.post_editor(post_id))
 
@@ -88,7 +89,7 @@ class PostsState(rx.State):
                 session_token=await self._token(), post_id=post_id, is_published=is_published
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield PostsState.load
 
@@ -97,9 +98,9 @@ class PostsState(rx.State):
         try:
             await posts.delete_post(session_token=await self._token(), post_id=post_id)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("Post deleted.")
+        yield toast.success("Post deleted.")
         yield PostsState.load
 
 
@@ -149,14 +150,14 @@ class PostEditorState(rx.State):
             await posts.update_post(session_token=await self._token(), post_id=self._post_id, values=values)
         except InvalidInput as error:
             self.errors = {error.field or "title": error.message}
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_saving = False
-        yield rx.toast.success("Saved.")
+        yield toast.success("Saved.")
         yield PostEditorState.load
 
     @rx.event(background=True)
@@ -167,9 +168,9 @@ class PostEditorState(rx.State):
             data = await read_capped(chunks, max_bytes=IMAGE_LIMITS[ImagePurpose.COVER].max_bytes, label="Images")
             url = await posts.set_post_image(session_token=token, post_id=post_id, data=data)
         except (CreatorlyError, ValueError) as error:
-            yield rx.toast.error(getattr(error, "message", str(error)))
+            yield toast.error(getattr(error, "message", str(error)))
             return
         async with self:
             self.image_url = url
-        yield rx.clear_selected_files(POST_IMAGE_UPLOAD_ID)
-        yield rx.toast.success("Image updated.")
+            await clear_selected_files(self, POST_IMAGE_UPLOAD_ID)
+        yield toast.success("Image updated.")

@@ -13,6 +13,7 @@ from creatorly.services.catalog.rules import CATEGORIES
 from creatorly.services.catalog.schemas import ProductInput
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import clear_selected_files, toast
 from creatorly.ui.states.dashboard.uploads import first_name_and_stream, read_capped
 from creatorly.ui.states.events import Events
 
@@ -82,14 +83,14 @@ class ProductEditorState(rx.State):
             await manage.update_product(session_token=await self._token(), product_id=self._product_id, values=values)
         except InvalidInput as error:
             self.errors = {error.field or "title": error.message}
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_saving = False
-        yield rx.toast.success("Saved.")
+        yield toast.success("Saved.")
         yield ProductEditorState.load
 
     @rx.event
@@ -97,10 +98,10 @@ class ProductEditorState(rx.State):
         try:
             await manage.set_status(session_token=await self._token(), product_id=self._product_id, status=status)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         labels = {"published": "Published! It's live on your storefront.", "draft": "Moved back to drafts."}
-        yield rx.toast.success(labels.get(status, "Archived."))
+        yield toast.success(labels.get(status, "Archived."))
         yield ProductEditorState.load
 
     @rx.event
@@ -120,29 +121,29 @@ class ProductEditorState(rx.State):
         except CreatorlyError as error:
             async with self:
                 self.is_uploading, self.upload_error = False, error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         async with self:
             self.is_uploading, self.upload_progress = False, 100
             self.files = [*self.files, EditorFile(added.id, added.name, added.kind, added.size_label, added.sha256)]
-        yield rx.clear_selected_files(FILES_UPLOAD_ID)
-        yield rx.toast.success(f"{added.name} uploaded.")
+            await clear_selected_files(self, FILES_UPLOAD_ID)
+        yield toast.success(f"{added.name} uploaded.")
 
     @rx.event
     def cancel_upload(self) -> Events:  # type: ignore[misc]
         self.is_uploading, self.upload_progress = False, 0
         yield rx.cancel_upload(FILES_UPLOAD_ID)
-        yield rx.toast.info("Upload cancelled.")
+        yield toast.info("Upload cancelled.")
 
     @rx.event
     async def delete_file(self, file_id: int) -> Events:
         try:
             await files.delete_product_file(session_token=await self._token(), file_id=file_id)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.files = [item for item in self.files if item.id != file_id]
-        yield rx.toast.success("File removed.")
+        yield toast.success("File removed.")
 
     @rx.event(background=True)
     async def upload_cover(self, chunks: rx.UploadChunkIterator) -> Events:
@@ -152,12 +153,12 @@ class ProductEditorState(rx.State):
             data = await read_capped(chunks, max_bytes=IMAGE_LIMITS[ImagePurpose.COVER].max_bytes, label="Cover images")
             url = await manage.set_cover(session_token=token, product_id=product_id, data=data)
         except (CreatorlyError, ValueError) as error:
-            yield rx.toast.error(getattr(error, "message", str(error)))
+            yield toast.error(getattr(error, "message", str(error)))
             return
         async with self:
             self.cover_url = url
-        yield rx.clear_selected_files(COVER_UPLOAD_ID)
-        yield rx.toast.success("Cover updated.")
+            await clear_selected_files(self, COVER_UPLOAD_ID)
+        yield toast.success("Cover updated.")
 
     @rx.event
     def back(self) -> Events:  # type: ignore[misc]

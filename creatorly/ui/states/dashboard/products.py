@@ -12,6 +12,7 @@ from creatorly.services.catalog.schemas import ProductInput
 from creatorly.services.creators.service import NotACreator
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 
@@ -43,7 +44,7 @@ class ProductsState(rx.State):
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.products = [
             ProductListItem(
@@ -67,7 +68,7 @@ class ProductsState(rx.State):
                 session_token=await self._token(), values=ProductInput(title="Untitled product", price="10")
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.redirect(routes.product_editor(product_id))
 
@@ -76,7 +77,7 @@ class ProductsState(rx.State):
         try:
             await manage.set_status(session_token=await self._token(), product_id=product_id, status=status)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield ProductsState.load
 
@@ -85,7 +86,7 @@ class ProductsState(rx.State):
         try:
             await manage.delete_product(session_token=await self._token(), product_id=product_id)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("Product deleted.")
+        yield toast.success("Product deleted.")
         yield ProductsState.load

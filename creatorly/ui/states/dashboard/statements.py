@@ -13,6 +13,7 @@ from creatorly.services.statements import service as statements
 from creatorly.services.statements.schemas import CurrencyStatement
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 
@@ -60,7 +61,7 @@ class StatementsState(rx.State):
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         if self.month not in self.months:
             self.month = self.months[0]
@@ -73,7 +74,7 @@ class StatementsState(rx.State):
             statement = await statements.monthly_statement(session_token=await self._token(), month=month)
         except CreatorlyError as error:
             self.is_loading = False
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.month, self.month_label, self.timezone = statement.month, statement.month_label, statement.timezone
         self.sections = [_section(section, statement.timezone) for section in statement.currencies]
@@ -86,7 +87,7 @@ class StatementsState(rx.State):
         try:
             document = await statements.statement_pdf(session_token=await self._token(), month=self.month)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_downloading = False
@@ -97,7 +98,7 @@ class StatementsState(rx.State):
         try:
             text = await statements.ledger_csv(session_token=await self._token())
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.download(data=text, filename="creatorly-ledger.csv", mime_type="text/csv")
 
@@ -106,7 +107,7 @@ class StatementsState(rx.State):
         try:
             text = await statements.payouts_csv(session_token=await self._token())
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.download(data=text, filename="creatorly-payouts.csv", mime_type="text/csv")
 

@@ -12,6 +12,7 @@ from creatorly.services.creators.rules import CREATOR_CURRENCIES, timezones
 from creatorly.services.creators.schemas import CreatorProfile, ProfileInput
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import clear_selected_files, toast
 from creatorly.ui.states.dashboard.uploads import read_capped
 from creatorly.ui.states.events import Events
 
@@ -69,15 +70,15 @@ class StorefrontSettingsState(rx.State):
             )
         except InvalidInput as error:
             self.errors = {error.field or "display_name": error.message}
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_saving = False
         self._show(profile)
-        yield rx.toast.success("Storefront saved.")
+        yield toast.success("Storefront saved.")
 
     async def _upload(self, chunks: rx.UploadChunkIterator, purpose: ImagePurpose) -> CreatorProfile:
         async with self:
@@ -91,21 +92,21 @@ class StorefrontSettingsState(rx.State):
         try:
             profile = await self._upload(chunks, ImagePurpose.AVATAR)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         async with self:
             self.avatar_url = profile.avatar_url
-        yield rx.clear_selected_files(AVATAR_UPLOAD_ID)
-        yield rx.toast.success("Avatar updated.")
+            await clear_selected_files(self, AVATAR_UPLOAD_ID)
+        yield toast.success("Avatar updated.")
 
     @rx.event(background=True)
     async def upload_banner(self, chunks: rx.UploadChunkIterator) -> Events:
         try:
             profile = await self._upload(chunks, ImagePurpose.BANNER)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         async with self:
             self.banner_url = profile.banner_url
-        yield rx.clear_selected_files(BANNER_UPLOAD_ID)
-        yield rx.toast.success("Banner updated.")
+            await clear_selected_files(self, BANNER_UPLOAD_ID)
+        yield toast.success("Banner updated.")

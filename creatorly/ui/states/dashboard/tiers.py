@@ -12,6 +12,7 @@ from creatorly.services.memberships import tiers
 from creatorly.services.memberships.content_schemas import TierInput
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 
@@ -42,7 +43,7 @@ class TiersState(rx.State):
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.tiers = [
             TierListItem(
@@ -66,7 +67,7 @@ class TiersState(rx.State):
                 session_token=await self._token(), values=TierInput(name="New tier", price_monthly="5")
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.redirect(routes.tier_editor(tier_id))
 
@@ -77,9 +78,9 @@ class TiersState(rx.State):
                 session_token=await self._token(), tier_id=tier_id, is_published=is_published
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("Published on your storefront." if is_published else "Hidden from your storefront.")
+        yield toast.success("Published on your storefront." if is_published else "Hidden from your storefront.")
         yield TiersState.load
 
     @rx.event
@@ -87,7 +88,7 @@ class TiersState(rx.State):
         try:
             await tiers.move_tier(session_token=await self._token(), tier_id=tier_id, direction=direction)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield TiersState.load
 
@@ -96,9 +97,9 @@ class TiersState(rx.State):
         try:
             await tiers.delete_tier(session_token=await self._token(), tier_id=tier_id)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("Tier deleted.")
+        yield toast.success("Tier deleted.")
         yield TiersState.load
 
 
@@ -143,14 +144,14 @@ class TierEditorState(rx.State):
             await tiers.update_tier(session_token=await self._token(), tier_id=self._tier_id, values=values)
         except InvalidInput as error:
             self.errors = {error.field or "name": error.message}
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_saving = False
-        yield rx.toast.success("Saved.")
+        yield toast.success("Saved.")
         yield TierEditorState.load
 
     @rx.event
@@ -160,7 +161,7 @@ class TierEditorState(rx.State):
                 session_token=await self._token(), tier_id=self._tier_id, is_published=is_published
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.is_published = is_published
-        yield rx.toast.success("Published on your storefront." if is_published else "Hidden from your storefront.")
+        yield toast.success("Published on your storefront." if is_published else "Hidden from your storefront.")

@@ -12,6 +12,7 @@ from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import TipSettingsInput, TipSettingsView
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 PAGE_SIZE = 50
@@ -68,7 +69,7 @@ class TipsDashboardState(rx.State):
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.rows = [
             TipListRow(
@@ -130,18 +131,18 @@ class TipsDashboardState(rx.State):
         except CreatorlyError as error:
             self.settings_error = error.message
             self.settings_error_field = error.field or "" if isinstance(error, InvalidInput) else ""
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_saving = False
         self._show_settings(view)
-        yield rx.toast.success("Tip jar saved.")
+        yield toast.success("Tip jar saved.")
 
     @rx.event
     async def export_csv(self) -> Events:
         try:
             text = await tips.export_tips_csv(session_token=await self._token())
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield rx.download(data=text, filename="creatorly-tips.csv", mime_type="text/csv")

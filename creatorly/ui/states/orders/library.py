@@ -18,7 +18,7 @@ from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import SentTip
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
-from creatorly.ui.states.browser import leave_for
+from creatorly.ui.states.browser import leave_for, toast
 from creatorly.ui.states.events import Events
 
 SENT_MESSAGE = "If there are purchases for that address, we've emailed it a link to them. The link works for one hour."
@@ -217,7 +217,7 @@ class LibraryState(rx.State):
             )
         except CreatorlyError as error:
             self.busy_membership = ""
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         if done.redirect_url:
             self.busy_membership = ""
@@ -225,7 +225,7 @@ class LibraryState(rx.State):
             return
         await self._load_memberships_and_tips()
         self.busy_membership = ""
-        yield rx.toast.success(done.message)
+        yield toast.success(done.message)
 
     @rx.event
     def toggle_tier_dialog(self, subscription_public_id: str, is_open: bool) -> None:
@@ -250,7 +250,7 @@ class LibraryState(rx.State):
             )
         except CreatorlyError as error:
             self.busy_membership = ""
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         if change.redirect_url:
             self.busy_membership, self.tier_dialog_for = "", ""
@@ -258,7 +258,7 @@ class LibraryState(rx.State):
             return
         await self._load_memberships_and_tips()
         self.busy_membership, self.tier_dialog_for = "", ""
-        yield rx.toast.success(change.message)
+        yield toast.success(change.message)
 
 
 def _membership_view(item: LibraryMembership) -> MembershipView:

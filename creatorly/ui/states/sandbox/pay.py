@@ -6,6 +6,7 @@ import reflex as rx
 
 from creatorly.errors import CreatorlyError, InvalidInput
 from creatorly.services.sandbox_gateway import service as sandbox_gateway
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 _FIELDS = ("card_number", "expiry", "cvc", "name")
@@ -59,7 +60,7 @@ class SandboxPayState(rx.State):
             return
         except CreatorlyError as error:
             self.is_submitting = False
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self.status, self.is_payable, self.is_submitting = result.status, result.is_payable, False
         if result.status == "succeeded":

@@ -13,6 +13,7 @@ from creatorly.services.catalog import service as catalog
 from creatorly.services.catalog.rules import CATEGORIES
 from creatorly.services.catalog.schemas import DiscoverQuery
 from creatorly.ui import routes
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 from creatorly.ui.states.storefront.storefront import CardView, to_card_view
 
@@ -74,7 +75,7 @@ class DiscoverState(rx.State):
             result = await catalog.discover(self._query())
         except CreatorlyError as error:
             self.items, self.total, self.page_count, self.is_loading = [], 0, 1, False
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         if not result.items and result.total and self.page_number > result.page_count:
             # A shared link to a page that no longer exists: show the last page instead.
@@ -143,7 +144,7 @@ class DiscoverState(rx.State):
         max_price = form.get("max_price", "").strip()
         if max_price and not _is_price(max_price):
             self.max_price_error = PRICE_HINT
-            yield rx.toast.error(PRICE_HINT)
+            yield toast.error(PRICE_HINT)
             return
         self.max_price_error = ""
         yield rx.redirect(

@@ -12,7 +12,7 @@ from creatorly.services.memberships import join, posts, tiers
 from creatorly.services.memberships.content_schemas import PostCard, PublicTier
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
-from creatorly.ui.states.browser import leave_for
+from creatorly.ui.states.browser import leave_for, toast
 from creatorly.ui.states.events import Events
 
 
@@ -134,7 +134,7 @@ class StorefrontMembershipState(rx.State):
             )
         except CreatorlyError as error:
             self.join_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_joining = False

@@ -11,6 +11,7 @@ from creatorly.services.memberships import comments, posts
 from creatorly.services.memberships.content_schemas import CommentView
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 
@@ -104,7 +105,7 @@ class PostPageState(rx.State):
             return
         except CreatorlyError as error:
             self.comment_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_commenting = False
@@ -118,7 +119,7 @@ class PostPageState(rx.State):
                 session_token=await self._token(), comment_id=comment_id, is_hidden=is_hidden
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         yield PostPageState.load
 
@@ -135,7 +136,7 @@ class PostPageState(rx.State):
         try:
             await comments.block_commenter(session_token=await self._token(), comment_id=comment_id)
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
-        yield rx.toast.success("Blocked: they can't comment on your posts any more.")
+        yield toast.success("Blocked: they can't comment on your posts any more.")
         yield PostPageState.load

@@ -13,7 +13,7 @@ from creatorly.services.checkout import service as checkout
 from creatorly.services.memberships import member_products
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
-from creatorly.ui.states.browser import count_page_view, leave_for
+from creatorly.ui.states.browser import count_page_view, leave_for, toast
 from creatorly.ui.states.events import Events
 
 FREE_PRICING = "free"  # catalog's PricingModel.FREE; the UI does not import models
@@ -103,7 +103,7 @@ class ProductState(rx.State):
                 handle=self._handle, slug=self._slug, session_token=token
             )
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_claiming = False
@@ -140,7 +140,7 @@ class ProductState(rx.State):
             )
         except CreatorlyError as error:
             self.checkout_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_paying = False

@@ -14,7 +14,7 @@ from creatorly.services.catalog import service as catalog
 from creatorly.services.catalog.schemas import ProductCard
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
-from creatorly.ui.states.browser import count_page_view
+from creatorly.ui.states.browser import count_page_view, toast
 from creatorly.ui.states.events import Events
 from creatorly.ui.states.storefront.tips import TipJarState
 
@@ -136,7 +136,7 @@ class StorefrontState(rx.State):
             await audience.subscribe(handle=self.handle, email=form.get("email", ""), requester=auth.requester())
         except CreatorlyError as error:
             self.subscribe_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
         else:
             # The same answer whether or not the address was already on the list.
             self.is_subscribed = True

@@ -11,7 +11,7 @@ from creatorly.errors import CreatorlyError, NotFound
 from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import NewTip, TipJar, WallPage
 from creatorly.ui.states.auth import AuthState
-from creatorly.ui.states.browser import leave_for
+from creatorly.ui.states.browser import leave_for, toast
 from creatorly.ui.states.events import Events
 
 
@@ -110,7 +110,7 @@ class TipJarState(rx.State):
         try:
             wall = await tips.list_wall(handle=self._handle, page=max(1, page))
         except CreatorlyError as error:
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         self._show_wall(wall)
 
@@ -156,7 +156,7 @@ class TipJarState(rx.State):
             # Nothing usable was opened with this key (refused input, or a failed provider call): a fresh one.
             self._checkout_key = secrets.token_urlsafe(24)
             self.tip_error = error.message
-            yield rx.toast.error(error.message)
+            yield toast.error(error.message)
             return
         finally:
             self.is_sending = False
