@@ -174,13 +174,16 @@ class RecordedView:
 
 async def record_page_views(session: AsyncSession, creator: Creator, views: Sequence[RecordedView]) -> None:
     """Many page views at once: the same raw events, visitor marks and rollups as `record` writes one by one,
-    in a few batched statements (a year of visits loads in seconds)."""
+    in a few batched statements (a year of visits loads in seconds). Raw events the nightly expiry would delete at
+    once (older than its 90 days) are not written; their rollups are."""
     assert creator.id is not None
     events: list[AnalyticsEvent] = []
     keyed: list[tuple[date, str, str, str]] = []
+    raw_since = utc_now() - timedelta(days=rules.RAW_EVENT_DAYS)
     for view in views:
         day = rules.local_day(view.at, creator.timezone)
-        events.append(_event_of(creator.id, view, day))
+        if view.at >= raw_since:
+            events.append(_event_of(creator.id, view, day))
         dimensions = rules.dimensions(product_id=view.product_id, source=view.source)
         keyed += [(day, str(view.kind), dimension, view.visitor) for dimension in dimensions]
         keyed.append((day, str(EventKind.VISIT), "", view.visitor))

@@ -29,7 +29,9 @@ SALES = 250
 TIPS = 30
 MEMBERS = 35
 VISITORS = 16_000
-PAYOUT_EVERY_DAYS = 30
+# The worker's round (renewals, payouts in transit) is replayed every few days, and a payout every four weeks.
+ROUND_EVERY_DAYS = 3
+PAYOUT_EVERY_DAYS = 28
 PRODUCT_VIEW_SHARE = 0.45
 OWN_HOST = "creatorly.local"
 
@@ -168,7 +170,7 @@ def _timeline(rng: random.Random, start: datetime) -> list[tuple[datetime, str, 
             (moment, kind, number)
             for number, moment in enumerate(_growing_moments(rng, count, start, days=HISTORY_DAYS - 3))
         ]
-    for day in range(HISTORY_DAYS):
+    for day in [*range(ROUND_EVERY_DAYS - 1, HISTORY_DAYS, ROUND_EVERY_DAYS), HISTORY_DAYS - 1]:
         events.append((start + timedelta(days=day, hours=23, minutes=30), "day_end", day))
     return sorted(events)
 
@@ -177,6 +179,7 @@ async def replay_money(shop: Shop, sandbox: InProcessSandbox, *, start: datetime
     """Sales, free downloads, tips, joins, renewals and payouts from `start` to now, each at its own moment."""
     rng = random.Random(f"{seed}:money")
     figures = Figures()
+    last_payout_period = 0
     for moment, kind, number in _timeline(rng, start):
         with pinned_at(moment):
             if kind == "sale":
@@ -188,7 +191,8 @@ async def replay_money(shop: Shop, sandbox: InProcessSandbox, *, start: datetime
             elif kind == "free":
                 await _free_download(shop, rng, number, figures)
             else:
-                is_payout_day = number > 0 and number % PAYOUT_EVERY_DAYS == 0
+                is_payout_day = number // PAYOUT_EVERY_DAYS > last_payout_period
+                last_payout_period = number // PAYOUT_EVERY_DAYS
                 await _day_end(shop, sandbox, figures, is_payout_day=is_payout_day)
     return figures
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from creatorly import db
 from creatorly.kit.clock import pinned_at, utc_now
@@ -61,17 +61,8 @@ async def seed_demo_data() -> DemoAccount:
         if await accounts.find_user_by_email(session, DEMO_EMAIL) is not None:
             return DemoAccount(DEMO_EMAIL, DEMO_PASSWORD, DEMO_HANDLE, was_created=False)
     history_start = utc_now().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=history.HISTORY_DAYS)
-    with pinned_at(history_start - timedelta(days=2)):
-        creator, products, token = await _open_storefront()
-        await _decorate(products, token)
-        await _add_tiers(token)
-        await accounts.sign_out(session_token=token)
-    public_tiers = await tiers.list_public_tiers(handle=DEMO_HANDLE)
-    shop = _shop(creator, products, tier_public_ids=[tier.public_id for tier in public_tiers])
-    await _add_posts(shop)
-    with sandbox_in_this_process() as sandbox:
-        figures = await history.replay_money(shop, sandbox, start=history_start, seed=DEMO_SEED)
-    visits = await history.record_visits(shop, start=history_start, seed=DEMO_SEED)
+    async with db.bulk_loading():
+        figures, visits = await _load(history_start)
     summary = [
         f"{figures.sales} paid orders, {figures.free_downloads} free downloads, {figures.tips} tips,",
         f"{figures.members} members ({figures.renewals} renewals), {figures.payouts} payouts, {visits} visitors",
@@ -84,6 +75,22 @@ async def seed_demo_data() -> DemoAccount:
         seconds=time.monotonic() - started,
         summary=summary + figures.notes[:3],
     )
+
+
+async def _load(history_start: datetime) -> tuple[history.Figures, int]:
+    """The storefront as it was a year ago, then the year replayed day by day, then its visits."""
+    with pinned_at(history_start - timedelta(days=2)):
+        creator, products, token = await _open_storefront()
+        await _decorate(products, token)
+        await _add_tiers(token)
+        await accounts.sign_out(session_token=token)
+    public_tiers = await tiers.list_public_tiers(handle=DEMO_HANDLE)
+    shop = _shop(creator, products, tier_public_ids=[tier.public_id for tier in public_tiers])
+    await _add_posts(shop)
+    with sandbox_in_this_process() as sandbox:
+        figures = await history.replay_money(shop, sandbox, start=history_start, seed=DEMO_SEED)
+    visits = await history.record_visits(shop, start=history_start, seed=DEMO_SEED)
+    return figures, visits
 
 
 async def _open_storefront() -> tuple[Creator, list[Product], str]:
