@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from creatorly import db
-from creatorly.kit.clock import pinned_at
+from creatorly.kit.clock import pinned_at, utc_now
 from creatorly.models import Creator
 from creatorly.models.enums import BillingInterval
 from creatorly.services.analytics import tracking
@@ -26,6 +26,7 @@ from creatorly.services.tips.schemas import NewTip
 
 HISTORY_DAYS = 365
 SALES = 250
+ABANDONED_CHECKOUTS = 140  # started, never paid: the funnel narrows, and the expiry job closes them
 TIPS = 30
 MEMBERS = 35
 VISITORS = 16_000
@@ -58,6 +59,7 @@ class Figures:
     payouts: int = 0
     visits: int = 0
     free_downloads: int = 0
+    abandoned: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -87,20 +89,31 @@ async def _pay(started_redirect_url: str, name: str, sandbox: InProcessSandbox) 
     await sandbox.run_jobs()
 
 
-async def _sell(shop: Shop, rng: random.Random, number: int, sandbox: InProcessSandbox, figures: Figures) -> None:
+async def _start_checkout(shop: Shop, rng: random.Random, email: str, key: str) -> str:
+    """A fan picks a product and starts its checkout; where the gateway's payment page is."""
     titles = list(content.SALE_WEIGHTS)
     title = rng.choices(titles, weights=[content.SALE_WEIGHTS[name] for name in titles])[0]
-    name, email = _buyer(rng, number)
     is_pay_what_you_want = title == "Field Guide to Film Photography"
     started = await checkout.start_checkout(
         handle=shop.handle,
         slug=shop.product_slugs[title],
         buyer_email=email,
         amount_text=rng.choice(content.PAY_WHAT_YOU_WANT_AMOUNTS) if is_pay_what_you_want else "",
-        checkout_key=f"demo-sale-{number:05d}",
+        checkout_key=key,
     )
-    await _pay(started.redirect_url, name, sandbox)
+    return started.redirect_url
+
+
+async def _sell(shop: Shop, rng: random.Random, number: int, sandbox: InProcessSandbox, figures: Figures) -> None:
+    name, email = _buyer(rng, number)
+    await _pay(await _start_checkout(shop, rng, email, f"demo-sale-{number:05d}"), name, sandbox)
     figures.sales += 1
+
+
+async def _abandon(shop: Shop, rng: random.Random, number: int, figures: Figures) -> None:
+    _, email = _buyer(rng, 8000 + number)
+    await _start_checkout(shop, rng, email, f"demo-abandoned-{number:05d}")
+    figures.abandoned += 1
 
 
 async def _free_download(shop: Shop, rng: random.Random, number: int, figures: Figures) -> None:
@@ -149,6 +162,7 @@ async def _join(shop: Shop, rng: random.Random, number: int, sandbox: InProcessS
 async def _day_end(shop: Shop, sandbox: InProcessSandbox, figures: Figures, *, is_payout_day: bool) -> None:
     """The worker's daily round: renew what is due, settle payouts in transit, and on payout days withdraw."""
     figures.renewals += await renewals.run_due()
+    await checkout.expire_abandoned_orders()
     await sandbox.run_jobs()
     if not is_payout_day:
         return
@@ -165,7 +179,13 @@ async def _day_end(shop: Shop, sandbox: InProcessSandbox, figures: Figures, *, i
 def _timeline(rng: random.Random, start: datetime) -> list[tuple[datetime, str, int]]:
     """Every money event of the year in order: (moment, kind, number)."""
     events: list[tuple[datetime, str, int]] = []
-    for kind, count in (("sale", SALES), ("tip", TIPS), ("member", MEMBERS), ("free", SALES // 5)):
+    for kind, count in (
+        ("sale", SALES),
+        ("tip", TIPS),
+        ("member", MEMBERS),
+        ("free", SALES // 5),
+        ("abandon", ABANDONED_CHECKOUTS),
+    ):
         events += [
             (moment, kind, number)
             for number, moment in enumerate(_growing_moments(rng, count, start, days=HISTORY_DAYS - 3))
@@ -190,6 +210,8 @@ async def replay_money(shop: Shop, sandbox: InProcessSandbox, *, start: datetime
                 await _join(shop, rng, number, sandbox, figures)
             elif kind == "free":
                 await _free_download(shop, rng, number, figures)
+            elif kind == "abandon":
+                await _abandon(shop, rng, number, figures)
             else:
                 is_payout_day = number // PAYOUT_EVERY_DAYS > last_payout_period
                 last_payout_period = number // PAYOUT_EVERY_DAYS
@@ -224,11 +246,13 @@ async def record_visits(shop: Shop, *, start: datetime, seed: int) -> int:
     """The year's visitors: storefront views, some product views, from social sites, search and campaigns."""
     rng = random.Random(f"{seed}:visits")
     views: list[tracking.RecordedView] = []
-    for number, moment in enumerate(_growing_moments(rng, VISITORS, start, days=HISTORY_DAYS)):
+    now = utc_now()
+    moments = _growing_moments(rng, VISITORS, start, days=HISTORY_DAYS + 1)
+    for number, moment in enumerate(moment for moment in moments if moment <= now):  # today's visits so far
         views += _views_of_visitor(shop, rng, number, moment, content.SOURCES)
     async with db.transaction() as session:
         creator = await session.get(Creator, shop.creator.id)
         assert creator is not None
         await tracking.record_page_views(session, creator, views)
     await tracking.expire()  # as the nightly job does: raw events past 90 days and finished days' marks go
-    return VISITORS
+    return len({view.visitor for view in views})

@@ -64,7 +64,8 @@ async def seed_demo_data() -> DemoAccount:
     async with db.bulk_loading():
         figures, visits = await _load(history_start)
     summary = [
-        f"{figures.sales} paid orders, {figures.free_downloads} free downloads, {figures.tips} tips,",
+        f"{figures.sales} paid orders, {figures.free_downloads} free downloads, "
+        f"{figures.abandoned} abandoned checkouts, {figures.tips} tips,",
         f"{figures.members} members ({figures.renewals} renewals), {figures.payouts} payouts, {visits} visitors",
     ]
     return DemoAccount(
