@@ -55,6 +55,12 @@ def _shapes(image: Image.Image, palette: Palette, rng: random.Random, *, count: 
     return Image.alpha_composite(image.convert("RGBA"), blurred)
 
 
+def _translucent(image: Image.Image) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """A clear layer the size of `image` to draw see-through shapes on (ImageDraw does not blend by itself)."""
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    return layer, ImageDraw.Draw(layer)
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
@@ -80,13 +86,15 @@ def cover_png(title: str, *, index: int, seed: int) -> bytes:
     rng = random.Random(f"{seed}:cover:{index}")
     palette = PALETTES[index % len(PALETTES)]
     image = _shapes(_gradient(COVER_SIZE, palette), palette, rng, count=9)
-    draw = ImageDraw.Draw(image)
+    shadow, shade = _translucent(image)
     font = _font(84)
-    y = 120
-    for line in _wrapped(title, per_line=16):
-        draw.text((84, y + 4), line, font=font, fill=(0, 0, 0, 110))
-        draw.text((80, y), line, font=font, fill=(255, 255, 255, 255))
-        y += 104
+    lines = _wrapped(title, per_line=16)
+    for number, line in enumerate(lines):
+        shade.text((84, 124 + number * 104), line, font=font, fill=(0, 0, 0, 90))
+    image = Image.alpha_composite(image, shadow.filter(ImageFilter.GaussianBlur(radius=3)))
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((80, 120 + number * 104), line, font=font, fill=(255, 255, 255, 255))
     draw.text((84, COVER_SIZE[1] - 110), "MIRA COSTA", font=_font(40), fill=(*palette.accent, 255))
     return _png(image)
 
@@ -105,9 +113,9 @@ def banner_png(*, seed: int) -> bytes:
     """A wide sunset over the sea: gradient sky, a sun and drifting light."""
     palette = Palette((255, 200, 120), (60, 90, 150), (255, 240, 210))
     image = _shapes(_gradient(BANNER_SIZE, palette), palette, random.Random(f"{seed}:banner"), count=14)
-    draw = ImageDraw.Draw(image)
+    layer, draw = _translucent(image)
     draw.ellipse((1700, 220, 2060, 580), fill=(255, 226, 160, 235))
     for row in range(6):
-        y = 560 + row * 40
-        draw.line((0, y, BANNER_SIZE[0], y + 12), fill=(255, 255, 255, 60), width=6)
-    return _png(image)
+        y = 600 + row * 34
+        draw.line((0, y, BANNER_SIZE[0], y + 12), fill=(255, 255, 255, 40 - row * 5), width=5)
+    return _png(Image.alpha_composite(image, layer.filter(ImageFilter.GaussianBlur(radius=2))))
