@@ -24,12 +24,40 @@ _AFTER_COMMIT_KEY = "creatorly_after_commit"
 _engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, AsyncEngine]] = weakref.WeakKeyDictionary()
 
 
+# While a bulk load runs (`bulk_loading`), commits are not waited onto the disk one by one.
+_is_bulk_loading = False
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    if _is_bulk_loading:
+        cursor.execute("PRAGMA synchronous=OFF")
     cursor.close()
+
+
+def _configure_postgresql(dbapi_connection: Any, _record: Any) -> None:
+    if _is_bulk_loading:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET synchronous_commit = off")
+        cursor.close()
+
+
+@asynccontextmanager
+async def bulk_loading() -> AsyncIterator[None]:
+    """Within the block, this loop's connections commit without waiting for the disk (thousands of small
+    transactions, as the demo's year of history, load in seconds); a crash can lose them, never corrupt anything.
+    Connections opened before and after use the normal, durable commits."""
+    global _is_bulk_loading
+    await dispose_engine()
+    _is_bulk_loading = True
+    try:
+        yield
+    finally:
+        await dispose_engine()
+        _is_bulk_loading = False
 
 
 def _new_async_engine(url: str) -> AsyncEngine:
@@ -38,7 +66,9 @@ def _new_async_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, pool_size=5, max_overflow=10)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+    engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+    event.listen(engine.sync_engine, "connect", _configure_postgresql)
+    return engine
 
 
 def get_engine() -> AsyncEngine:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -43,8 +46,30 @@ def register(name: str, task: TaskWrapper) -> None:
     _jobs[name] = task
 
 
+# Jobs taken by `intercepting` instead of the queue: (names taken, where they are collected).
+_intercepted: ContextVar[tuple[frozenset[str], list[tuple[str, tuple[Any, ...]]]] | None] = ContextVar(
+    "creatorly_intercepted_jobs", default=None
+)
+
+
+@contextmanager
+def intercepting(*names: str) -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
+    """Within the block, jobs of these names are collected (in order) rather than queued: a caller that runs them
+    itself, in this process and at once (the demo loader replaying a year), takes them from the list."""
+    collected: list[tuple[str, tuple[Any, ...]]] = []
+    token = _intercepted.set((frozenset(names), collected))
+    try:
+        yield collected
+    finally:
+        _intercepted.reset(token)
+
+
 def enqueue(name: str, *arguments: Any) -> None:
     """Put a job on the queue now. Prefer `enqueue_after_commit` inside a transaction."""
+    intercepted = _intercepted.get()
+    if intercepted is not None and name in intercepted[0]:
+        intercepted[1].append((name, arguments))
+        return
     try:
         task = _jobs[name]
     except KeyError:

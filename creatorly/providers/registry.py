@@ -6,6 +6,9 @@ import asyncio
 import hashlib
 import hmac
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 from creatorly.config import settings
@@ -88,8 +91,27 @@ def sandbox_api_key() -> str:
     return hmac.new(settings.resolved_secret_key.encode(), _SANDBOX_API_KEY_LABEL, hashlib.sha256).hexdigest()
 
 
+# The sandbox gateway reached without HTTP (payments, payouts), set by `sandbox_in_process` for the current task.
+_in_process_sandbox: ContextVar[tuple[PaymentProvider, PayoutProvider] | None] = ContextVar(
+    "creatorly_in_process_sandbox", default=None
+)
+
+
+@contextmanager
+def sandbox_in_process(payments: PaymentProvider, payouts: PayoutProvider) -> Iterator[None]:
+    """Within the block, the sandbox providers are these clients of the gateway in this process (no web server is
+    running while the demo's history is loaded); every other provider is chosen from settings as usual."""
+    token = _in_process_sandbox.set((payments, payouts))
+    try:
+        yield
+    finally:
+        _in_process_sandbox.reset(token)
+
+
 def get_payment_provider(name: str) -> PaymentProvider:
     """The payment provider called `name`; raise LookupError for one Creatorly does not have."""
+    if name == "sandbox" and (in_process := _in_process_sandbox.get()) is not None:
+        return in_process[0]
     if name == "sandbox":
         return SandboxPaymentProvider(base_url=settings.resolved_public_url, api_key=sandbox_api_key())
     if name == "razorpay" and (razorpay := get_razorpay_provider()) is not None:
@@ -142,6 +164,8 @@ def payout_provider_name_for(kind: str, currency: str) -> str:
 
 def get_payout_provider(name: str) -> PayoutProvider:
     """The payout provider called `name`; raise LookupError for one Creatorly does not have or that is off."""
+    if name == "sandbox" and (in_process := _in_process_sandbox.get()) is not None:
+        return in_process[1]
     if name == "sandbox":
         return SandboxPayoutProvider(base_url=settings.resolved_public_url, api_key=sandbox_api_key())
     if name == "stripe" and settings.is_stripe_enabled:

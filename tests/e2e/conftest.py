@@ -62,7 +62,7 @@ def _playwright_has_its_own_chromium() -> bool:
 
 
 def _cli(*arguments: str, environment: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "creatorly.cli", *arguments], check=True, env=environment, timeout=120)
+    subprocess.run([sys.executable, "-m", "creatorly.cli", *arguments], check=True, env=environment, timeout=600)
 
 
 STRIPE_WEBHOOK_SECRET = "whsec_e2e"

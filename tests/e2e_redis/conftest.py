@@ -57,7 +57,7 @@ def _flush_redis() -> None:
 
 
 def _cli(*arguments: str, environment: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "creatorly.cli", *arguments], check=True, env=environment, timeout=120)
+    subprocess.run([sys.executable, "-m", "creatorly.cli", *arguments], check=True, env=environment, timeout=600)
 
 
 @pytest.fixture(scope="session")

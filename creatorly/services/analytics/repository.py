@@ -23,6 +23,7 @@ class RollupIncrement:
     visitors: int
     amount: int
     net_amount: int
+    events: int = 1
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
@@ -53,6 +54,41 @@ async def new_visitor_marks(
     return {(kind, dimension) for kind, dimension in (await session.exec(statement)).all()}
 
 
+async def add_events(session: AsyncSession, events: Sequence[AnalyticsEvent]) -> None:
+    """Many raw events in one batched insert."""
+    session.add_all(events)
+    await session.flush()
+
+
+# (day, kind, dimension, visitor id)
+VisitorMark = tuple[date, str, str, str]
+_MARKS_PER_STATEMENT = 1000
+
+
+async def new_visitor_marks_many(
+    session: AsyncSession, *, creator_id: int, marks: Sequence[VisitorMark]
+) -> set[VisitorMark]:
+    """Mark many visitors as counted in their day's rows at once; the marks that were new."""
+    table = AnalyticsDailyVisitor.__table__  # type: ignore[attr-defined]
+    new: set[VisitorMark] = set()
+    for start in range(0, len(marks), _MARKS_PER_STATEMENT):
+        statement = (
+            _insert(session, table)
+            .values(
+                [
+                    {"creator_id": creator_id, "day": day, "kind": kind, "dimension": dimension, "visitor_id": visitor}
+                    for day, kind, dimension, visitor in marks[start : start + _MARKS_PER_STATEMENT]
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["creator_id", "day", "kind", "dimension", "visitor_id"])
+            .returning(table.c.day, table.c.kind, table.c.dimension, table.c.visitor_id)
+        )
+        new.update(
+            (day, kind, dimension, visitor) for day, kind, dimension, visitor in (await session.exec(statement)).all()
+        )
+    return new
+
+
 async def add_to_rollups(
     session: AsyncSession, *, creator_id: int, day: date, currency: str, rows: Sequence[RollupIncrement]
 ) -> None:
@@ -68,7 +104,7 @@ async def add_to_rollups(
                 "dimension": row.dimension,
                 "dimension_type": row.dimension.partition(":")[0],
                 "currency": currency,
-                "events": 1,
+                "events": row.events,
                 "visitors": row.visitors,
                 "amount": row.amount,
                 "net_amount": row.net_amount,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -259,8 +260,14 @@ async def queue_webhook(
     queue.enqueue_after_commit(session, DELIVER_JOB, webhook.id)
 
 
-async def deliver_webhook(*, webhook_id: int) -> DeliveryOutcome:
-    """POST one due webhook, signed afresh, to our webhook route; record the answer and when to try again."""
+# Sends one signed webhook (raw body, headers) and answers the receiver's HTTP status, None when unreachable.
+WebhookPoster = Callable[[bytes, dict[str, str]], Awaitable[int | None]]
+
+
+async def deliver_webhook(*, webhook_id: int, post: WebhookPoster | None = None) -> DeliveryOutcome:
+    """POST one due webhook, signed afresh, to our webhook route; record the answer and when to try again.
+
+    `post` replaces the HTTP request (the demo loader hands the signed event to the webhook route's use case)."""
     now = utc_now()
     async with db.transaction() as session:
         is_claimed = await repository.claim_webhook(
@@ -269,14 +276,16 @@ async def deliver_webhook(*, webhook_id: int) -> DeliveryOutcome:
         webhook = await repository.get_webhook(session, webhook_id) if is_claimed else None
     if webhook is None:
         return DeliveryOutcome(DeliveryResult.SKIPPED)
-    status_code = await _post_signed(webhook.payload.encode("utf-8"))
+    status_code = await _post_signed(webhook.payload.encode("utf-8"), post=post)
     return await _record_attempt(webhook_id, attempts=webhook.attempts, status_code=status_code)
 
 
-async def _post_signed(raw: bytes) -> int | None:
+async def _post_signed(raw: bytes, *, post: WebhookPoster | None = None) -> int | None:
     """The receiver's HTTP status, or None when it could not be reached in time."""
     signature = sandbox_signing.sign(raw, secret=sandbox_webhook_secret(), timestamp=int(utc_now().timestamp()))
     headers = {"Content-Type": "application/json", sandbox_signing.SIGNATURE_HEADER: signature}
+    if post is not None:
+        return await post(raw, headers)
     try:
         async with httpx.AsyncClient(timeout=DELIVERY_TIMEOUT_SECONDS) as client:
             response = await client.post(f"{_public_url()}{WEBHOOK_PATH}", content=raw, headers=headers)
