@@ -23,7 +23,7 @@ def test_landing_leads_to_the_demo_storefront_and_its_products(page: Page, app_u
 
     expect(page).to_have_url(f"{app_url}/mira")
     expect(page.get_by_role("heading", name="Mira Costa", exact=True)).to_be_visible()
-    cards = page.get_by_role("article")
+    cards = page.get_by_role("region", name="Products").get_by_role("article")
     expect(cards).to_have_count(len(DEMO_PRODUCTS))
     for title in DEMO_PRODUCTS:
         expect(page.get_by_role("article", name=title)).to_be_visible()

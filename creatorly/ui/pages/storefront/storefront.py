@@ -53,8 +53,13 @@ def _storefront() -> rx.Component:
             banner_url=StorefrontState.banner_url,
             social_links=StorefrontState.social_links,
         ),
-        rx.heading("Products", size="6", as_="h2", padding_top="1rem"),
-        _products(),
+        rx.el.section(
+            rx.heading("Products", size="6", as_="h2", id="products-title", padding_bottom="1rem"),
+            _products(),
+            aria_labelledby="products-title",
+            width="100%",
+            padding_top="1rem",
+        ),
         membership_sections(),
         rx.grid(
             tip_jar_section(),
