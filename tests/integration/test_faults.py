@@ -25,10 +25,12 @@ from sqlmodel import col, select
 
 from creatorly import db, queue
 from creatorly.config import settings
-from creatorly.models import ExternalEvent, LedgerEntry, Order, Product
+from creatorly.models import Creator, ExternalEvent, LedgerEntry, Order, Product
 from creatorly.providers.payments.sandbox_signing import sign
 from creatorly.services.checkout import service as checkout
 from creatorly.services.external_events import service as external_events
+from creatorly.services.tips import service as tips
+from creatorly.services.tips.schemas import NewTip
 from tests.factories import make_creator, new_product
 from tests.processes import free_port, process_environment, wait_until, worker_command
 
@@ -118,20 +120,32 @@ def worker(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
 # --- Given helpers ---------------------------------------------------------------------------------
 
 
-async def _pending_orders(app: AppProcess, count: int, monkeypatch: pytest.MonkeyPatch) -> list[Order]:
-    """`count` different buyers' pending orders of one product, each with its sandbox payment on the app."""
+async def _pending_orders(
+    app: AppProcess,
+    count: int,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    handle: str | None = None,
+    product_id: int | None = None,
+) -> list[Order]:
+    """`count` different buyers' pending orders of one product (a new creator's, unless given), each with its
+    sandbox payment on the app."""
     queue.huey.flush()
     monkeypatch.setattr(settings, "public_url", app.url)
-    made = await make_creator(products=[new_product()])
-    [product] = made.products
+    if handle is None or product_id is None:
+        made = await make_creator(products=[new_product()])
+        handle, product_id = made.creator.handle, made.products[0].id
+    async with db.transaction() as session:
+        product = await session.get(Product, product_id)
+        assert product is not None
     orders = []
     for number in range(count):
         started = await checkout.start_checkout(
-            handle=made.creator.handle,
+            handle=handle,
             slug=product.slug,
             buyer_email=f"buyer{number}@example.com",
             amount_text="",
-            checkout_key=f"burst-key-{number:04d}",
+            checkout_key=f"burst-key-{product_id}-{handle}-{count}-{number:04d}",
         )
         async with db.transaction() as session:
             orders.append((await session.exec(select(Order).where(Order.public_id == started.order_public_id))).one())
@@ -291,3 +305,61 @@ def test_an_oversized_webhook_body_is_answered_413_not_dropped(app: AppProcess) 
     response = httpx.post(f"{app.url}/api/webhooks/sandbox", content=body, timeout=30)
 
     assert (response.status_code, response.json()) == (413, {"error": "payload_too_large"})
+
+
+async def test_payments_tips_and_refunds_of_one_creator_at_once_are_each_answered_and_applied(
+    app: AppProcess, worker: subprocess.Popen[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Different kinds of work on one creator and one product at once: new sales, tips and full refunds."""
+    sales = await _pending_orders(app, 8, monkeypatch)
+    handle = await _handle_of(sales[0])
+    tip_orders = [await _pending_tip(handle, number) for number in range(6)]
+    refunded = await _pending_orders(app, 6, monkeypatch, handle=handle, product_id=sales[0].product_id)
+    for number, order in enumerate(refunded):
+        assert _post(app.url, _signed_payment(order, event_id=f"evt_mixed_paid_{number}")) == 200
+    deliveries = (
+        [_signed_payment(order, event_id=f"evt_mixed_sale_{number}") for number, order in enumerate(sales)]
+        + [_signed_payment(order, event_id=f"evt_mixed_tip_{number}") for number, order in enumerate(tip_orders)]
+        + [_signed_refund(order, event_id=f"evt_mixed_refund_{number}") for number, order in enumerate(refunded)]
+    )
+
+    answers = _post_all(app.url, deliveries)
+
+    assert answers == [200] * len(deliveries), f"{answers}\n{app.log_tail()}"
+    assert await _statuses(sales + tip_orders) == ["paid"] * (len(sales) + len(tip_orders))
+    assert await _statuses(refunded) == ["refunded"] * len(refunded)
+    assert await _unhandled_events() == 0
+    await _assert_books_balance()
+
+
+async def _handle_of(order: Order) -> str:
+    async with db.transaction() as session:
+        creator = await session.get(Creator, order.creator_id)
+        assert creator is not None
+        return creator.handle
+
+
+async def _pending_tip(handle: str, number: int) -> Order:
+    started = await tips.start_tip(
+        NewTip(
+            handle=handle, amount_text="5", buyer_email=f"tipper{number}@example.com", checkout_key=f"tip-{number:04d}"
+        )
+    )
+    async with db.transaction() as session:
+        return (await session.exec(select(Order).where(Order.public_id == started.order_public_id))).one()
+
+
+def _signed_refund(order: Order, *, event_id: str) -> tuple[bytes, dict[str, str]]:
+    refund = {
+        "reference": f"sbr_{event_id}",
+        "payment_reference": order.provider_reference,
+        "merchant_reference": order.public_id,
+        "amount": order.amount,
+        "currency": order.currency,
+        "idempotency_key": event_id,
+    }
+    raw = json.dumps(
+        {"id": event_id, "type": "refund.succeeded", "created": int(time.time()), "data": {"refund": refund}}
+    ).encode()
+    signature = sign(raw, secret=external_events.sandbox_webhook_secret(), timestamp=int(time.time()))
+    return raw, {"Creatorly-Signature": signature, "Content-Type": "application/json"}
