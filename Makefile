@@ -105,6 +105,7 @@ worker: setup
 bench: setup
 	$(BIN)/python -m bench.storefront
 	$(BIN)/python -m bench.analytics
+	$(BIN)/python -m bench.webhooks
 
 clean:
 	rm -rf $(VENV) .web .states .mypy_cache .ruff_cache .pytest_cache
