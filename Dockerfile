@@ -30,6 +30,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     CREATORLY_DATA_DIR=/data \
     CREATORLY_LOG_FORMAT=json \
     CREATORLY_PORT=3000
+# pg_dump and pg_restore for `creatorly backup` / `creatorly restore` on PostgreSQL (Debian bookworm ships 15:
+# pg_dump must be at least the server's major version).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system creatorly && useradd --system --gid creatorly --home-dir /app creatorly \
     && mkdir -p /data && chown creatorly:creatorly /data
 COPY --from=build /opt/venv /opt/venv

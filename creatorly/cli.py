@@ -204,6 +204,91 @@ def reconcile(days: int) -> None:
     sys.exit(1 if report.mismatches else 0)
 
 
+# `creatorly backup` and `creatorly restore` exit with 1 on a refusal or a damaged archive, 2 when a tool they need
+# (pg_dump, pg_restore, the database, the bucket) is missing or failed.
+EXIT_REFUSED = 1
+EXIT_DEPENDENCY = 2
+
+
+def _exit_with(error: Exception) -> None:
+    from creatorly.services.backup.errors import BackupDependencyError
+
+    click.echo(f"Error: {getattr(error, 'message', error)}", err=True)
+    sys.exit(EXIT_DEPENDENCY if isinstance(error, BackupDependencyError) else EXIT_REFUSED)
+
+
+@main.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the archive (.tar or .tar.gz); default ./creatorly-backup-<UTC time>.tar.",
+)
+def backup(output: Path | None) -> None:
+    """Write one consistent archive: the database, the private files (or an S3 inventory) and a manifest."""
+    from creatorly.errors import CreatorlyError
+    from creatorly.services.backup import service as backups
+
+    try:
+        made = asyncio.run(_with_disposal(backups.create_backup(output=output)))
+    except CreatorlyError as error:
+        _exit_with(error)
+        return
+    manifest = made.manifest
+    click.echo(f"Backup written to {made.path}")
+    click.echo(f"  {manifest.database_kind} database at migration {manifest.alembic_revision}")
+    if manifest.storage_kind == "s3":
+        click.echo(f"  S3 inventory of {manifest.s3_object_count} object(s) (the bytes stay in the bucket)")
+    else:
+        click.echo(f"  {len(manifest.files)} private file(s), {manifest.total_file_bytes} bytes")
+
+
+@main.command()
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database and files folder that already hold data.")
+def restore(archive: Path, force: bool) -> None:
+    """Restore ARCHIVE (from `creatorly backup`) into an empty database and files folder. Stop the app and the
+    worker first; every file is checked against the manifest before anything is written."""
+    from alembic.script import ScriptDirectory
+
+    from creatorly.errors import CreatorlyError
+    from creatorly.services.backup import service as backups
+
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    known = {script.revision for script in scripts.walk_revisions()}
+    try:
+        done = asyncio.run(
+            _with_disposal(
+                backups.restore_backup(
+                    archive_path=archive,
+                    is_forced=force,
+                    known_revisions=known,
+                    head_revision=scripts.get_current_head() or "",
+                )
+            )
+        )
+    except CreatorlyError as error:
+        _exit_with(error)
+        return
+    manifest = done.manifest
+    click.echo(f"Restored the backup of {manifest.created_at} (Creatorly {manifest.app_version}):")
+    click.echo(f"  {manifest.database_kind} database at migration {manifest.alembic_revision}")
+    click.echo(f"  {len(manifest.files)} private file(s) verified against their SHA-256")
+    if done.is_behind_code:
+        click.echo("The database is at an older migration than this code: run `creatorly migrate` (start does too).")
+    for key in done.missing_objects[:20]:
+        click.echo(f"Missing from the bucket (or changed): {key}", err=True)
+    if done.missing_objects:
+        click.echo(
+            f"{len(done.missing_objects)} object(s) of the S3 inventory are missing or changed: "
+            "restore them from the bucket's versions or replica.",
+            err=True,
+        )
+    for note in done.notes:
+        click.echo(f"Note: {note}", err=True)
+
+
 @main.group()
 def events() -> None:
     """Stored provider webhook events."""

@@ -14,6 +14,15 @@ class StoredObject:
     sha256: str
 
 
+@dataclass(frozen=True, slots=True)
+class InventoryItem:
+    """One object of a bucket as its listing shows it (a backup's record of what S3 held)."""
+
+    key: str
+    size_bytes: int
+    etag: str
+
+
 class FileStorage(Protocol):
     name: str
 

@@ -12,7 +12,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from creatorly.errors import ProviderError
-from creatorly.providers.storage.base import ObjectMissing, ObjectTooLarge, StoredObject
+from creatorly.providers.storage.base import InventoryItem, ObjectMissing, ObjectTooLarge, StoredObject
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -114,6 +114,19 @@ class S3FileStorage:
 
     async def check(self) -> None:
         await self._call(self._client.head_bucket, Bucket=self._bucket)
+
+    async def inventory(self) -> list[InventoryItem]:
+        """Every object in the bucket (key, size, ETag), page by page."""
+        return await self._call(self._list_everything)  # type: ignore[no-any-return]
+
+    def _list_everything(self) -> list[InventoryItem]:
+        items = []
+        for page in self._client.get_paginator("list_objects_v2").paginate(Bucket=self._bucket):
+            for found in page.get("Contents", []):
+                items.append(
+                    InventoryItem(key=found["Key"], size_bytes=int(found["Size"]), etag=found["ETag"].strip('"'))
+                )
+        return items
 
     def presigned_url(self, key: str, *, expires_in_seconds: int, download_name: str) -> str:
         """A short-lived GET link that names the download safely."""
