@@ -14,6 +14,7 @@ from creatorly.observability import configure_error_tracking, configure_logging
 from creatorly.services.analytics import live as live_notices
 from creatorly.services.analytics.live import LiveNotice
 from creatorly.ui import routes, theme
+from creatorly.ui.errors import backend_exception_handler
 from creatorly.ui.pages.accounts.account import account_page
 from creatorly.ui.pages.accounts.dev_mailbox import dev_mailbox_page
 from creatorly.ui.pages.accounts.recovery import (
@@ -93,6 +94,8 @@ app = rx.App(
     # Applied in order, each wrapping the last: security headers outermost, over the SEO rewrite of pages.
     api_transformer=[api, SeoMetaMiddleware, SecurityHeadersMiddleware],
     head_components=[rx.el.meta(name="theme-color", content="#6E56CF")],
+    # A failing event handler shows our toast (a dependency outage names the part), never the exception.
+    backend_exception_handler=backend_exception_handler,
 )
 
 PUBLIC = AuthState.load_user

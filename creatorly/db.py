@@ -27,6 +27,8 @@ _engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, AsyncEn
 # While a bulk load runs (`bulk_loading`), commits are not waited onto the disk one by one.
 _is_bulk_loading = False
 
+CONNECT_TIMEOUT_SECONDS = 5
+
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -66,7 +68,17 @@ def _new_async_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, pool_size=5, max_overflow=10)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
-    engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+    # pool_pre_ping replaces connections a PostgreSQL restart closed; the connect timeout makes a database that is
+    # down or unreachable fail within seconds (a 503 naming the database) instead of hanging the request.
+    engine = create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        pool_timeout=10,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+    )
     event.listen(engine.sync_engine, "connect", _configure_postgresql)
     return engine
 

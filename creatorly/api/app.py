@@ -20,6 +20,7 @@ from creatorly.api import (
 from creatorly.api.health import health
 from creatorly.api.metrics import RequestMetricsMiddleware
 from creatorly.api.middleware import RequestIdMiddleware
+from creatorly.api.unavailable import EXCEPTION_HANDLERS
 
 _routes: list[BaseRoute] = [
     Route("/health", health, methods=["GET", "HEAD"]),
@@ -38,4 +39,6 @@ api = Starlette(
     routes=_routes,
     # Reflex mounts itself after these routes; the middleware wraps its pages, files and uploads too.
     middleware=[Middleware(RequestIdMiddleware), Middleware(RequestMetricsMiddleware, routes=_routes)],
+    # A database, storage or Redis outage answers 503 naming the part (creatorly/api/unavailable.py).
+    exception_handlers=EXCEPTION_HANDLERS,
 )

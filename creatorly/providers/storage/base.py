@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from creatorly.errors import ProviderError
+
 
 @dataclass(frozen=True, slots=True)
 class StoredObject:
@@ -49,3 +51,14 @@ class ObjectTooLarge(ValueError):
 
 class ObjectMissing(KeyError):
     """No object is stored under that key."""
+
+
+class StorageUnavailable(ProviderError):
+    """The storage could not be reached or written (folder unwritable, S3 endpoint down): try again later."""
+
+    code = "storage_unavailable"
+    status = 503
+    default_message = "File storage is not answering right now. Please try again in a moment."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, is_retryable=True)

@@ -7,13 +7,23 @@ import hashlib
 import os
 import re
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from creatorly.providers.storage.base import ObjectMissing, ObjectTooLarge, StoredObject
+from creatorly.providers.storage.base import ObjectMissing, ObjectTooLarge, StorageUnavailable, StoredObject
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]{0,199}$")
 _READ_CHUNK = 1024 * 1024
+
+
+@contextmanager
+def _unavailable_on_os_error() -> Iterator[None]:
+    """The folder is missing, not a folder, read-only or full: the storage is unavailable, not a bug."""
+    try:
+        yield
+    except OSError as error:
+        raise StorageUnavailable(f"local storage: {type(error).__name__}: {error.strerror or error}") from error
 
 
 class LocalFileStorage:
@@ -31,60 +41,65 @@ class LocalFileStorage:
         return path
 
     async def save(self, key: str, chunks: AsyncIterator[bytes], *, max_bytes: int) -> StoredObject:
-        path = self._path(key)
-        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-        digest = hashlib.sha256()
-        size = 0
-        handle = await asyncio.to_thread(open, partial, "wb")
-        try:
-            async for chunk in chunks:
-                size += len(chunk)
-                if size > max_bytes:
-                    raise ObjectTooLarge(f"larger than {max_bytes} bytes")
-                digest.update(chunk)
-                await asyncio.to_thread(handle.write, chunk)
-            await asyncio.to_thread(handle.flush)
-            await asyncio.to_thread(os.fsync, handle.fileno())
-        except BaseException:
+        with _unavailable_on_os_error():
+            path = self._path(key)
+            await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+            digest = hashlib.sha256()
+            size = 0
+            handle = await asyncio.to_thread(open, partial, "wb")
+            try:
+                async for chunk in chunks:
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise ObjectTooLarge(f"larger than {max_bytes} bytes")
+                    digest.update(chunk)
+                    await asyncio.to_thread(handle.write, chunk)
+                await asyncio.to_thread(handle.flush)
+                await asyncio.to_thread(os.fsync, handle.fileno())
+            except BaseException:
+                handle.close()
+                partial.unlink(missing_ok=True)
+                raise
             handle.close()
-            partial.unlink(missing_ok=True)
-            raise
-        handle.close()
-        await asyncio.to_thread(os.replace, partial, path)
-        return StoredObject(key=key, size_bytes=size, sha256=digest.hexdigest())
+            await asyncio.to_thread(os.replace, partial, path)
+            return StoredObject(key=key, size_bytes=size, sha256=digest.hexdigest())
 
     async def read(self, key: str, *, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
-        path = self._path(key)
-        if not path.is_file():
-            raise ObjectMissing(key)
-        remaining = None if end is None else end - start + 1
-        with path.open("rb") as handle:
-            handle.seek(start)
-            while remaining is None or remaining > 0:
-                wanted = _READ_CHUNK if remaining is None else min(_READ_CHUNK, remaining)
-                chunk = await asyncio.to_thread(handle.read, wanted)
-                if not chunk:
-                    return
-                if remaining is not None:
-                    remaining -= len(chunk)
-                yield chunk
+        with _unavailable_on_os_error():
+            path = self._path(key)
+            if not path.is_file():
+                raise ObjectMissing(key)
+            remaining = None if end is None else end - start + 1
+            with path.open("rb") as handle:
+                handle.seek(start)
+                while remaining is None or remaining > 0:
+                    wanted = _READ_CHUNK if remaining is None else min(_READ_CHUNK, remaining)
+                    chunk = await asyncio.to_thread(handle.read, wanted)
+                    if not chunk:
+                        return
+                    if remaining is not None:
+                        remaining -= len(chunk)
+                    yield chunk
 
     async def size(self, key: str) -> int:
-        path = self._path(key)
-        if not path.is_file():
-            raise ObjectMissing(key)
-        return path.stat().st_size
+        with _unavailable_on_os_error():
+            path = self._path(key)
+            if not path.is_file():
+                raise ObjectMissing(key)
+            return path.stat().st_size
 
     async def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+        with _unavailable_on_os_error():
+            self._path(key).unlink(missing_ok=True)
 
     async def check(self) -> None:
-        self._root.mkdir(parents=True, exist_ok=True)
-        probe = self._root / f".health-{secrets.token_hex(4)}"
-        probe.write_bytes(b"ok")
-        try:
-            if probe.read_bytes() != b"ok":
-                raise OSError("storage read back different bytes")
-        finally:
-            probe.unlink(missing_ok=True)
+        with _unavailable_on_os_error():
+            self._root.mkdir(parents=True, exist_ok=True)
+            probe = self._root / f".health-{secrets.token_hex(4)}"
+            probe.write_bytes(b"ok")
+            try:
+                if probe.read_bytes() != b"ok":
+                    raise OSError("storage read back different bytes")
+            finally:
+                probe.unlink(missing_ok=True)

@@ -12,7 +12,13 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from creatorly.errors import ProviderError
-from creatorly.providers.storage.base import InventoryItem, ObjectMissing, ObjectTooLarge, StoredObject
+from creatorly.providers.storage.base import (
+    InventoryItem,
+    ObjectMissing,
+    ObjectTooLarge,
+    StorageUnavailable,
+    StoredObject,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -149,5 +155,5 @@ class S3FileStorage:
                 raise ObjectMissing(arguments.get("Key", "")) from error
             status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500))
             raise ProviderError(f"S3 error {code}", is_retryable=status >= 500 or status == 429) from error
-        except BotoCoreError as error:
-            raise ProviderError(f"S3 unreachable: {error}", is_retryable=True) from error
+        except BotoCoreError as error:  # endpoint unreachable, connection closed, read timeout
+            raise StorageUnavailable(f"S3 unreachable: {type(error).__name__}") from error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
+from contextlib import suppress
 
 from creatorly import db
 from creatorly.config import settings
@@ -12,7 +13,7 @@ from creatorly.kit.filetypes import FileKind, detect_file_kind, safe_original_na
 from creatorly.kit.streams import single_chunk
 from creatorly.models import ProductFile
 from creatorly.providers.registry import get_storage
-from creatorly.providers.storage.base import ObjectTooLarge
+from creatorly.providers.storage.base import ObjectTooLarge, StorageUnavailable
 from creatorly.services.accounts import authorization
 from creatorly.services.catalog import repository
 from creatorly.services.catalog.schemas import FileView
@@ -112,7 +113,10 @@ async def _record(
             await repository.add(session, item)
             return file_view(item)
     except BaseException:
-        await get_storage().delete(key)  # the product vanished or the write failed: keep no orphan
+        # The product vanished or the row could not be written (database down): keep no orphan bytes. If the
+        # storage is down too, the original error is the one to report; the orphan holds no row.
+        with suppress(StorageUnavailable):
+            await get_storage().delete(key)
         raise
 
 
