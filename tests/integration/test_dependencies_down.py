@@ -3,8 +3,6 @@ classification that turns each outage into a 503 naming the part."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,39 +19,12 @@ from creatorly.providers import ratelimit
 from creatorly.providers.ratelimit import RateLimiter
 from creatorly.providers.storage.base import StorageUnavailable
 from creatorly.providers.storage.local import LocalFileStorage
-from tests.processes import free_port, wait_until
-
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-
-
-class RedisServer:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        import socket
-
-        def is_up() -> bool:
-            with socket.socket() as probe:
-                return probe.connect_ex(("127.0.0.1", self.port)) == 0
-
-        wait_until(is_up, timeout_seconds=10, what="redis-server")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+from tests.processes import REDIS_SERVER_PATH, RedisServer, free_port
 
 
 @pytest.fixture
 def redis_server() -> Iterator[RedisServer]:
-    if not Path(REDIS_SERVER).exists():
+    if not Path(REDIS_SERVER_PATH).exists():
         pytest.skip("redis-server is not installed")
     server = RedisServer()
     server.start()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import func
+from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
 from creatorly import db, queue
@@ -32,62 +33,17 @@ from creatorly.services.external_events import service as external_events
 from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import NewTip
 from tests.factories import make_creator, new_product
-from tests.processes import free_port, process_environment, wait_until, worker_command
+from tests.processes import (
+    REDIS_SERVER_PATH,
+    AppProcess,
+    RedisServer,
+    TcpProxy,
+    process_environment,
+    wait_until,
+    worker_command,
+)
 
 BURST = 20
-APP_START_SECONDS = 120
-
-
-class AppProcess:
-    """One backend host on a free port, started and stopped as an operator's supervisor would."""
-
-    def __init__(self, log_path: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        environment = process_environment(port=str(self.port), public_url=self.url, log_level="INFO")
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "creatorly.cli", "start", "--backend-only"],
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_until(self._is_up, timeout_seconds=APP_START_SECONDS, what=f"the app on {self.url} ({self.log_path})")
-
-    def _is_up(self) -> bool:
-        assert self.process is not None
-        if self.process.poll() is not None:
-            raise AssertionError(f"the app exited with {self.process.returncode}:\n{self.log_tail()}")
-        try:
-            return httpx.get(f"{self.url}/health", timeout=2).status_code in (200, 503)
-        except httpx.HTTPError:
-            return False
-
-    def signal(self, number: int) -> None:
-        assert self.process is not None
-        os.killpg(self.process.pid, number)
-
-    def wait(self, timeout: float) -> int:
-        assert self.process is not None
-        return self.process.wait(timeout=timeout)
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            self.signal(signal.SIGKILL)
-            self.process.wait()
-
-    def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
 
 
 @pytest.fixture
@@ -363,3 +319,108 @@ def _signed_refund(order: Order, *, event_id: str) -> tuple[bytes, dict[str, str
     ).encode()
     signature = sign(raw, secret=external_events.sandbox_webhook_secret(), timestamp=int(time.time()))
     return raw, {"Creatorly-Signature": signature, "Content-Type": "application/json"}
+
+
+# --- Dependencies down, with the app as its own process ------------------------------------------------
+
+
+def _health(app: AppProcess) -> tuple[int, dict[str, Any]]:
+    response = httpx.get(f"{app.url}/health", timeout=15)
+    return response.status_code, response.json()["components"]
+
+
+def _recovers(app: AppProcess) -> None:
+    wait_until(lambda: _health(app)[0] == 200, timeout_seconds=30, what="/health to answer 200 again", interval=0.5)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CREATORLY_TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="PostgreSQL only: an embedded SQLite file cannot go away behind a network connection",
+)
+async def test_postgresql_gone_answers_503_naming_the_database_applies_nothing_and_recovers_by_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = make_url(os.environ["CREATORLY_DATABASE_URL"])
+    proxy = TcpProxy(url.port or 5432, target_host=url.host or "127.0.0.1")
+    proxy.up()
+    app = AppProcess(tmp_path / "app.log", database_url=url.set(port=proxy.port).render_as_string(False))
+    app.start()
+    try:
+        [order] = await _pending_orders(app, 1, monkeypatch)
+        delivery = _signed_payment(order, event_id="evt_database_gone")
+
+        # When the database goes away (every connection cut, new ones refused)
+        proxy.down()
+        status, components = _health(app)
+        raw, headers = delivery
+        answer = httpx.post(f"{app.url}/api/webhooks/sandbox", content=raw, headers=headers, timeout=30)
+
+        # Then /health names it, the provider gets a 503 to retry (no traceback), and nothing was applied
+        assert status == 503 and components["database"]["status"] != "ok", components
+        assert answer.status_code == 503, answer.text
+        assert answer.json()["unavailable"] == "database" and "Traceback" not in answer.text
+        assert answer.headers["retry-after"]
+        assert await _statuses([order]) == ["pending"]
+
+        # And once it is back the app serves again by itself, and the retry is applied once
+        proxy.up()
+        _recovers(app)
+        assert _post(app.url, delivery) == 200, app.log_tail()
+        assert await _statuses([order]) == ["paid"]
+        assert await _unhandled_events() == 0
+        await _assert_books_balance()
+    finally:
+        app.stop()
+        proxy.down()
+
+
+async def test_redis_gone_is_named_by_health_no_delivery_is_acknowledged_unapplied_and_it_recovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not Path(REDIS_SERVER_PATH).exists():
+        pytest.skip("redis-server is not installed")
+    redis = RedisServer()
+    redis.start()
+    app = AppProcess(tmp_path / "app.log", redis_url=f"redis://127.0.0.1:{redis.port}/0")
+    app.start()
+    try:
+        [order] = await _pending_orders(app, 1, monkeypatch)
+        delivery = _signed_payment(order, event_id="evt_redis_gone")
+
+        redis.stop()
+        status, components = _health(app)
+        answer = _post(app.url, delivery)
+
+        assert status == 503 and components["redis"]["status"] != "ok", components
+        assert answer in (200, 503), app.log_tail()
+        if answer == 200:  # a 2xx only once applied
+            assert await _statuses([order]) == ["paid"]
+
+        redis.start()
+        _recovers(app)
+        assert _post(app.url, delivery) == 200, app.log_tail()
+        assert await _statuses([order]) == ["paid"]
+        assert await _unhandled_events() == 0
+        await _assert_books_balance()
+    finally:
+        app.stop()
+        redis.stop()
+
+
+def test_a_files_folder_gone_is_named_by_health_and_the_app_recovers_by_itself(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    app = AppProcess(tmp_path / "app.log", data_dir=str(data_dir), storage="local")
+    app.start()
+    try:
+        assert _health(app)[0] == 200
+        files = data_dir / "files"
+        shutil.rmtree(files, ignore_errors=True)
+        files.write_text("not a folder")  # root ignores permissions, so the folder is replaced by a file
+
+        status, components = _health(app)
+
+        assert status == 503 and components["storage"]["status"] != "ok", components
+        files.unlink()
+        _recovers(app)
+    finally:
+        app.stop()
