@@ -12,18 +12,22 @@ from creatorly.ui.components.forms import field, submit_button
 def labelled_select(
     label: str, *, name: str, options: list[tuple[str, str]], value: rx.Var[str], on_change: Any
 ) -> rx.Component:
-    """A select announced as "<label> <current choice>"; its hidden native select joins the form data."""
+    """A select announced as "<label> <current choice>"; a hidden input carries its value in the form data.
+
+    The select root gets no `name`: with one, Radix renders its own hidden native `<select>` that no label
+    can reach, which screen readers and axe report as an unlabelled select.
+    """
     field_id = f"field-{name}"
     return rx.vstack(
         rx.el.label(label, html_for=field_id, id=f"{field_id}-label", class_name="field-label"),
         rx.select.root(
             rx.select.trigger(id=field_id, width="100%", aria_labelledby=f"{field_id}-label {field_id}"),
             rx.select.content(*[rx.select.item(text, value=key) for key, text in options], position="popper"),
-            name=name,
             value=value,
             on_change=on_change,
             size="3",
         ),
+        rx.el.input(type="hidden", name=name, value=value),
         spacing="1",
         width="100%",
         align="start",

@@ -145,6 +145,7 @@ def join_dialog(
                     field(
                         "Email for your membership and receipts",
                         name="email",
+                        form_id="membership",
                         input_type="email",
                         default_value=email,
                         auto_complete="email",
