@@ -18,8 +18,10 @@ def labelled_select(
     can reach, which screen readers and axe report as an unlabelled select.
     """
     field_id = f"field-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, id=f"{field_id}-label", class_name="field-label"),
+    # The whole block is the label: Radix renders a hidden native <select> inside any form, and only an
+    # enclosing label can name it (the trigger keeps its own aria-labelledby).
+    return rx.el.label(
+        rx.el.span(label, id=f"{field_id}-label", class_name="field-label"),
         rx.select.root(
             rx.select.trigger(id=field_id, width="100%", aria_labelledby=f"{field_id}-label {field_id}"),
             rx.select.content(*[rx.select.item(text, value=key) for key, text in options], position="popper"),
@@ -28,9 +30,7 @@ def labelled_select(
             size="3",
         ),
         rx.el.input(type="hidden", name=name, value=value),
-        spacing="1",
-        width="100%",
-        align="start",
+        style={"display": "flex", "flexDirection": "column", "gap": "0.25rem", "width": "100%"},
     )
 
 

@@ -8,7 +8,7 @@ import reflex as rx
 
 
 def field(
-    label: str,
+    label: str | rx.Var[str],
     *,
     name: str,
     error: rx.Var[str] | str = "",
