@@ -56,7 +56,7 @@ def _preset_button(preset: Any, *, amount_text: rx.Var[str], on_choose: Any) -> 
 def _switch_row(label: str, *, checked: rx.Var[bool], on_change: Any, hint: str) -> rx.Component:
     return rx.el.label(
         rx.hstack(
-            rx.checkbox(checked=checked, on_change=on_change, size="2"),
+            rx.checkbox(checked=checked, on_change=on_change, size="2", aria_label=label),
             rx.vstack(
                 rx.text(label, size="2", weight="medium"),
                 rx.text(hint, size="1", color_scheme="gray"),
