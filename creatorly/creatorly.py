@@ -125,11 +125,11 @@ app.add_page(
 app.add_page(
     storefront_page,
     route=routes.STOREFRONT,
-    title="Storefront · Creatorly",
+    title=StorefrontState.page_title,
     on_load=[PUBLIC, StorefrontState.load, StorefrontMembershipState.load],
 )
 app.add_page(post_page, route=routes.POST, title="Post · Creatorly", on_load=[PUBLIC, PostPageState.load])
-app.add_page(product_page, route=routes.PRODUCT, title="Product · Creatorly", on_load=[PUBLIC, ProductState.load])
+app.add_page(product_page, route=routes.PRODUCT, title=ProductState.page_title, on_load=[PUBLIC, ProductState.load])
 app.add_page(
     discover_page, route=routes.DISCOVER, title="Discover products · Creatorly", on_load=[PUBLIC, DiscoverState.load]
 )

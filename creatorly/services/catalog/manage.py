@@ -175,6 +175,7 @@ async def get_my_product(*, session_token: str, product_id: int) -> ProductDetai
             sold_count=product.sold_count,
             public_url=f"{settings.resolved_public_url}/{creator.handle}/{product.slug}",
             member_tiers=await tier_options(session, product.creator_id),
+            currency=product.currency.upper(),
         )
 
 

@@ -118,6 +118,7 @@ class ProductDetail:
     sold_count: int
     public_url: str
     member_tiers: list[TierOption] = field(default_factory=list)  # choices for "Free for members"
+    currency: str = ""  # the store's ISO 4217 code, shown beside the price fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,6 +234,11 @@ async def set_creator_terms(*, handle: str, platform_fee_percent: Decimal | None
         session.add(creator)
 
 
+def platform_sale_terms() -> SaleTerms:
+    """The platform's default fee and hold, the ones the ledger applies to a creator without terms of their own."""
+    return SaleTerms(platform_fee_percent=Decimal(settings.platform_fee_percent), hold_days=settings.hold_period_days)
+
+
 async def sale_terms(session: AsyncSession, creator_id: int) -> SaleTerms:
     """The creator's fee and hold, or the platform defaults where the admin has set none."""
     creator = await session.get(Creator, creator_id)

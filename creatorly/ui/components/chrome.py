@@ -25,7 +25,13 @@ def site_header(*actions: rx.Component) -> rx.Component:
         rx.hstack(
             wordmark(),
             rx.spacer(),
-            rx.hstack(*actions, color_mode_toggle(), align="center", spacing="3"),
+            rx.hstack(
+                *actions,
+                color_mode_toggle(),
+                align="center",
+                spacing=rx.breakpoints(initial="2", sm="3"),
+                flex_wrap="nowrap",
+            ),
             align="center",
             width="100%",
             max_width=MAX_CONTENT_WIDTH,

@@ -12,21 +12,25 @@ from creatorly.ui.components.forms import field, submit_button
 def labelled_select(
     label: str, *, name: str, options: list[tuple[str, str]], value: rx.Var[str], on_change: Any
 ) -> rx.Component:
-    """A select announced as "<label> <current choice>"; its hidden native select joins the form data."""
+    """A select announced as "<label> <current choice>"; a hidden input carries its value in the form data.
+
+    The select root gets no `name`: with one, Radix renders its own hidden native `<select>` that no label
+    can reach, which screen readers and axe report as an unlabelled select.
+    """
     field_id = f"field-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, id=f"{field_id}-label", class_name="field-label"),
+    # The whole block is the label: Radix renders a hidden native <select> inside any form, and only an
+    # enclosing label can name it (the trigger keeps its own aria-labelledby).
+    return rx.el.label(
+        rx.el.span(label, id=f"{field_id}-label", class_name="field-label"),
         rx.select.root(
             rx.select.trigger(id=field_id, width="100%", aria_labelledby=f"{field_id}-label {field_id}"),
             rx.select.content(*[rx.select.item(text, value=key) for key, text in options], position="popper"),
-            name=name,
             value=value,
             on_change=on_change,
             size="3",
         ),
-        spacing="1",
-        width="100%",
-        align="start",
+        rx.el.input(type="hidden", name=name, value=value),
+        style={"display": "flex", "flexDirection": "column", "gap": "0.25rem", "width": "100%"},
     )
 
 

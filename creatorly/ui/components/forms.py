@@ -8,17 +8,22 @@ import reflex as rx
 
 
 def field(
-    label: str,
+    label: str | rx.Var[str],
     *,
     name: str,
     error: rx.Var[str] | str = "",
     input_type: str = "text",
     hint: rx.Var[str] | str = "",
+    form_id: str = "",
     **input_props: Any,
 ) -> rx.Component:
-    """A label bound to its input by id, an optional hint, and the field's error announced to readers."""
+    """A label bound to its input by id, an optional hint, and the field's error announced to readers.
+
+    `form_id` prefixes the element ids: pages that hold several forms with the same field name (a storefront's
+    sign-up card, tip jar and membership dialog all ask for an email) stay valid HTML with every label bound.
+    """
     has_hint = isinstance(hint, rx.Var) or bool(hint)
-    field_id = f"field-{name}"
+    field_id = field_element_id(name, form_id=form_id)
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         rx.input(
@@ -36,6 +41,10 @@ def field(
         width="100%",
         align="start",
     )
+
+
+def field_element_id(name: str, *, form_id: str = "") -> str:
+    return f"field-{form_id}-{name}" if form_id else f"field-{name}"
 
 
 def submit_button(label: str, *, is_loading: rx.Var[bool] | bool = False, **props: Any) -> rx.Component:

@@ -51,3 +51,26 @@ def feature(icon: str, title: str, text: str) -> rx.Component:
 
 def feature_grid(*features: rx.Component) -> rx.Component:
     return rx.grid(*features, columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="4", width="100%")
+
+
+def pricing_section(*, fee_label: rx.Var[str], hold_label: rx.Var[str]) -> rx.Component:
+    """The platform's fee and payout hold, said plainly before anyone signs up."""
+    return rx.el.section(
+        rx.heading("Pricing", as_="h2", size="7", id="pricing-title"),
+        rx.text(
+            "No monthly fee. Creatorly keeps ",
+            rx.text.strong(fee_label, id="pricing-fee"),
+            " of each sale, membership payment and tip; the rest is yours.",
+            size="4",
+        ),
+        rx.text(
+            "Your share is held for ",
+            rx.text.strong(hold_label, id="pricing-hold"),
+            " after a sale (refunds and disputes come out of it), then it is ready for payout.",
+            size="3",
+            color_scheme="gray",
+        ),
+        id="pricing",
+        aria_labelledby="pricing-title",
+        style={"display": "flex", "flexDirection": "column", "gap": "0.75rem", "width": "100%", "paddingTop": "2rem"},
+    )

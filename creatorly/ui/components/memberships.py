@@ -74,7 +74,9 @@ def tier_grid(cards: rx.Component) -> rx.Component:
 
 
 def lock_badge(label: rx.Var[str] | str) -> rx.Component:
-    return rx.badge(rx.icon("lock", size=12, aria_hidden="true"), label, color_scheme="amber", variant="soft")
+    return rx.badge(
+        rx.icon("lock", size=12, aria_hidden="true"), label, color_scheme="amber", variant="soft", high_contrast=True
+    )
 
 
 def post_card(post: Any, *, join_href: rx.Var[str] | str) -> rx.Component:
@@ -145,6 +147,7 @@ def join_dialog(
                     field(
                         "Email for your membership and receipts",
                         name="email",
+                        form_id="membership",
                         input_type="email",
                         default_value=email,
                         auto_complete="email",

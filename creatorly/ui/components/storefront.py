@@ -250,6 +250,7 @@ def _subscribe_form(*, on_submit: Any, is_submitting: rx.Var[bool], error: rx.Va
             field(
                 "Email",
                 name="email",
+                form_id="subscribe",
                 input_type="email",
                 error=error,
                 auto_complete="email",

@@ -56,7 +56,7 @@ def _preset_button(preset: Any, *, amount_text: rx.Var[str], on_choose: Any) -> 
 def _switch_row(label: str, *, checked: rx.Var[bool], on_change: Any, hint: str) -> rx.Component:
     return rx.el.label(
         rx.hstack(
-            rx.checkbox(checked=checked, on_change=on_change, size="2"),
+            rx.checkbox(checked=checked, on_change=on_change, size="2", aria_label=label),
             rx.vstack(
                 rx.text(label, size="2", weight="medium"),
                 rx.text(hint, size="1", color_scheme="gray"),
@@ -112,15 +112,16 @@ def tip_form(
             field(
                 "Or your own amount",
                 name="amount",
+                form_id="tip",
                 value=amount_text,
                 on_change=on_amount_change,
                 input_mode="decimal",
                 hint="From " + minimum_label + ".",
             ),
             rx.vstack(
-                rx.el.label("Message (optional)", html_for="field-message", class_name="field-label"),
+                rx.el.label("Message (optional)", html_for="field-tip-message", class_name="field-label"),
                 rx.text_area(
-                    id="field-message",
+                    id="field-tip-message",
                     name="message",
                     max_length=500,
                     rows="3",
@@ -135,7 +136,13 @@ def tip_form(
             ),
             rx.cond(
                 ~is_anonymous,
-                field("Your name (shown with your tip)", name="display_name", max_length=60, auto_complete="name"),
+                field(
+                    "Your name (shown with your tip)",
+                    name="display_name",
+                    form_id="tip",
+                    max_length=60,
+                    auto_complete="name",
+                ),
             ),
             rx.flex(
                 _switch_row(
@@ -157,6 +164,7 @@ def tip_form(
             field(
                 "Email for your receipt",
                 name="email",
+                form_id="tip",
                 input_type="email",
                 default_value=buyer_email,
                 auto_complete="email",

@@ -8,12 +8,13 @@ from creatorly.ui.layouts.site import site_layout
 
 
 def auth_layout(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
+    """A centred card; an empty subtitle is left out (link-checking pages say their one state in the body)."""
     return site_layout(
         rx.center(
             rx.card(
                 rx.vstack(
                     rx.heading(title, as_="h1", size="7"),
-                    rx.text(subtitle, color_scheme="gray"),
+                    *([rx.text(subtitle, color_scheme="gray")] if subtitle else []),
                     *children,
                     spacing="4",
                     width="100%",

@@ -46,10 +46,12 @@ def _account_actions() -> rx.Component:
             spacing="3",
         ),
         rx.hstack(
-            rx.link("Sign in", href=routes.SIGN_IN, size="2", weight="medium"),
-            rx.link(rx.button("Start selling", size="2"), href=routes.SIGN_UP, display=["none", "block"]),
+            rx.link("Sign in", href=routes.SIGN_IN, size="2", weight="medium", white_space="nowrap"),
+            # Kept on phones too: it is the way in; the header's secondary links give way instead.
+            rx.link(rx.button("Start selling", size="2", white_space="nowrap"), href=routes.SIGN_UP),
             align="center",
-            spacing="3",
+            spacing=rx.breakpoints(initial="2", sm="3"),
+            flex_wrap="nowrap",
         ),
     )
 

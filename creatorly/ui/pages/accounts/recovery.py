@@ -18,10 +18,10 @@ from creatorly.ui.states.accounts.recovery import (
 def verify_email_page() -> rx.Component:
     return auth_layout(
         "Confirm your email",
-        "One moment while we check your link.",
+        "",
         rx.cond(
             VerifyEmailState.is_loading,
-            rx.hstack(rx.spinner(), rx.text("Checking your link…"), aria_busy="true"),
+            rx.hstack(rx.spinner(), rx.text("One moment while we check your link…"), role="status", aria_busy="true"),
             rx.cond(
                 VerifyEmailState.is_verified,
                 rx.vstack(
@@ -114,10 +114,10 @@ def reset_confirm_page() -> rx.Component:
 def confirm_email_change_page() -> rx.Component:
     return auth_layout(
         "Confirm your new email",
-        "One moment while we check your link.",
+        "",
         rx.cond(
             ConfirmEmailChangeState.is_loading,
-            rx.hstack(rx.spinner(), rx.text("Checking your link…"), aria_busy="true"),
+            rx.hstack(rx.spinner(), rx.text("One moment while we check your link…"), role="status", aria_busy="true"),
             rx.cond(
                 ConfirmEmailChangeState.error == "",
                 rx.vstack(

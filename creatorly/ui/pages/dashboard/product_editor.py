@@ -43,7 +43,7 @@ def _pricing() -> rx.Component:
             State.form["pricing"] != "free",
             rx.flex(
                 field(
-                    rx.cond(State.form["pricing"] == "fixed", "Price", "Minimum price"),
+                    rx.cond(State.form["pricing"] == "fixed", "Price", "Minimum price") + " (" + State.currency + ")",
                     name="price",
                     default_value=State.form["price"],
                     error=State.errors["price"],
@@ -52,7 +52,7 @@ def _pricing() -> rx.Component:
                 rx.cond(
                     State.form["pricing"] == "pay_what_you_want",
                     field(
-                        "Suggested price",
+                        "Suggested price (" + State.currency + ")",
                         name="suggested_price",
                         default_value=State.form["suggested_price"],
                         error=State.errors["suggested_price"],

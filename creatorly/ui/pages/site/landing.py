@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from creatorly.ui import routes
-from creatorly.ui.components.landing import feature, feature_grid, hero
+from creatorly.ui.components.landing import feature, feature_grid, hero, pricing_section
 from creatorly.ui.layouts.site import site_layout
+from creatorly.ui.states.site.landing import LandingState
 
 
 def landing_page() -> rx.Component:
@@ -27,5 +28,11 @@ def landing_page() -> rx.Component:
                 "landmark", "Honest payouts", "A double-entry ledger, clear hold periods and payouts you can trace."
             ),
         ),
-        header_actions=[rx.link("Demo storefront", href=routes.DEMO_STOREFRONT, size="2", weight="medium")],
+        pricing_section(fee_label=LandingState.platform_fee_label, hold_label=LandingState.hold_period_label),
+        header_actions=[
+            # On a phone the hero's own demo button is enough; the header keeps "Start selling" on one line.
+            rx.link(
+                "Demo storefront", href=routes.DEMO_STOREFRONT, size="2", weight="medium", display=["none", "block"]
+            )
+        ],
     )

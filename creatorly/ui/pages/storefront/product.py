@@ -99,6 +99,7 @@ def _checkout_dialog() -> rx.Component:
                     field(
                         "Email for your receipt and downloads",
                         name="email",
+                        form_id="checkout",
                         input_type="email",
                         default_value=ProductState.buyer_email,
                         auto_complete="email",

@@ -35,6 +35,7 @@ class ProductEditorState(rx.State):
     is_loading: bool = True
     form: dict[str, str] = {}
     status: str = ""
+    currency: str = ""  # the store's ISO code, beside the price fields
     public_url: str = ""
     cover_url: str = ""
     files: list[EditorFile] = []
@@ -63,6 +64,7 @@ class ProductEditorState(rx.State):
         self.is_found = True
         self.form = {name: str(value) for name, value in asdict(detail.values).items()}
         self.status, self.public_url, self.cover_url = detail.status, detail.public_url, detail.cover_url
+        self.currency = detail.currency
         self.files = [EditorFile(item.id, item.name, item.kind, item.size_label, item.sha256) for item in detail.files]
         self.member_tier_options = [[str(option.id), option.name] for option in detail.member_tiers]
         self.is_loading = False

@@ -53,6 +53,16 @@ class ProductState(rx.State):
     _slug: str = ""
     _checkout_key: str = ""
 
+    @rx.var
+    def page_title(self) -> str:
+        """The tab title follows the product on screen, so hydration never replaces the server's title."""
+        if self.is_missing:
+            return "Product not found · Creatorly"
+        if not self.title:
+            return "Product · Creatorly"
+        by = f" by {self.creator_name}" if self.creator_name else ""
+        return f"{self.title}{by} · Creatorly"
+
     @rx.event
     async def load(self) -> Events:
         handle = str(getattr(self, "store_handle", "") or "")

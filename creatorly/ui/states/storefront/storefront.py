@@ -103,6 +103,13 @@ class StorefrontState(rx.State):
     is_subscribed: bool = False
     subscribe_error: str = ""
 
+    @rx.var
+    def page_title(self) -> str:
+        """The tab title follows the creator on screen, so hydration never replaces the server's name."""
+        if self.is_missing:
+            return "Storefront not found · Creatorly"
+        return f"{self.display_name} · Creatorly" if self.display_name else "Storefront · Creatorly"
+
     @rx.event
     async def load(self) -> Events:
         requested = str(getattr(self, "store_handle", "") or "")
