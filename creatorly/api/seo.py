@@ -11,9 +11,10 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from creatorly.api.seo_content import render_page_content
 from creatorly.config import settings
 from creatorly.observability import get_logger
-from creatorly.services.catalog import public
+from creatorly.services.catalog import public, public_content
 from creatorly.services.catalog.public import PageMeta, SitemapUrl
 
 logger = get_logger(__name__)
@@ -26,6 +27,7 @@ _DROPPED_REQUEST_HEADERS = frozenset(
 )
 _MAX_BUFFERED_BYTES = 2 * 1024 * 1024
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_BODY_START = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _TITLE = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
 _REPLACED_TAGS = re.compile(
     r"""<meta\b[^>]*\b(?:name|property)\s*=\s*["'](?:description|og:[^"']*|twitter:[^"']*|product:[^"']*|article:[^"']*)["'][^>]*>"""
@@ -73,6 +75,14 @@ def inject_page_meta(document: str, meta: PageMeta) -> str | None:
     return head + ("" if replaced else title) + render_meta_tags(meta) + rest
 
 
+def inject_body_content(document: str, content_html: str) -> str:
+    """The document with `content_html` right after <body> (unchanged without a body)."""
+    body = _BODY_START.search(document)
+    if body is None or not content_html:
+        return document
+    return document[: body.end()] + content_html + document[body.end() :]
+
+
 def _is_page_request(scope: Scope) -> bool:
     return (
         scope["type"] == "http"
@@ -115,6 +125,7 @@ class _MetaResponder:
         self._is_head = scope["method"] == "HEAD"
         self._send = send
         self._meta: PageMeta | None = None
+        self._content_html = ""
         self._start: Message | None = None
         self._chunks: list[bytes] = []
         self._size = 0
@@ -137,7 +148,17 @@ class _MetaResponder:
         except Exception:
             logger.exception("seo_meta_lookup_failed", path=self._path)
             return False
+        if self._meta is not None:
+            await self._load_content()
         return self._meta is not None
+
+    async def _load_content(self) -> None:
+        try:
+            content = await public_content.public_content_for_path(self._path)
+        except Exception:
+            logger.exception("seo_content_lookup_failed", path=self._path)
+            return
+        self._content_html = "" if content is None else render_page_content(content)
 
     async def _buffer(self, message: Message) -> None:
         if message["type"] != "http.response.body":
@@ -160,6 +181,8 @@ class _MetaResponder:
         assert self._start is not None and self._meta is not None
         document = _decoded(b"".join(self._chunks))
         rewritten = None if document is None else inject_page_meta(document, self._meta)
+        if rewritten is not None:
+            rewritten = inject_body_content(rewritten, self._content_html)
         if rewritten is None and not self._is_head:
             await self._flush_unchanged(more_body=False)
             return

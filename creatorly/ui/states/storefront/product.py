@@ -90,6 +90,11 @@ class ProductState(rx.State):
         self.is_missing, self.is_loading = False, False
         self._loaded_path = routes.product(handle, slug)
         await count_page_view(self, EventKind.PRODUCT_VIEW, product.handle, product.slug)
+        if self.router.url.query_parameters.get("buy") == "1" and not self.is_sold_out and not self.is_checkout_open:
+            # A shared "Buy" link (also the no-JavaScript page's) lands with the checkout open.
+            auth = await self.get_state(AuthState)
+            self._checkout_key = secrets.token_urlsafe(24)
+            self.buyer_email, self.checkout_error, self.is_checkout_open = auth.email, "", True
 
     async def _load_member_offer(self) -> None:
         token = (await self.get_state(AuthState)).session_token
