@@ -90,7 +90,7 @@ def test_both_dashboard_tabs_show_a_new_sale_within_seconds_without_reload(
 
     row = page.get_by_role("region", name="Products").get_by_role("row").filter(has_text="Live Zine")
     expect(row.get_by_role("cell").first).to_have_text("1")  # the visitor's product page view
-    funnel = page.get_by_role("list").filter(has_text="Storefront views")
+    funnel = page.get_by_role("list").filter(has_text="Opened a product")
     expect(funnel).to_contain_text("Paid orders")
     with page.expect_download() as download:
         page.get_by_role("button", name="Export products as CSV").click()

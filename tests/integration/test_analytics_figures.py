@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from creatorly import db
 from creatorly.models import Creator
-from creatorly.services.analytics import figures, tracking
+from creatorly.services.analytics import dashboard, figures, tracking
 from creatorly.services.analytics.rules import EventKind, Source
 from tests.factories import make_creator, new_product
 
@@ -75,7 +75,7 @@ async def test_totals_series_funnel_and_rankings_equal_the_hand_computed_values(
     assert result.totals.gross == {"USD": 1200 + 500 - 200}
     assert result.totals.net == {"USD": 1003 + 419 - 167}
     assert result.totals.visitors == 3  # a, b and c on the 10th (New York time)
-    assert result.funnel == [("storefront_view", 4), ("product_view", 2), ("checkout_started", 1), ("purchase", 1)]
+    assert result.funnel == [("visitors", 3), ("product_view", 2), ("checkout_started", 1), ("purchase", 1)]
     assert result.previous.gross == {"USD": 3000} and result.previous.counts == {"purchase": 1}
     by_day = {point.day: point for point in result.series}
     assert len(result.series) == 7
@@ -98,3 +98,21 @@ async def test_another_creators_figures_are_empty() -> None:
 
     assert result.totals.gross == {} and result.totals.visitors == 0 and result.products == []
     assert all(count == 0 for _, count in result.funnel)
+
+
+async def test_conversion_is_one_number_on_the_card_and_at_the_funnels_end() -> None:
+    creator_id, _, _ = await _seed()
+
+    result = await _figures(creator_id, date(2026, 3, 5), date(2026, 3, 11))
+    stages = dashboard.funnel_stages(result)
+
+    assert figures.conversion(result.totals) == (1, 3)
+    assert dashboard.conversion_rate(result.totals) == "33.3%"
+    assert [(stage.label, stage.count, stage.share) for stage in stages] == [
+        ("Visitors", 3, "100%"),
+        ("Opened a product", 2, "66.7%"),
+        ("Started a checkout", 1, "33.3%"),
+        ("Paid orders", 1, "33.3%"),
+    ]
+    assert figures.paid_orders(result.totals) == 1
+    assert figures.payments(result.totals) == 2  # the sale and the tip

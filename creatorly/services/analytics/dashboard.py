@@ -4,7 +4,7 @@ revenue over time, the funnel, products, referrers and campaigns, and CSV export
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from creatorly import db
@@ -30,10 +30,11 @@ DEFINITIONS = {
     "before any fee.",
     "net": "What you keep: gross revenue minus payment-provider and platform fees, with refunds taken back.",
     "orders": "Paid product orders in the period (tips and membership charges are counted separately).",
+    "payments": "Everything fans paid for in the period: product orders, tips and membership charges.",
     "tips": "Tips received in the period.",
     "visitors": "People who opened your storefront or a product page, counted once per day. Bots are not "
     "counted, and a visitor cannot be recognised from one day to the next.",
-    "conversion": "Paid product orders divided by visitors in the period.",
+    "conversion": "Paid product orders divided by visitors in the period (the funnel's last step).",
     "new_members": "Memberships that started in the period (trials included).",
     "churned": "Memberships that ended in the period, as a share of the members you had when it began.",
     "active_members": "Members whose membership is active right now (trials, past-due and paused not included).",
@@ -50,6 +51,22 @@ class Metric:
     change: str  # "+12%", "-3%", "new" or "" when there is nothing to compare
     trend: str  # "up", "down" or "flat"
     definition: str
+    caption: str = ""  # a few words under the figure saying what it counts
+
+
+CAPTIONS = {
+    "gross": "all payments, less refunds",
+    "net": "after fees and refunds",
+    "orders": "product orders only",
+    "payments": "orders, tips and memberships",
+    "tips": "tips received",
+    "visitors": "unique per day",
+    "conversion": "paid orders ÷ visitors",
+    "new_members": "memberships started",
+    "churned": "memberships ended",
+    "active_members": "right now",
+    "mrr": "monthly, right now",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +152,25 @@ def _change(now: int, before: int) -> tuple[str, str]:
 
 def _metric(key: str, label: str, value: str, now: int, before: int, *, compare: bool = True) -> Metric:
     change, trend = _change(now, before) if compare else ("", "flat")
-    return Metric(key=key, label=label, value=value, change=change, trend=trend, definition=DEFINITIONS[key])
+    return Metric(
+        key=key,
+        label=label,
+        value=value,
+        change=change,
+        trend=trend,
+        definition=DEFINITIONS[key],
+        caption=CAPTIONS[key],
+    )
+
+
+def conversion_rate(totals: Totals) -> str:
+    """Conversion as shown, the same text on the summary card and the funnel's last step."""
+    return _percent(*figures.conversion(totals))
+
+
+def _conversion_basis_points(totals: Totals) -> int:
+    orders, visitors = figures.conversion(totals)
+    return (orders * 10000 // visitors) if visitors else 0
 
 
 def _money(amounts: dict[str, int], currency: str) -> str:
@@ -156,23 +191,29 @@ def _churn(totals: Totals, active_now: int) -> tuple[int, int]:
 
 def _metrics(found: Figures, currency: str, summary: members.MembersSummary) -> list[Metric]:
     now, before = found.totals, found.previous
-    orders, orders_before = now.counts.get(EventKind.PURCHASE, 0), before.counts.get(EventKind.PURCHASE, 0)
+    orders, orders_before = figures.paid_orders(now), figures.paid_orders(before)
+    paid, paid_before = figures.payments(now), figures.payments(before)
     tips, tips_before = now.counts.get(EventKind.TIP, 0), before.counts.get(EventKind.TIP, 0)
     joined = now.counts.get(EventKind.MEMBERSHIP_STARTED, 0)
     joined_before = before.counts.get(EventKind.MEMBERSHIP_STARTED, 0)
     ended, at_start = _churn(now, summary.active)
     mrr = " · ".join(figure.label for figure in summary.monthly) or format_money(0, currency)
-    conversion_now = (orders * 10000 // now.visitors) if now.visitors else 0
-    conversion_before = (orders_before * 10000 // before.visitors) if before.visitors else 0
     return [
         _metric(
             "gross", "Revenue", _money(now.gross, currency), now.gross.get(currency, 0), before.gross.get(currency, 0)
         ),
         _metric("net", "Net revenue", _money(now.net, currency), now.net.get(currency, 0), before.net.get(currency, 0)),
         _metric("orders", "Orders", f"{orders:,}", orders, orders_before),
+        _metric("payments", "Payments", f"{paid:,}", paid, paid_before),
         _metric("tips", "Tips", f"{tips:,}", tips, tips_before),
         _metric("visitors", "Visitors", f"{now.visitors:,}", now.visitors, before.visitors),
-        _metric("conversion", "Conversion", _percent(orders, now.visitors), conversion_now, conversion_before),
+        _metric(
+            "conversion",
+            "Conversion",
+            conversion_rate(now),
+            _conversion_basis_points(now),
+            _conversion_basis_points(before),
+        ),
         _metric("new_members", "New members", f"{joined:,}", joined, joined_before),
         _metric("churned", "Churn", _percent(ended, at_start), 0, 0, compare=False),
         _metric("active_members", "Active members", f"{summary.active:,}", 0, 0, compare=False),
@@ -180,12 +221,12 @@ def _metrics(found: Figures, currency: str, summary: members.MembersSummary) -> 
     ]
 
 
-def _funnel(found: Figures) -> list[FunnelStage]:
+def funnel_stages(found: Figures) -> list[FunnelStage]:
     labels = {
-        EventKind.STOREFRONT_VIEW: "Storefront views",
-        EventKind.PRODUCT_VIEW: "Product views",
-        EventKind.CHECKOUT_STARTED: "Checkouts started",
-        EventKind.PURCHASE: "Paid orders",
+        figures.VISITORS: "Visitors",
+        EventKind.PRODUCT_VIEW.value: "Opened a product",
+        EventKind.CHECKOUT_STARTED.value: "Started a checkout",
+        EventKind.PURCHASE.value: "Paid orders",
     }
     stages: list[FunnelStage] = []
     first = found.funnel[0][1] if found.funnel else 0
@@ -194,7 +235,7 @@ def _funnel(found: Figures) -> list[FunnelStage]:
     for kind, count in found.funnel:
         stages.append(
             FunnelStage(
-                label=labels[EventKind(kind)],
+                label=labels[kind],
                 count=count,
                 share=_percent(count, first) if stages else "100%" if first else "—",
                 step=_percent(count, previous) if stages else "",
@@ -202,6 +243,8 @@ def _funnel(found: Figures) -> list[FunnelStage]:
             )
         )
         previous = count
+    if stages and stages[0].count:
+        stages[-1] = replace(stages[-1], share=conversion_rate(found.totals))
     return stages
 
 
@@ -256,7 +299,7 @@ async def _load(session_token: str, range_key: str, start: str, end: str) -> tup
             )
             for point in found.series
         ],
-        funnel=_funnel(found),
+        funnel=funnel_stages(found),
         products=[_row(titles.get(ranked.key, "Deleted product"), ranked, currency) for ranked in found.products],
         referrers=[_row(ranked.key, ranked, currency) for ranked in found.referrers],
         campaigns=[_row(ranked.key, ranked, currency) for ranked in found.campaigns],

@@ -21,7 +21,8 @@ from creatorly.services.analytics.rules import EventKind
 
 REVENUE_KINDS = frozenset({EventKind.PURCHASE, EventKind.TIP, EventKind.MEMBERSHIP_PAYMENT, EventKind.REFUND})
 ORDER_KINDS = frozenset({EventKind.PURCHASE})
-FUNNEL = (EventKind.STOREFRONT_VIEW, EventKind.PRODUCT_VIEW, EventKind.CHECKOUT_STARTED, EventKind.PURCHASE)
+PAYMENT_KINDS = frozenset({EventKind.PURCHASE, EventKind.TIP, EventKind.MEMBERSHIP_PAYMENT})
+VISITORS = "visitors"  # the funnel's first stage: the visitors conversion divides by, so its last step is that rate
 TOP = 10
 
 
@@ -78,6 +79,33 @@ class Figures:
     products: list[Ranked]  # every product with activity in the period
     referrers: list[Ranked]
     campaigns: list[Ranked]
+
+
+def paid_orders(totals: Totals) -> int:
+    """Paid product orders (tips and membership charges are payments, not orders)."""
+    return totals.counts.get(EventKind.PURCHASE, 0)
+
+
+def payments(totals: Totals) -> int:
+    """Every paid thing: product orders, tips and membership charges."""
+    return sum(totals.counts.get(kind, 0) for kind in PAYMENT_KINDS)
+
+
+def conversion(totals: Totals) -> tuple[int, int]:
+    """The one definition of conversion: paid product orders over visitors in the period, as (numerator,
+    denominator); the summary card and the funnel's last step both show it."""
+    return paid_orders(totals), totals.visitors
+
+
+def funnel(totals: Totals) -> list[tuple[str, int]]:
+    """Visitors → opened a product → started a checkout → paid orders."""
+    orders, visitors = conversion(totals)
+    return [
+        (VISITORS, visitors),
+        (EventKind.PRODUCT_VIEW.value, totals.counts.get(EventKind.PRODUCT_VIEW, 0)),
+        (EventKind.CHECKOUT_STARTED.value, totals.counts.get(EventKind.CHECKOUT_STARTED, 0)),
+        (EventKind.PURCHASE.value, orders),
+    ]
 
 
 def _add(target: dict[str, int], currency: str, amount: int) -> None:
@@ -212,7 +240,7 @@ async def figures(session: AsyncSession, *, creator_id: int, period: Period) -> 
         totals=totals,
         previous=await _totals(session, creator_id, period.previous()),
         series=await _series(session, creator_id, period),
-        funnel=[(kind.value, totals.counts.get(kind, 0)) for kind in FUNNEL],
+        funnel=funnel(totals),
         products=await _ranked(session, creator_id, period, "product:", limit=None),
         referrers=await _ranked(session, creator_id, period, "referrer:"),
         campaigns=await _ranked(session, creator_id, period, "campaign:"),

@@ -75,6 +75,7 @@ def _metric(metric: MetricView) -> rx.Component:
                 spacing="1",
             ),
             rx.text(metric.value, size="6", weight="bold", class_name="tabular-figures"),
+            rx.text(metric.caption, size="1", color_scheme="gray"),
             rx.cond(
                 metric.change != "",
                 rx.badge(
@@ -136,6 +137,7 @@ def _revenue_chart() -> rx.Component:
                         stroke=rx.color("violet", 9),
                         fill=rx.color("violet", 4),
                         type_="monotone",
+                        is_animation_active=False,
                     ),
                     rx.recharts.area(
                         data_key="net",
@@ -143,6 +145,7 @@ def _revenue_chart() -> rx.Component:
                         stroke=rx.color("grass", 9),
                         fill=rx.color("grass", 4),
                         type_="monotone",
+                        is_animation_active=False,
                     ),
                     data=State.chart,
                     height=240,
@@ -171,9 +174,20 @@ def _traffic_chart() -> rx.Component:
                     rx.recharts.y_axis(width=40, tick_line=False, axis_line=False, font_size=12, allow_decimals=False),
                     rx.recharts.graphing_tooltip(),
                     rx.recharts.legend(),
-                    rx.recharts.bar(data_key="orders", name="Orders", fill=rx.color("violet", 9), max_bar_size=24),
+                    rx.recharts.bar(
+                        data_key="orders",
+                        name="Orders",
+                        fill=rx.color("violet", 9),
+                        max_bar_size=24,
+                        is_animation_active=False,
+                    ),
                     rx.recharts.line(
-                        data_key="visitors", name="Visitors", stroke=rx.color("cyan", 9), dot=False, type_="monotone"
+                        data_key="visitors",
+                        name="Visitors",
+                        stroke=rx.color("cyan", 9),
+                        dot=False,
+                        type_="monotone",
+                        is_animation_active=False,
                     ),
                     data=State.chart,
                     height=200,

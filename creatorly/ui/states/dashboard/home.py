@@ -25,6 +25,7 @@ class MetricView:
     change: str = ""
     trend: str = "flat"
     definition: str = ""
+    caption: str = ""
 
 
 @dataclass
@@ -104,6 +105,7 @@ class DashboardHomeState(rx.State):
                 change=metric.change,
                 trend=metric.trend,
                 definition=metric.definition,
+                caption=metric.caption,
             )
             for metric in view.metrics
         ]
