@@ -17,6 +17,7 @@ from creatorly.services.creators.service import NotACreator
 from creatorly.services.orders import dashboard
 from creatorly.services.orders.dashboard import DownloadUse, OrderRow, TimelineItem
 from creatorly.services.orders.service import OrderNotFound
+from creatorly.services.orders.status_labels import order_status_label
 from tests.accounts import PASSWORD, new_requester, signed_up_and_verified
 from tests.factories import make_creator, new_product
 
@@ -70,6 +71,7 @@ def _row(order: Order, title: str, amount: str, refunded: str = "") -> OrderRow:
         amount_label=amount,
         refunded_label=refunded,
         status=str(order.status),
+        status_label=order_status_label(order.status),
     )
 
 
@@ -177,9 +179,9 @@ async def test_the_detail_shows_a_timeline_downloads_and_what_is_left_to_refund(
     assert (detail.refundable_amount, detail.refundable_amount_label) == (700, "$7.00")
     assert detail.timeline == [
         TimelineItem(_at(5, 12), "Order created"),
-        TimelineItem(_at(5, 12), "Status created → pending (checkout started)"),
+        TimelineItem(_at(5, 12), "Checkout started → Awaiting payment (checkout started)"),
         TimelineItem(_at(5, 13), "Payment started at the provider: ok"),
-        TimelineItem(_at(5, 14), "Status pending → paid (payment.succeeded evt_1)"),
+        TimelineItem(_at(5, 14), "Awaiting payment → Paid (payment.succeeded evt_1)"),
         TimelineItem(_at(5, 15), "Refund of $3.00 requested"),
         TimelineItem(_at(5, 16), "Refund of $3.00 succeeded"),
         TimelineItem(_at(5, 17), "Refund of $2.00 requested"),

@@ -20,6 +20,7 @@ from creatorly.services.accounts.authorization import require_user
 from creatorly.services.creators import service as creators
 from creatorly.services.orders import dashboard_repository as repository
 from creatorly.services.orders import service as orders
+from creatorly.services.orders.status_labels import order_status_label
 from creatorly.services.refunds import service as refunds
 
 MAX_PAGE_SIZE = 200
@@ -43,6 +44,7 @@ class OrderRow:
     amount_label: str
     refunded_label: str
     status: str
+    status_label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class DownloadUse:
 class OrderDetail:
     public_id: str
     status: str
+    status_label: str
     product_title: str
     buyer_email: str
     amount_label: str
@@ -125,6 +128,7 @@ async def order_detail(*, session_token: str, order_public_id: str) -> OrderDeta
     return OrderDetail(
         public_id=order.public_id,
         status=str(order.status),
+        status_label=order_status_label(order.status),
         product_title=title,
         buyer_email=order.buyer_email,
         amount_label=format_money(order.amount, order.currency),
@@ -179,6 +183,7 @@ def _row(order: Order, title: str) -> OrderRow:
         amount_label=format_money(order.amount, order.currency),
         refunded_label=format_money(order.refunded_amount, order.currency) if order.refunded_amount else "",
         status=str(order.status),
+        status_label=order_status_label(order.status),
     )
 
 
@@ -206,7 +211,8 @@ def _timeline(
 
 def _event_item(event: OrderEvent) -> TimelineItem:
     return TimelineItem(
-        at=as_utc(event.created_at), label=f"Status {event.from_status} → {event.to_status} ({event.cause})"
+        at=as_utc(event.created_at),
+        label=f"{order_status_label(event.from_status)} → {order_status_label(event.to_status)} ({event.cause})",
     )
 
 

@@ -22,7 +22,7 @@ def _summary() -> rx.Component:
     return rx.card(
         rx.data_list.root(
             _fact("Order", State.order_public_id),
-            _fact("Status", status_badge(State.status)),
+            _fact("Status", status_badge(State.status, State.status_label)),
             _fact("Product", State.product_title),
             _fact("Buyer", State.buyer_email),
             _fact("Amount", State.amount_label),

@@ -8,15 +8,15 @@ from creatorly.ui import routes
 from creatorly.ui.components.feedback import card_skeletons, empty_state
 from creatorly.ui.components.forms import field
 from creatorly.ui.layouts.dashboard import dashboard_layout
-from creatorly.ui.states.dashboard.orders import OrderListRow, OrdersState
+from creatorly.ui.states.dashboard.orders import STATUS_FILTERS, OrderListRow, OrdersState
 
 State = OrdersState
-STATUS_OPTIONS = ["all", "paid", "partially_refunded", "refunded", "pending", "failed", "expired", "created"]
 
 
-def status_badge(status: rx.Var[str]) -> rx.Component:
+def status_badge(status: rx.Var[str], label: rx.Var[str]) -> rx.Component:
+    """The order's state in words, coloured by the state itself."""
     return rx.badge(
-        status,
+        label,
         color_scheme=rx.match(
             status, ("paid", "green"), ("partially_refunded", "amber"), ("refunded", "gray"), ("failed", "red"), "blue"
         ),
@@ -31,7 +31,7 @@ def _row(row: OrderListRow) -> rx.Component:
         rx.table.cell(row.buyer_email),
         rx.table.cell(row.amount_label),
         rx.table.cell(row.refunded_label),
-        rx.table.cell(status_badge(row.status)),
+        rx.table.cell(status_badge(row.status, row.status_label)),
     )
 
 
@@ -39,12 +39,11 @@ def _filters() -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.el.label("Status", html_for="orders-status", class_name="field-label"),
-            rx.select(
-                STATUS_OPTIONS,
-                id="orders-status",
+            rx.select.root(
+                rx.select.trigger(id="orders-status", aria_label="Filter by status"),
+                rx.select.content(*(rx.select.item(label, value=value) for value, label in STATUS_FILTERS)),
                 value=State.status_filter,
                 on_change=State.filter_by,
-                aria_label="Filter by status",
             ),
             spacing="1",
         ),

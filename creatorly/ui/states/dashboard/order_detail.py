@@ -32,6 +32,7 @@ class OrderDetailState(rx.State):
     is_found: bool = False
     order_public_id: str = ""
     status: str = ""
+    status_label: str = ""
     product_title: str = ""
     buyer_email: str = ""
     amount_label: str = ""
@@ -63,6 +64,7 @@ class OrderDetailState(rx.State):
             return
         self.is_found = True
         self.order_public_id, self.status, self.product_title = detail.public_id, detail.status, detail.product_title
+        self.status_label = detail.status_label
         self.buyer_email, self.amount_label, self.refunded_label = (
             detail.buyer_email,
             detail.amount_label,

@@ -9,6 +9,7 @@ import reflex as rx
 from creatorly.errors import CreatorlyError
 from creatorly.services.creators.service import NotACreator
 from creatorly.services.orders import dashboard
+from creatorly.services.orders.status_labels import ORDER_STATUS_LABELS
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.browser import toast
@@ -16,6 +17,8 @@ from creatorly.ui.states.events import Events
 
 PAGE_SIZE = 50
 ALL = "all"
+# The status filter's choices: (value, what the creator reads).
+STATUS_FILTERS = [(ALL, "All orders"), *((str(status), label) for status, label in ORDER_STATUS_LABELS.items())]
 
 
 @dataclass
@@ -27,6 +30,7 @@ class OrderListRow:
     amount_label: str = ""
     refunded_label: str = ""
     status: str = ""
+    status_label: str = ""
     detail_url: str = ""
 
 
@@ -68,6 +72,7 @@ class OrdersState(rx.State):
                 amount_label=item.amount_label,
                 refunded_label=item.refunded_label or "—",
                 status=item.status,
+                status_label=item.status_label,
                 detail_url=routes.order_detail(item.public_id),
             )
             for item in result.items
