@@ -51,7 +51,7 @@ def open_storefront_with_product(page: Page, app_url: str, *, handle: str, title
     expect(page.get_by_role("heading", name="Edit product")).to_be_visible()
     page.get_by_label("Title", exact=True).fill(title)
     page.get_by_label("Summary", exact=True).fill(f"{title}, made with care.")
-    page.get_by_label("Price", exact=True).fill(price)
+    page.get_by_label("Price (USD)", exact=True).fill(price)
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
     page.get_by_role("button", name="Publish").click()

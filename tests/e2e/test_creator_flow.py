@@ -51,7 +51,7 @@ def test_creator_publishes_and_a_visitor_finds_the_product(page: Page, app_url: 
     expect(page.get_by_role("heading", name="Edit product")).to_be_visible()
     page.get_by_label("Title", exact=True).fill("Night Sky Presets")
     page.get_by_label("Summary", exact=True).fill("Twelve presets for stars and city lights.")
-    page.get_by_label("Price", exact=True).fill("12")
+    page.get_by_label("Price (USD)", exact=True).fill("12")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
 

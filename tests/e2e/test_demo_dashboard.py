@@ -83,3 +83,22 @@ def test_the_demo_dashboard_draws_the_year_of_revenue(browser: Browser, app_url:
         assert len(_curve_heights(page)) > 2
     finally:
         context.close()
+
+
+def test_the_demo_orders_read_their_states_as_words_and_filter_by_them(page: Page, app_url: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _sign_in_to_the_dashboard(page, app_url)
+    page.get_by_role("link", name="Orders", exact=True).first.click()
+    page.wait_for_url(re.compile(r"/dashboard/orders$"))
+
+    table = page.get_by_role("table")
+    expect(table.get_by_text("Paid", exact=True).first).to_be_visible(timeout=15_000)
+    for raw in ("paid", "partially_refunded", "pending", "expired", "created"):
+        expect(table.get_by_text(raw, exact=True)).to_have_count(0)
+
+    page.get_by_role("combobox", name="Filter by status").click()
+    page.get_by_role("option", name="Paid", exact=True).click()
+    expect(page.get_by_role("combobox", name="Filter by status")).to_have_text("Paid")
+    badges = table.locator("tbody tr td:last-child")
+    expect(badges.first).to_have_text("Paid", timeout=15_000)
+    assert set(badges.all_inner_texts()) == {"Paid"}
