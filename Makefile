@@ -83,11 +83,13 @@ test: setup browser lint typecheck contracts
 	$(BIN)/pytest tests/unit tests/integration tests/e2e
 	$(BIN)/pytest tests/e2e_redis
 
-# The integration suite again on PostgreSQL and Redis (used by .ci/run when they answer).
+# The integration suite again on PostgreSQL and Redis; INTEGRATION picks files (.ci/run runs the fault and
+# backup suites there when they answer).
+INTEGRATION ?= tests/integration
 test-integration: setup
 	CREATORLY_TEST_DATABASE_URL=$${CREATORLY_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 	CREATORLY_TEST_REDIS_URL=$${CREATORLY_TEST_REDIS_URL:-redis://127.0.0.1:6379/0} \
-	$(BIN)/pytest tests/integration
+	$(BIN)/pytest $(INTEGRATION)
 
 migrate: setup
 	$(BIN)/creatorly migrate
