@@ -83,8 +83,8 @@ test: setup browser lint typecheck contracts
 	$(BIN)/pytest tests/unit tests/integration tests/e2e
 	$(BIN)/pytest tests/e2e_redis
 
-# The integration suite again on PostgreSQL and Redis; INTEGRATION picks files (.ci/run runs the fault and
-# backup suites there when they answer).
+# The integration suite again on PostgreSQL and Redis; INTEGRATION picks files (.ci/run runs the fault
+# suite there when they answer).
 INTEGRATION ?= tests/integration
 test-integration: setup
 	CREATORLY_TEST_DATABASE_URL=$${CREATORLY_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
