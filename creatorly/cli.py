@@ -103,15 +103,64 @@ def _share_metrics_between_processes() -> None:
     help="Serve the API, webhooks and websockets but no pages: another host behind the same Redis and database.",
 )
 def start(backend_only: bool) -> None:
-    """Production entry point: migrate, then replace this process with `reflex run --env prod`."""
+    """Production entry point: migrate, then run `reflex run --env prod` and stop it gracefully on SIGTERM."""
     from alembic import command
+    from creatorly.config import settings
+    from creatorly.services.health.service import DRAIN_MARKER_VARIABLE
 
     command.upgrade(_alembic_config(), "head")
     _share_metrics_between_processes()
     arguments = _reflex_command(is_backend_only=backend_only)
     if backend_only:
         os.environ["REFLEX_BACKEND_ONLY"] = "1"  # read by rxconfig.py: a backend-only host has no frontend port
-    os.execv(arguments[0], arguments)  # noqa: S606 — exec, so SIGTERM from the container reaches Reflex itself
+    marker = settings.resolved_data_dir / "run" / f"draining-{os.getpid()}"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.unlink(missing_ok=True)
+    os.environ[DRAIN_MARKER_VARIABLE] = str(marker)  # /health answers 503 while the file exists
+    sys.exit(_serve_until_stopped(arguments, port=settings.port, marker=marker))
+
+
+# On SIGTERM `creatorly start` keeps serving until the port has been quiet this long (no new connection, an empty
+# backlog; at most DRAIN_LIMIT_SECONDS, /health answering 503 meanwhile), makes the socket drop new connection
+# attempts, lets the server take its backlog (as long again at most), then gives it STOP_LIMIT_SECONDS to finish
+# what is in flight: 5 + 5 + 18 s, within the 30 s grace period of the production checklist.
+DRAIN_QUIET_SECONDS = 0.5
+DRAIN_LIMIT_SECONDS = 5.0
+STOP_LIMIT_SECONDS = 18.0
+
+
+def _serve_until_stopped(arguments: list[str], *, port: int, marker: Path) -> int:
+    """Run the server in its own session (a signal to our group reaches only us, so granian's workers are stopped
+    by granian, in order), and on SIGTERM or SIGINT drain, then stop it; its exit code, 0 after a requested stop."""
+    import time
+
+    from creatorly.kit.tcp_drain import refuse_new_connections, wait_until_quiet
+
+    stop_requested: list[int] = []
+    signal.signal(signal.SIGTERM, lambda number, _frame: stop_requested.append(number))
+    signal.signal(signal.SIGINT, lambda number, _frame: stop_requested.append(number))
+    server = _spawn(arguments)
+    while not stop_requested and server.poll() is None:
+        time.sleep(0.1)
+    if not stop_requested:
+        return server.returncode
+    marker.touch()
+    try:
+        waited = wait_until_quiet(port, quiet_seconds=DRAIN_QUIET_SECONDS, limit_seconds=DRAIN_LIMIT_SECONDS)
+        if refuse_new_connections(server.pid, port):  # then let it take what is left in its backlog
+            waited += wait_until_quiet(port, quiet_seconds=DRAIN_QUIET_SECONDS, limit_seconds=DRAIN_LIMIT_SECONDS)
+        click.echo(f"Stopping: the port was quiet after {waited:.1f} s; finishing the requests in flight", err=True)
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=STOP_LIMIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            click.echo(f"Stopping: still busy after {STOP_LIMIT_SECONDS:g} s, killed", err=True)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)  # leftovers of its group, e.g. a granian worker
+        server.wait()
+    finally:
+        marker.unlink(missing_ok=True)
+    return 0
 
 
 # `make run` must stop within 10 s of Ctrl+C; what is still running after this is killed.

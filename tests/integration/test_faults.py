@@ -26,9 +26,11 @@ from sqlmodel import col, select
 
 from creatorly import db, queue
 from creatorly.config import settings
-from creatorly.models import Creator, ExternalEvent, LedgerEntry, Order, Product
+from creatorly.models import Creator, ExternalEvent, LedgerEntry, Order, OutboxEmail, Product
+from creatorly.models.enums import EmailStatus
 from creatorly.providers.payments.sandbox_signing import sign
 from creatorly.services.checkout import service as checkout
+from creatorly.services.email import service as email_service
 from creatorly.services.external_events import service as external_events
 from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import NewTip
@@ -402,9 +404,20 @@ async def test_redis_gone_is_named_by_health_no_delivery_is_acknowledged_unappli
         assert await _statuses([order]) == ["paid"]
         assert await _unhandled_events() == 0
         await _assert_books_balance()
+        # And the buyer's receipt is in the outbox whether its delivery job could be queued or not (the outbox
+        # sweeper queues a lost one again), and it is delivered once
+        [receipt] = await _outbox_for(order.buyer_email)
+        assert receipt.status in (EmailStatus.PENDING, EmailStatus.SENT), receipt
+        await email_service.deliver_email(email_id=receipt.id or 0)
+        assert [email.status for email in await _outbox_for(order.buyer_email)] == [EmailStatus.SENT]
     finally:
         app.stop()
         redis.stop()
+
+
+async def _outbox_for(address: str) -> list[OutboxEmail]:
+    async with db.transaction() as session:
+        return list((await session.exec(select(OutboxEmail).where(OutboxEmail.to_address == address))).all())
 
 
 def test_a_files_folder_gone_is_named_by_health_and_the_app_recovers_by_itself(tmp_path: Path) -> None:

@@ -40,6 +40,21 @@ async def test_health_is_ok_when_every_part_answers() -> None:
     assert response.headers["cache-control"] == "no-store"
 
 
+async def test_health_is_503_naming_the_web_process_while_it_drains_before_a_shutdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "draining"
+    monkeypatch.setenv("CREATORLY_DRAIN_MARKER", str(marker))
+    assert (await _get_health()).json()["components"]["web"] == {"status": "ok", "detail": "ok"}
+
+    marker.touch()  # what `creatorly start` does on SIGTERM
+    response = await _get_health()
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["components"]["web"]["detail"].startswith("stopping")
+
+
 async def test_health_is_503_when_redis_is_configured_but_down(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(settings, "redis_url", "redis://127.0.0.1:1/0")
     response = await _get_health()

@@ -7,8 +7,10 @@ The web process can serve without a worker (jobs wait in the queue), so a stale 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from creatorly import db, queue
 from creatorly.config import settings
@@ -26,7 +28,7 @@ class ComponentHealth:
 
 
 # Components the web process can't serve without; the rest (the worker) only degrade the report.
-SERVING_COMPONENTS = frozenset({"database", "storage", "redis"})
+SERVING_COMPONENTS = frozenset({"web", "database", "storage", "redis"})
 WORKER_STALE_BEATS = 3  # the worker is down when its newest heartbeat is this many intervals old
 
 
@@ -69,6 +71,18 @@ def _worker() -> ComponentHealth:
     return ComponentHealth(True, f"heartbeat {age:.0f}s ago ({where})")
 
 
+# Set by `creatorly start` for its server: the file exists while it drains before stopping (on SIGTERM).
+DRAIN_MARKER_VARIABLE = "CREATORLY_DRAIN_MARKER"
+
+
+def _web() -> ComponentHealth:
+    """Down while this host drains before a shutdown, so a load balancer sends its traffic elsewhere."""
+    marker = os.environ.get(DRAIN_MARKER_VARIABLE)
+    if marker and Path(marker).exists():
+        return ComponentHealth(False, "stopping: finishing the requests in flight")
+    return ComponentHealth(True, "ok")
+
+
 async def check_health() -> HealthReport:
     probes: dict[str, Callable[[], Awaitable[None]]] = {
         "database": db.ping,
@@ -77,6 +91,6 @@ async def check_health() -> HealthReport:
     if settings.redis_url:
         probes["redis"] = lambda: redis_provider.ping(settings.redis_url)
     results = await asyncio.gather(*(_check(probe) for probe in probes.values()))
-    components = dict(zip(probes, results, strict=True))
+    components = {"web": _web(), **dict(zip(probes, results, strict=True))}
     components["worker"] = await asyncio.to_thread(_worker)
     return HealthReport(components=components)
