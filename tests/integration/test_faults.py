@@ -35,6 +35,7 @@ from creatorly.services.external_events import service as external_events
 from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import NewTip
 from tests.factories import make_creator, new_product
+from tests.integration.s3 import BUCKET
 from tests.processes import (
     REDIS_SERVER_PATH,
     AppProcess,
@@ -437,3 +438,31 @@ def test_a_files_folder_gone_is_named_by_health_and_the_app_recovers_by_itself(t
         _recovers(app)
     finally:
         app.stop()
+
+
+def test_s3_unreachable_is_named_by_health_and_the_app_recovers_by_itself(tmp_path: Path, moto_endpoint: str) -> None:
+    moto_port = int(moto_endpoint.rsplit(":", 1)[1])
+    proxy = TcpProxy(moto_port)  # the app reaches the bucket through a link the test can cut
+    proxy.up()
+    app = AppProcess(
+        tmp_path / "app.log",
+        storage="s3",
+        s3_bucket=BUCKET,
+        s3_endpoint_url=f"http://127.0.0.1:{proxy.port}",
+        s3_access_key_id="testing",
+        s3_secret_access_key="testing",
+    )
+    app.start()
+    try:
+        assert _health(app)[0] == 200, app.log_tail()
+
+        proxy.down()
+        status, components = _health(app)
+
+        assert status == 503 and components["storage"]["status"] != "ok", components
+        assert components["database"]["status"] == "ok"
+        proxy.up()
+        _recovers(app)
+    finally:
+        app.stop()
+        proxy.down()
