@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -207,6 +209,86 @@ async def test_hostile_uploads_are_refused_and_names_neutralised(monkeypatch: py
     assert stored.storage_key.startswith("files/") and "passwd" not in stored.storage_key
     assert await get_storage().size(stored.storage_key) == len(archive.getvalue())
     assert [path.name for path in settings.files_dir.rglob("*") if path.is_file() and "passwd" in path.name] == []
+
+
+async def test_a_file_the_product_already_has_is_refused_and_nothing_is_kept() -> None:
+    token = await _creator("twice@example.com", "twice")
+    product_id = await manage.create_product(session_token=token, values=ProductInput(title="Guide", price="5"))
+    async with db.transaction() as session:
+        product = await session.get(Product, product_id)
+        assert product is not None
+        folder = settings.files_dir / "files" / str(product.creator_id) / str(product_id)
+    earlier_runs = set(folder.rglob("*"))  # the files folder outlives the emptied database
+
+    def stored() -> set[Path]:
+        return set(folder.rglob("*")) - earlier_runs
+
+    first = await files.add_product_file(
+        session_token=token, product_id=product_id, filename="guide.pdf", chunks=_chunks(PDF)
+    )
+    stored_before = stored()
+    assert len(stored_before) == 1
+
+    refusals = [
+        # The same bytes under another name: streamed, hashed, refused, and the stored copy deleted again.
+        ("guide (1).pdf", PDF, "guide.pdf is already attached to this product (guide (1).pdf has the same contents)."),
+        # The same file again.
+        ("guide.pdf", PDF, "guide.pdf is already attached to this product."),
+        # Another file of the same name (case aside): refused before a byte is stored.
+        ("GUIDE.pdf", PDF + b"v2", "guide.pdf is already attached to this product."),
+    ]
+    for filename, data, message in refusals:
+        with pytest.raises(files.FileAlreadyAttached) as refused:
+            await files.add_product_file(
+                session_token=token, product_id=product_id, filename=filename, chunks=_chunks(data)
+            )
+        assert refused.value.message.startswith(message), refused.value.message
+        assert refused.value.field == "file"
+        async with db.transaction() as session:
+            rows = (await session.exec(select(ProductFile))).all()
+        assert [(row.id, row.original_name) for row in rows] == [(first.id, "guide.pdf")]
+        assert stored() == stored_before
+
+    # Other bytes under another name are a new file; once removed, a file can be attached again.
+    second = await files.add_product_file(
+        session_token=token, product_id=product_id, filename="guide-v2.pdf", chunks=_chunks(PDF + b"v2")
+    )
+    await files.delete_product_file(session_token=token, file_id=first.id)
+    again = await files.add_product_file(
+        session_token=token, product_id=product_id, filename="guide.pdf", chunks=_chunks(PDF)
+    )
+    detail = await manage.get_my_product(session_token=token, product_id=product_id)
+    assert [(item.id, item.name) for item in detail.files] == [(second.id, "guide-v2.pdf"), (again.id, "guide.pdf")]
+    assert len(stored()) == 2 and not stored_before & stored()
+
+
+async def test_two_uploads_of_one_file_at_once_attach_it_once() -> None:
+    token = await _creator("race@example.com", "racer")
+    product_id = await manage.create_product(session_token=token, values=ProductInput(title="Guide", price="5"))
+    async with db.transaction() as session:
+        product = await session.get(Product, product_id)
+        assert product is not None
+        folder = settings.files_dir / "files" / str(product.creator_id) / str(product_id)
+    earlier_runs = set(folder.rglob("*"))
+    both_stored = asyncio.Barrier(2)
+
+    async def stored_then_wait() -> AsyncIterator[bytes]:
+        async for chunk in _chunks(PDF):
+            yield chunk
+        await both_stored.wait()  # neither upload records its row before both have streamed their bytes
+
+    outcomes = await asyncio.gather(
+        *(
+            files.add_product_file(session_token=token, product_id=product_id, filename=name, chunks=stored_then_wait())
+            for name in ("guide.pdf", "guide-copy.pdf")
+        ),
+        return_exceptions=True,
+    )
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["FileAlreadyAttached", "FileView"], outcomes
+    async with db.transaction() as session:
+        rows = (await session.exec(select(ProductFile))).all()
+    assert len(rows) == 1
+    assert set(folder.rglob("*")) - earlier_runs == {settings.files_dir / rows[0].storage_key}
 
 
 async def test_a_sold_product_cannot_be_deleted_only_archived() -> None:

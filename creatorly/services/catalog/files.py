@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import suppress
 
 from creatorly import db
@@ -33,6 +33,18 @@ class FileTooLarge(InvalidInput):
     code = "file_too_large"
 
 
+class FileAlreadyAttached(InvalidInput):
+    """The product already has this file: the same bytes, or a file of the same name.
+
+    Same contents (SHA-256 and size, whatever the name) would sell the buyer one file twice. Same name with
+    different contents is refused too: buyers would see two entries they cannot tell apart and their downloads
+    would overwrite each other, and a creator replacing a file should see the old one go, so they remove it first
+    (or rename the new one). Names compare case-insensitively, as the buyers' file systems mostly do.
+    """
+
+    code = "file_already_attached"
+
+
 def size_label(size: int) -> str:
     for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
         if size >= factor:
@@ -48,6 +60,21 @@ def file_view(item: ProductFile) -> FileView:
         size_label=size_label(item.size_bytes),
         sha256=item.sha256,
     )
+
+
+def _refuse_duplicate(existing: Sequence[ProductFile], name: str, *, size: int = -1, sha256: str = "") -> None:
+    """Refuse `name` (and, once stored, its size and hash) if the product already has that file."""
+    for item in existing:
+        if sha256 and item.sha256 == sha256 and item.size_bytes == size:
+            also = "" if item.original_name == name else f" ({name} has the same contents)"
+            raise FileAlreadyAttached(f"{item.original_name} is already attached to this product{also}.", field="file")
+    for item in existing:
+        if item.original_name.casefold() == name.casefold():
+            raise FileAlreadyAttached(
+                f"{item.original_name} is already attached to this product. "
+                "Remove it first to upload a new version, or rename the new file.",
+                field="file",
+            )
 
 
 async def _sniffed(chunks: AsyncIterator[bytes]) -> tuple[FileKind, AsyncIterator[bytes]]:
@@ -72,22 +99,26 @@ async def _sniffed(chunks: AsyncIterator[bytes]) -> tuple[FileKind, AsyncIterato
 async def add_product_file(
     *, session_token: str, product_id: int, filename: str, chunks: AsyncIterator[bytes]
 ) -> FileView:
-    """Stream an upload into storage under a generated key; the original name is kept only for downloads."""
+    """Stream an upload into storage under a generated key; the original name is kept only for downloads.
+
+    A file the product already has is refused (see `FileAlreadyAttached`): a clashing name before any byte is
+    stored, the same contents once the stream's hash is known, and then the stored bytes are deleted again.
+    """
     user = await authorization.require_user(session_token)
+    name = safe_original_name(filename)
     async with db.transaction() as session:
         creator = await creators.creator_of(session, user.id)
         assert creator.id is not None
         if await repository.get_product_of_creator(session, creator.id, product_id) is None:
             raise ProductNotFound()
+        _refuse_duplicate(await repository.list_files(session, product_id), name)
     kind, stream = await _sniffed(chunks)
     key = f"files/{creator.id}/{product_id}/{secrets.token_urlsafe(24)}"
     try:
         stored = await get_storage().save(key, stream, max_bytes=settings.max_upload_bytes)
     except ObjectTooLarge:
         raise FileTooLarge(f"Files can be at most {size_label(settings.max_upload_bytes)}.") from None
-    return await _record(
-        session_token, product_id, key, kind, safe_original_name(filename), stored.size_bytes, stored.sha256
-    )
+    return await _record(session_token, product_id, key, kind, name, stored.size_bytes, stored.sha256)
 
 
 async def _record(
@@ -100,7 +131,11 @@ async def _record(
             assert creator.id is not None
             if await repository.get_product_of_creator(session, creator.id, product_id) is None:
                 raise ProductNotFound()
-            position = len(await repository.list_files(session, product_id))
+            # Holding the product's row, two uploads of one file at once cannot both pass the check.
+            await repository.hold_product(session, product_id)
+            existing = await repository.list_files(session, product_id)
+            _refuse_duplicate(existing, name, size=size, sha256=sha256)
+            position = len(existing)
             item = ProductFile(
                 product_id=product_id,
                 storage_key=key,
@@ -113,7 +148,8 @@ async def _record(
             await repository.add(session, item)
             return file_view(item)
     except BaseException:
-        # The product vanished or the row could not be written (database down): keep no orphan bytes. If the
+        # The product vanished, already has this file, or the row could not be written (database down): keep no
+        # orphan bytes. If the
         # storage is down too, the original error is the one to report; the orphan holds no row.
         with suppress(StorageUnavailable):
             await get_storage().delete(key)

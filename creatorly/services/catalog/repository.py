@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -39,6 +39,13 @@ async def get_product_by_slug(session: AsyncSession, creator_id: int, slug: str)
 async def get_product_of_creator(session: AsyncSession, creator_id: int, product_id: int) -> Product | None:
     statement = select(Product).where(Product.id == product_id, Product.creator_id == creator_id)
     return (await session.exec(statement)).first()
+
+
+async def hold_product(session: AsyncSession, product_id: int) -> None:
+    """Take the product row's write lock with a no-op update, so checks of its files run one at a time
+    (a row lock on PostgreSQL; on SQLite the write lock, which SELECT … FOR UPDATE does not take)."""
+    statement = update(Product).where(col(Product.id) == product_id).values(download_limit=Product.download_limit)
+    await session.exec(statement)
 
 
 async def add(session: AsyncSession, row: Creator | Product | ProductFile) -> None:

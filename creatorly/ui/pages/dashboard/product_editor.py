@@ -233,16 +233,30 @@ def _file_row(item: EditorFile) -> rx.Component:
         rx.table.cell(item.kind),
         rx.table.cell(item.size),
         rx.table.cell(rx.code(item.sha256[:12], title=item.sha256)),
-        rx.table.cell(
-            rx.button(
-                "Remove",
-                size="1",
-                variant="soft",
-                color_scheme="red",
-                on_click=State.delete_file(item.id),
-                aria_label="Remove " + item.name,
-            )
+        rx.table.cell(_remove_dialog(item)),
+    )
+
+
+def _remove_dialog(item: EditorFile) -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button("Remove", size="1", variant="soft", color_scheme="red", aria_label="Remove " + item.name)
         ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Remove " + item.name + "?"),
+            rx.alert_dialog.description(
+                item.name + " will be deleted from this product, and buyers will no longer be able to download it."
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                rx.button("Remove file", color_scheme="red", type="button", on_click=State.delete_file(item.id)),
+                justify="end",
+                spacing="3",
+                padding_top="1rem",
+            ),
+        ),
+        open=State.remove_file_id == item.id,
+        on_open_change=lambda is_open: State.set_remove_open(item.id, is_open),
     )
 
 

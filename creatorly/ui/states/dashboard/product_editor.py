@@ -46,6 +46,7 @@ class ProductEditorState(rx.State):
     is_uploading: bool = False
     upload_progress: int = 0
     upload_error: str = ""
+    remove_file_id: int = 0  # the file whose removal confirmation is open
     _product_id: int = 0
 
     async def _token(self) -> str:
@@ -138,7 +139,12 @@ class ProductEditorState(rx.State):
         yield toast.info("Upload cancelled.")
 
     @rx.event
+    def set_remove_open(self, file_id: int, is_open: bool) -> None:
+        self.remove_file_id = file_id if is_open else 0
+
+    @rx.event
     async def delete_file(self, file_id: int) -> Events:
+        self.remove_file_id = 0
         try:
             await files.delete_product_file(session_token=await self._token(), file_id=file_id)
         except CreatorlyError as error:
