@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession as SQLModelAsyncSession
 
@@ -68,19 +69,41 @@ def _new_async_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, pool_size=5, max_overflow=10)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
-    # pool_pre_ping replaces connections a PostgreSQL restart closed; the connect timeout makes a database that is
-    # down or unreachable fail within seconds (a 503 naming the database) instead of hanging the request.
+    # A connection idle for a while is pinged before use and replaced if a PostgreSQL restart closed it (one in
+    # steady use is not: a failure on it invalidates the whole pool at once); the connect timeout makes a
+    # database that is down or unreachable fail within seconds (a 503 naming the database), not hang the request.
     engine = create_async_engine(
         url,
         pool_size=10,
         max_overflow=10,
-        pool_pre_ping=True,
         pool_recycle=1800,
         pool_timeout=10,
         connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
     )
     event.listen(engine.sync_engine, "connect", _configure_postgresql)
+    event.listen(engine.sync_engine, "checkin", _note_checkin)
+    event.listen(engine.sync_engine, "checkout", _ping_if_idle)
     return engine
+
+
+# A pooled connection unused for longer than this is pinged at checkout; a busy one (used within the last
+# second) is not, which saves a round trip per transaction under load.
+PING_AFTER_IDLE_SECONDS = 1.0
+_CHECKED_IN_AT = "creatorly_checked_in_at"
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_CHECKED_IN_AT] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    idle_since = record.info.get(_CHECKED_IN_AT)
+    if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE_SECONDS:
+        return  # new (just connected) or in steady use
+    try:
+        dbapi_connection.ping()
+    except Exception as error:  # the pool discards it and checks out (or opens) another
+        raise DisconnectionError(f"pooled connection is gone: {type(error).__name__}") from error
 
 
 def get_engine() -> AsyncEngine:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, text, update
+from sqlalchemy import bindparam, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -37,6 +38,68 @@ async def insert_if_new(
     )
     result = await session.exec(statement)
     return bool(result.rowcount)
+
+
+async def insert_new_as_handled(
+    session: AsyncSession, *, provider: str, event_id: str, event_type: str, payload: str, now: datetime
+) -> int | None:
+    """Insert the event already stamped handled (its first attempt, applied in this same transaction); its id, or
+    None when (provider, event_id) is already stored. A concurrent delivery of the same event waits on this row
+    until the transaction ends, then finds it (handled, or gone if this one rolled back).
+
+    The statement is built once per dialect with bound parameters (a Core insert: the hot path of every webhook)."""
+    dialect = session.get_bind().dialect.name
+    statement = _INSERT_HANDLED.get(dialect)
+    if statement is None:
+        statement = _INSERT_HANDLED[dialect] = _insert_handled_statement(dialect)
+    parameters = {
+        "provider": provider,
+        "event_id": event_id,
+        "event_type": event_type,
+        "payload": payload,
+        "received_at": now,
+        "handled_at": now,
+        "attempts": 1,
+    }
+    stored_id: int | None = (await session.exec(statement, params=parameters)).scalar_one_or_none()
+    return stored_id
+
+
+_INSERT_HANDLED: dict[str, Any] = {}
+
+
+def _insert_handled_statement(dialect: str) -> Any:
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = ExternalEvent.__table__  # type: ignore[attr-defined]
+    columns = ("provider", "event_id", "event_type", "payload", "received_at", "handled_at", "attempts")
+    return (
+        insert(table)
+        .values({name: bindparam(name) for name in columns})
+        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+        .returning(table.c.id)
+    )
+
+
+async def insert_failed_attempt(
+    session: AsyncSession, *, provider: str, event_id: str, event_type: str, payload: str, now: datetime, error: str
+) -> None:
+    """Keep an event whose first attempt failed (rolled back), unhandled, for the provider's retry and the
+    sweeper; nothing if it is stored already."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(ExternalEvent)
+        .values(
+            provider=provider,
+            event_id=event_id,
+            event_type=event_type,
+            payload=payload,
+            received_at=now,
+            attempts=1,
+            last_error=error,
+        )
+        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+    )
+    await session.exec(statement)
 
 
 async def find_id(session: AsyncSession, *, provider: str, event_id: str) -> int | None:

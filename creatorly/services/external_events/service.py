@@ -132,8 +132,11 @@ async def receive(*, provider: str, raw_body: bytes, headers: Mapping[str, str])
     except ValueError as error:
         raise _rejected(provider, str(error)) from None
     event, payload_text = _parse_event(provider, raw_body, lowered_headers)
-    external_event_id, is_new = await _store(event, payload_text)
-    outcome = await handle_stored(external_event_id=external_event_id, is_delivery=True)
+    outcome = await _store_and_apply_new(event, payload_text)
+    is_new = outcome is not None
+    if outcome is None:  # stored before: a redelivery, or a retry of an attempt that failed or was cut off
+        external_event_id, is_new = await _store(event, payload_text)
+        outcome = await handle_stored(external_event_id=external_event_id, is_delivery=True)
     return ReceiveResult(
         provider=provider,
         event_id=event.event_id,
@@ -141,6 +144,60 @@ async def receive(*, provider: str, raw_body: bytes, headers: Mapping[str, str])
         is_duplicate=not is_new,
         outcome=outcome,
     )
+
+
+async def _store_and_apply_new(event: InboundEvent, payload_text: str) -> HandleOutcome | None:
+    """The common case, a new event, in one transaction: store it stamped handled and apply it; None when it is
+    stored already (the claim path takes over). If applying fails, nothing of it is committed, so the event is
+    then stored unhandled with its error, for the provider's retry and the sweeper."""
+    handler = _handlers.get((event.provider, event.event_type))
+
+    async def store_and_apply(session: AsyncSession) -> HandleOutcome | None:
+        if handler is not None:
+            await repository.limit_lock_waits(session, seconds=settings.webhook_lock_wait_seconds)
+        stored_id = await repository.insert_new_as_handled(
+            session,
+            provider=event.provider,
+            event_id=event.event_id,
+            event_type=event.event_type,
+            payload=payload_text,
+            now=utc_now(),
+        )
+        if stored_id is None:
+            return None
+        if handler is None:
+            return HandleOutcome.IGNORED
+        await handler(session, event)
+        return HandleOutcome.HANDLED
+
+    first = ClaimedEvent(id=0, provider=event.provider, event_id=event.event_id, event_type=event.event_type, attempt=1)
+    try:
+        outcome = await db.in_transaction_retrying(store_and_apply)
+    except Exception as error:
+        description = _describe(error)
+        async with db.transaction() as session:
+            await repository.insert_failed_attempt(
+                session,
+                provider=event.provider,
+                event_id=event.event_id,
+                event_type=event.event_type,
+                payload=payload_text,
+                now=utc_now(),
+                error=description,
+            )
+        logger.warning("webhook_attempt", **_log_fields(first), outcome="failed", error=description)
+        refusal = _busy_or(error)
+        count_webhook(event.provider, event.event_type, "busy" if isinstance(refusal, WebhookBusy) else "failed")
+        raise refusal from error
+    if outcome is not None:
+        logger.info("webhook_attempt", **_log_fields(first), outcome=outcome.value)
+        count_webhook(event.provider, event.event_type, outcome.value)
+    return outcome
+
+
+def _describe(error: Exception) -> str:
+    """Only the class and message, cut short: never the payload, which may hold personal or card data."""
+    return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
 
 
 def _identity(provider: str, payload: dict[str, Any], headers: Mapping[str, str]) -> tuple[Any, Any]:
@@ -247,8 +304,7 @@ async def _apply(session: AsyncSession, claimed: ClaimedEvent) -> HandleOutcome:
 
 
 async def _record_failure(claimed: ClaimedEvent, error: Exception) -> None:
-    # Only the class and message, cut short: never the payload, which may hold personal or card data.
-    description = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+    description = _describe(error)
     async with db.transaction() as session:
         await repository.record_failure(session, claimed.id, error=description)
     logger.warning("webhook_attempt", **_log_fields(claimed), outcome="failed", error=description)
