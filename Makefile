@@ -108,6 +108,7 @@ bench: setup
 	$(BIN)/python -m bench.storefront
 	$(BIN)/python -m bench.analytics
 	$(BIN)/python -m bench.webhooks
+	$(BIN)/python -m bench.ingest
 
 clean:
 	rm -rf $(VENV) .web .states .mypy_cache .ruff_cache .pytest_cache
