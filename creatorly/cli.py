@@ -147,9 +147,11 @@ def _serve_until_stopped(arguments: list[str], *, port: int, marker: Path) -> in
     marker.touch()
     try:
         waited = wait_until_quiet(port, quiet_seconds=DRAIN_QUIET_SECONDS, limit_seconds=DRAIN_LIMIT_SECONDS)
-        if refuse_new_connections(server.pid, port):  # then let it take what is left in its backlog
+        refused = refuse_new_connections(server.pid, port)  # server.pid: its session id too
+        if refused:  # then let it take what is left in its backlog
             waited += wait_until_quiet(port, quiet_seconds=DRAIN_QUIET_SECONDS, limit_seconds=DRAIN_LIMIT_SECONDS)
-        click.echo(f"Stopping: the port was quiet after {waited:.1f} s; finishing the requests in flight", err=True)
+        how = "new connections refused" if refused else "no socket filter here: the quiet period alone"
+        click.echo(f"Stopping: the port was quiet after {waited:.1f} s ({how}); finishing what is in flight", err=True)
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=STOP_LIMIT_SECONDS)

@@ -103,12 +103,29 @@ def _listening_inodes(port: int, tables: tuple[Path, ...] = PROC_TABLES) -> set[
     return inodes
 
 
-def refuse_new_connections(pid: int, port: int) -> bool:
-    """Make the socket process `pid` listens on at `port` drop new connection attempts; whether it could (Linux
-    5.6+, allowed to read its child's descriptors). Connections already made are untouched."""
+def _session_members(session_id: int) -> list[int]:
+    """The processes of a session (the server and the workers it forked, which hold its listening socket)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == session_id:  # state ppid pgrp session
+                members.append(int(entry.name))
+    return members
+
+
+def refuse_new_connections(session_id: int, port: int) -> bool:
+    """Make the socket that a process of this session listens on at `port` drop new connection attempts; whether
+    it could (Linux 5.6+, allowed to read those processes' descriptors). Connections already made are untouched."""
     inodes = _listening_inodes(port)
     if not inodes or not hasattr(os, "pidfd_open"):
         return False
+    return any(_attach_drop_filter(pid, inodes) for pid in _session_members(session_id))
+
+
+def _attach_drop_filter(pid: int, inodes: set[str]) -> bool:
     libc = ctypes.CDLL(None, use_errno=True)
     program = ctypes.create_string_buffer(DROP_EVERYTHING)
     fprog = struct.pack("HL", 1, ctypes.addressof(program))  # struct sock_fprog {len; *filter}

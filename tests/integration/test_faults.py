@@ -227,6 +227,7 @@ async def test_sigterm_mid_stream_answers_every_accepted_request_and_a_redeliver
 
     # Then no accepted request was dropped: each was answered, or refused before it was accepted
     assert all(answer in (200, "ConnectError") for answer in answers), f"{answers}\n{app.log_tail()}"
+    assert "new connections refused" in app.log_tail()  # the drain closed the port before granian stopped
     # And once it is back, the provider's redelivery of every event is answered 200 with each applied once
     app.start()
     assert _post_all(app.url, deliveries) == [200] * len(deliveries), app.log_tail()

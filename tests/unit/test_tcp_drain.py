@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import sys
 import threading
@@ -84,19 +86,23 @@ def test_a_backlog_nobody_takes_is_waited_for_no_longer_than_the_limit(listener:
     assert 1.0 <= waited < 2.0
 
 
-def test_a_listener_in_another_process_can_be_made_to_drop_new_connection_attempts() -> None:
+def test_a_listener_held_by_a_forked_worker_of_a_session_can_be_made_to_drop_new_connection_attempts() -> None:
     import subprocess
 
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # in its own session, as `creatorly start` runs the server
         [
             sys.executable,
             "-c",
-            "import socket, sys, time\n"
+            # A forked worker holds the listening socket and the parent closes its copy, as granian's do
+            "import os, socket, sys, time\n"
             "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(16)\n"
-            "print(s.getsockname()[1], flush=True); time.sleep(60)",
+            "print(s.getsockname()[1], flush=True)\n"
+            "if os.fork():\n    s.close()\n"
+            "time.sleep(60)",
         ],
         stdout=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     try:
         assert server.stdout is not None
@@ -113,5 +119,5 @@ def test_a_listener_in_another_process_can_be_made_to_drop_new_connection_attemp
         assert sockets.backlog == 1
         before.close()
     finally:
-        server.kill()
+        os.killpg(server.pid, signal.SIGKILL)
         server.wait()
