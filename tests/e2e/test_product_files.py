@@ -10,8 +10,10 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import open_storefront_with_product, sign_up_and_confirm
+from tests.processes import TEST_DATA_DIR
 
 PASSWORD = "correct horse battery staple"
+SCREENSHOTS = TEST_DATA_DIR / "screenshots"
 
 
 def _pdf(path: Path) -> Path:
@@ -45,12 +47,15 @@ def test_a_file_is_attached_once_and_removed_only_after_confirming(page: Page, a
         page.get_by_role("alert").filter(has_text="field-guide.pdf is already attached to this product").first
     ).to_be_visible()
     expect(rows).to_have_count(1)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "product-file-already-attached.png"), full_page=True)
 
     # Remove asks first; Cancel keeps the file.
     page.get_by_role("button", name="Remove field-guide.pdf").click()
     dialog = page.get_by_role("alertdialog", name="Remove field-guide.pdf?")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("field-guide.pdf will be deleted from this product")
+    page.screenshot(path=str(SCREENSHOTS / "product-file-remove-dialog.png"))
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_be_hidden()
     expect(rows).to_have_count(1)
