@@ -15,7 +15,7 @@ huey = queue.huey
 
 @huey.periodic_task(crontab(minute=f"*/{settings.sweeper_interval_minutes}"), context=False)
 def expire_abandoned_orders() -> int:
-    """Idempotent: only pending orders past their expiry change, each under its row lock."""
+    """Idempotent: only orders waiting for payment past their expiry change, each under its row lock."""
     return run_async(checkout.expire_abandoned_orders())
 
 

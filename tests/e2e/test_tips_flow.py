@@ -81,4 +81,8 @@ def test_a_fan_tips_with_a_public_message_that_shows_on_the_wall_and_in_the_dash
     expect(row.get_by_text("$7.50")).to_be_visible()
     expect(row.get_by_text("Public", exact=True)).to_be_visible()
     expect(row.get_by_text(email)).to_be_visible()
+    # The tip jar has no currency of its own: it is the store's, changed in the storefront settings
+    expect(page.locator("#tip-jar-currency")).to_have_text("USD")
+    expect(page.get_by_role("link", name="storefront settings")).to_have_attribute("href", "/dashboard/storefront")
+    expect(page.get_by_role("combobox", name="Currency")).to_have_count(0)
     page.screenshot(path=str(SCREENSHOTS / "dashboard-tips.png"), full_page=True)

@@ -7,16 +7,19 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 
 import creatorly.api.app
 from creatorly import db
 from creatorly.config import settings
+from creatorly.kit.clock import utc_now
 from creatorly.models import AnalyticsDaily, Order, Payout, Product, User
-from creatorly.models.enums import OrderStatus, PayoutStatus
+from creatorly.models.enums import OrderKind, OrderStatus, PayoutStatus
 from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts.schemas import SignedIn
 from creatorly.services.analytics import dashboard
+from creatorly.services.creators import service as creators
+from creatorly.services.demo.history import ABANDONED_CHECKOUTS
 from creatorly.services.demo.service import DEMO_EMAIL, DEMO_HANDLE, DEMO_PASSWORD, seed_demo_data
 from creatorly.services.memberships import members, posts, tiers
 from creatorly.services.orders import dashboard as orders_dashboard
@@ -77,10 +80,25 @@ async def test_the_demo_loads_a_year_once_and_every_dashboard_page_has_figures(
     assert any(row.views for row in year.referrers) and any(row.views for row in year.campaigns)
 
     assert (await orders_dashboard.list_orders(session_token=token, status=None)).total >= 300
+    # The year's abandoned checkouts were closed by the expiry job: none is left waiting for payment
+    abandoned = await orders_dashboard.list_orders(session_token=token, status=str(OrderStatus.EXPIRED))
+    assert abandoned.total == ABANDONED_CHECKOUTS and {row.status_label for row in abandoned.items} == {"Abandoned"}
+    assert (await orders_dashboard.list_orders(session_token=token, status=str(OrderStatus.PENDING))).total == 0
+    waiting = (OrderStatus.CREATED, OrderStatus.PENDING)
+    assert await _count(Order, col(Order.status).in_(waiting), col(Order.expires_at) <= utc_now()) == 0
     tip_page = await tips.list_tips(session_token=token)
     assert tip_page.total == 30 and any(row.message for row in tip_page.items)
     wall = await tips.list_wall(handle=DEMO_HANDLE)
     assert wall.items
+    # The tip jar sells in the store's currency, like every product, and so did every tip of the year
+    store = (await creators.get_my_profile(session_token=token)).currency
+    jar = await tips.get_tip_jar(handle=DEMO_HANDLE)
+    assert jar.currency == (await tips.get_tip_settings(session_token=token)).currency == store
+    assert all(preset.label.startswith("$") for preset in jar.presets) and store == "USD"
+    async with db.transaction() as session:
+        product_currencies = set((await session.exec(select(Product.currency))).all())
+        tip_currencies = set((await session.exec(select(Order.currency).where(Order.kind == OrderKind.TIP))).all())
+    assert product_currencies == tip_currencies == {store}
     summary = await members.members_summary(session_token=token)
     assert summary.active == 35 and summary.monthly[0].label != "$0.00"
     assert len(await tiers.list_public_tiers(handle=DEMO_HANDLE)) == 2

@@ -157,3 +157,38 @@ async def _insert_marks_as_of_0011() -> None:
 async def _rows(sql: str) -> list[tuple[object, ...]]:
     async with db.get_engine().connect() as connection:
         return [tuple(row) for row in (await connection.exec_driver_sql(sql)).all()]
+
+
+def test_tip_jars_in_another_currency_than_the_store_start_again_in_the_store_currency(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """0015: a tip jar saved in a currency other than the store's takes the store's, with its defaults."""
+    monkeypatch.setattr(settings, "database_url", f"sqlite:///{tmp_path / 'tips.db'}")
+    config = alembic_config()
+    in_fresh_thread(command.upgrade, config, "0014_subscription_event_kinds")
+    run_async(_insert_rows_as_of_0002())
+    run_async(_insert_tip_settings_as_of_0014())
+    in_fresh_thread(command.upgrade, config, "head")
+    settings_rows = "SELECT creator_id, goal_currency, presets, goal_title, goal_amount FROM tip_settings ORDER BY 1"
+    assert run_async(_rows(settings_rows)) == [
+        (1, "USD", "[300, 700]", "Camera", 50000),  # already in the store's currency: kept
+        (2, "INR", "[]", "", None),  # was USD in a rupee store
+    ]
+
+
+async def _insert_tip_settings_as_of_0014() -> None:
+    now = "2026-01-01 00:00:00+00:00"
+    async with db.get_engine().begin() as connection:
+        await connection.exec_driver_sql(
+            "INSERT INTO users (id, email, display_name, role, is_active, created_at, updated_at) "
+            f"VALUES (2, 'rupee@example.com', 'Rupee', 'creator', 1, '{now}', '{now}')"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO creators (id, user_id, handle, handle_skeleton, display_name, bio_markdown, social_links, "
+            f"accent_color, default_currency, timezone, created_at, updated_at) VALUES (2, 2, 'rupee', 'rupee', "
+            f"'Rupee', '', '[]', '#000000', 'INR', 'UTC', '{now}', '{now}')"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO tip_settings (creator_id, presets, goal_title, goal_amount, goal_currency, updated_at) VALUES "
+            f"(1, '[300, 700]', 'Camera', 50000, 'USD', '{now}'), (2, '[300, 500]', 'Trip', 90000, 'USD', '{now}')"
+        )

@@ -17,11 +17,22 @@ import creatorly.api.app
 from creatorly import db, queue
 from creatorly.config import settings
 from creatorly.errors import InvalidInput
-from creatorly.models import Creator, LedgerEntry, LedgerTransaction, Order, OutboxEmail, SandboxWebhook, Tip
+from creatorly.models import (
+    Creator,
+    LedgerEntry,
+    LedgerTransaction,
+    Order,
+    OutboxEmail,
+    SandboxWebhook,
+    Tip,
+    TipSettings,
+)
 from creatorly.models.enums import OrderKind, OrderStatus
 from creatorly.providers.payments.sandbox_signing import sign
 from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts.schemas import SignedIn
+from creatorly.services.creators import service as creators
+from creatorly.services.creators.schemas import ProfileInput
 from creatorly.services.creators.service import NotACreator
 from creatorly.services.delivery.service import order_access_token
 from creatorly.services.external_events import service as external_events
@@ -61,6 +72,14 @@ async def _creator() -> tuple[Creator, str, str]:
     signed_in = await accounts.sign_in(email=made.email, password=PASSWORD, requester=new_requester())
     assert isinstance(signed_in, SignedIn)
     return made.creator, signed_in.session_token, made.email
+
+
+async def _set_store_currency(token: str, creator: Creator, currency: str) -> None:
+    """The creator changes the store's currency in the storefront settings."""
+    await creators.update_profile(
+        session_token=token,
+        profile=ProfileInput(handle=creator.handle, display_name=creator.display_name, currency=currency),
+    )
 
 
 def _tip(handle: str, **changes: Any) -> NewTip:
@@ -252,7 +271,8 @@ async def test_bad_input_is_refused_and_nothing_is_written(
 
 async def test_the_minimum_follows_the_currency(app_server: str) -> None:
     creator, token, _ = await _creator()
-    await tips.save_tip_settings(session_token=token, changes=TipSettingsInput(currency="INR", presets_text="50 100"))
+    await _set_store_currency(token, creator, "INR")
+    await tips.save_tip_settings(session_token=token, changes=TipSettingsInput(presets_text="50 100"))
 
     with pytest.raises(InvalidInput, match=r"₹10\.00"):
         await tips.start_tip(_tip(creator.handle, amount_text="9.99"))
@@ -279,13 +299,13 @@ async def test_a_double_click_makes_one_order_and_one_tip(app_server: str) -> No
 
 async def test_the_goal_counts_only_paid_tips_in_its_currency(app_server: str) -> None:
     creator, token, _ = await _creator()
-    await tips.save_tip_settings(
-        session_token=token, changes=TipSettingsInput(currency="INR", presets_text="100", goal_amount_text="")
-    )
+    await _set_store_currency(token, creator, "INR")
+    await tips.save_tip_settings(session_token=token, changes=TipSettingsInput(presets_text="100", goal_amount_text=""))
     await _paid(app_server, _tip(creator.handle, amount_text="500"))  # INR: not in the goal's currency
+    await _set_store_currency(token, creator, "USD")
     await tips.save_tip_settings(
         session_token=token,
-        changes=TipSettingsInput(currency="USD", presets_text="3 5 10", goal_title="New camera", goal_amount_text="40"),
+        changes=TipSettingsInput(presets_text="3 5 10", goal_title="New camera", goal_amount_text="40"),
     )
     await _paid(app_server, _tip(creator.handle, amount_text="10"))
     await _paid(app_server, _tip(creator.handle, amount_text="2.50", is_public=False))  # private tips count too
@@ -314,20 +334,86 @@ async def test_a_new_creator_gets_default_presets_and_no_goal(app_server: str) -
     assert (view.currency, view.presets_text, view.goal_amount_text) == ("USD", "3 5 10", "")
 
 
+async def test_a_new_creator_tips_in_the_store_currency_they_chose(app_server: str) -> None:
+    made = await make_creator()
+    signed_in = await accounts.sign_in(email=made.email, password=PASSWORD, requester=new_requester())
+    assert isinstance(signed_in, SignedIn)
+    await _set_store_currency(signed_in.session_token, made.creator, "EUR")
+
+    jar = await tips.get_tip_jar(handle=made.creator.handle)
+    started = await tips.start_tip(_tip(made.creator.handle, amount_text="5"))
+
+    assert (jar.currency, [preset.label for preset in jar.presets]) == ("EUR", ["€3.00", "€5.00", "€10.00"])
+    assert (await tips.get_tip_settings(session_token=signed_in.session_token)).currency == "EUR"
+    order = await _order(started.order_public_id)
+    assert (order.amount, order.currency) == (500, "EUR")
+
+
+async def test_a_change_of_store_currency_carries_to_the_tip_jar(app_server: str) -> None:
+    creator, token, _ = await _creator()
+    await tips.save_tip_settings(
+        session_token=token,
+        changes=TipSettingsInput(presets_text="4 8", goal_title="New camera", goal_amount_text="400"),
+    )
+    assert (await tips.get_tip_jar(handle=creator.handle)).currency == "USD"
+
+    await _set_store_currency(token, creator, "INR")
+
+    jar = await tips.get_tip_jar(handle=creator.handle)
+    view = await tips.get_tip_settings(session_token=token)
+    started = await tips.start_tip(_tip(creator.handle, amount_text="100"))
+    # USD amounts mean nothing in rupees: the jar starts again from the rupee defaults, and the goal is gone
+    assert (jar.currency, [preset.amount for preset in jar.presets], jar.goal) == ("INR", [5000, 10000, 25000], None)
+    assert (jar.minimum_label, view.currency, view.presets_text, view.goal_amount_text) == (
+        "₹10.00",
+        "INR",
+        "50 100 250",
+        "",
+    )
+    assert ((order := await _order(started.order_public_id)).amount, order.currency) == (10000, "INR")
+    async with db.transaction() as session:
+        stored = await session.get(TipSettings, creator.id)
+    assert stored is not None
+    assert (stored.goal_currency, stored.presets, stored.goal_amount, stored.goal_title) == ("INR", "[]", None, "")
+
+    await tips.save_tip_settings(session_token=token, changes=TipSettingsInput(presets_text="50 150"))
+    await _set_store_currency(token, creator, "INR")  # saving the profile again without a change keeps them
+
+    assert [preset.label for preset in (await tips.get_tip_jar(handle=creator.handle)).presets] == ["₹50.00", "₹150.00"]
+
+
+async def test_settings_left_in_another_currency_are_not_offered(app_server: str) -> None:
+    """Amounts stored in a currency the store no longer sells in (written before the jar followed the store) are
+    never shown as if they were in the store's currency."""
+    creator, token, _ = await _creator()
+    async with db.transaction() as session:
+        session.add(
+            TipSettings(
+                creator_id=creator.id, presets="[5000]", goal_title="Trip", goal_amount=900000, goal_currency="INR"
+            )
+        )
+
+    jar = await tips.get_tip_jar(handle=creator.handle)
+    started = await tips.start_tip(_tip(creator.handle, amount_text="5"))
+
+    assert (jar.currency, [preset.amount for preset in jar.presets], jar.goal) == ("USD", [300, 500, 1000], None)
+    assert (await tips.get_tip_settings(session_token=token)).goal_title == ""
+    assert (await _order(started.order_public_id)).currency == "USD"
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
         ({"presets_text": "0.5 5"}, "presets"),
         ({"presets_text": ""}, "presets"),
         ({"presets_text": "1 2 3 4 5 6 7"}, "presets"),
-        ({"currency": "XYZ"}, "currency"),
         ({"goal_amount_text": "abc", "goal_title": "Camera"}, "goal_amount"),
         ({"goal_amount_text": "100"}, "goal_title"),
     ],
 )
 async def test_bad_tip_settings_are_refused(app_server: str, changes: dict[str, str], field: str) -> None:
     _, token, _ = await _creator()
-    values = {"currency": "USD", "presets_text": "3 5 10", **changes}
+    values = {"presets_text": "3 5 10", **changes}
 
     with pytest.raises(InvalidInput) as refused:
         await tips.save_tip_settings(session_token=token, changes=TipSettingsInput(**values))

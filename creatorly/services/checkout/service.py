@@ -396,8 +396,10 @@ async def _queue_receipt(session: AsyncSession, order: Order, product: Product) 
 
 
 async def expire_abandoned_orders(*, limit: int = 500) -> int:
-    """Pending orders past their expiry become expired and give back their discount redemption (a late payment
-    still counts, and takes it again); return how many."""
+    """Orders waiting for payment (pending or created) past their expiry become expired ("Abandoned") and give
+    back their discount redemption (a late payment still counts, and takes it again); return how many.
+
+    Run every `sweeper_interval_minutes` by the worker (`creatorly.jobs.checkout.expire_abandoned_orders`)."""
     expired = 0
     async with db.transaction() as session:
         for order in await orders.lock_abandoned(session, now=utc_now(), limit=limit):

@@ -27,6 +27,7 @@ from creatorly.services.creators import repository, rules
 from creatorly.services.creators.rules import HandleUnavailable
 from creatorly.services.creators.rules import normalize_handle as normalize_handle_text
 from creatorly.services.creators.schemas import CreatorProfile, ProfileInput
+from creatorly.services.tips import jar as tip_jar
 
 
 class NotACreator(NotFound):
@@ -128,6 +129,8 @@ async def update_profile(*, session_token: str, profile: ProfileInput) -> Creato
             handle, skeleton = await _available_handle(session, profile.handle, except_creator_id=creator.id)
             creator.handle, creator.handle_skeleton = handle, skeleton
             _apply(creator, values)
+            assert creator.id is not None
+            await tip_jar.follow_store_currency(session, creator.id, creator.default_currency)
             return to_profile(creator)
     except IntegrityError:
         raise HandleUnavailable("That handle is taken. Try another one.", field="handle") from None

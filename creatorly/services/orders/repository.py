@@ -57,10 +57,11 @@ async def count_open_pending(session: AsyncSession, product_id: int, *, now: dat
 
 
 async def lock_abandoned(session: AsyncSession, *, now: datetime, limit: int) -> Sequence[Order]:
-    """Pending orders past their expiry, locked; rows another transaction holds (being paid) are skipped."""
+    """Orders still waiting for payment (pending, or created and never handed to a provider) past their expiry,
+    locked; rows another transaction holds (being paid) are skipped."""
     statement = (
         select(Order)
-        .where(Order.status == OrderStatus.PENDING, col(Order.expires_at) <= now)
+        .where(col(Order.status).in_((OrderStatus.CREATED, OrderStatus.PENDING)), col(Order.expires_at) <= now)
         .order_by(col(Order.id))
         .limit(limit)
         .with_for_update(skip_locked=True, key_share=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -97,12 +97,10 @@ class TipSettingsView:
     presets_text: str  # "3 5 10"
     goal_title: str
     goal_amount_text: str  # "" when there is no goal
-    currencies: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class TipSettingsInput:
-    currency: str
     presets_text: str
     goal_title: str = ""
     goal_amount_text: str = ""

@@ -18,7 +18,7 @@ from creatorly import db
 from creatorly.errors import InvalidInput
 from creatorly.kit.clock import as_utc, utc_now
 from creatorly.kit.csvfile import csv_text, decimal_text, iso_utc
-from creatorly.kit.money import CURRENCY_EXPONENTS, format_money
+from creatorly.kit.money import format_money
 from creatorly.models import Creator, Order, Tip, TipSettings
 from creatorly.models.enums import OrderKind, OrderStatus
 from creatorly.services.accounts.authorization import require_user
@@ -29,7 +29,7 @@ from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.creators import service as creators
 from creatorly.services.delivery.service import OrderNotFound, order_access_token, order_page_url
 from creatorly.services.orders import service as orders
-from creatorly.services.tips import repository, rules
+from creatorly.services.tips import jar, repository, rules
 from creatorly.services.tips.schemas import (
     GoalProgress,
     NewTip,
@@ -119,7 +119,7 @@ async def _open_tip_order(new: NewTip, tip: Tip, *, buyer_email: str, key: str) 
                 return None
             creator = await _creator_by_handle(session, new.handle)
             assert creator.id is not None
-            currency = await _jar_currency(session, creator)
+            currency = jar.store_currency(creator)
             amount = rules.parse_tip_amount(new.amount_text, currency)
             order = await orders.add_order(
                 session, _new_order(creator.id, buyer_email, amount, currency, key, new.buyer_user_id)
@@ -237,17 +237,21 @@ async def get_tip_settings(*, session_token: str) -> TipSettingsView:
 
 
 async def save_tip_settings(*, session_token: str, changes: TipSettingsInput) -> TipSettingsView:
-    """Set the tip jar's currency, preset amounts and goal (an empty goal amount removes the goal)."""
+    """Set the tip jar's preset amounts and goal (an empty goal amount removes the goal).
+
+    They are amounts in the store's currency (the creator's `default_currency`, which products and tiers sell
+    in): the tip jar has no currency of its own.
+    """
     user = await require_user(session_token)
-    currency = rules.supported_currency(changes.currency)
-    presets = rules.parse_presets(changes.presets_text, currency)
     goal_title = rules.clean_goal_title(changes.goal_title)
-    goal_amount = rules.parse_goal_amount(changes.goal_amount_text, currency)
-    if goal_amount is not None and not goal_title:
-        raise InvalidInput("Give your goal a title, like “New camera”.", field="goal_title")
     async with db.transaction() as session:
         creator = await creators.creator_of(session, user.id)
         assert creator.id is not None
+        currency = jar.store_currency(creator)
+        presets = rules.parse_presets(changes.presets_text, currency)
+        goal_amount = rules.parse_goal_amount(changes.goal_amount_text, currency)
+        if goal_amount is not None and not goal_title:
+            raise InvalidInput("Give your goal a title, like “New camera”.", field="goal_title")
         stored = await repository.settings_of(session, creator.id, for_update=True) or TipSettings(
             creator_id=creator.id
         )
@@ -280,17 +284,10 @@ async def _creator_id_of(session: AsyncSession, user_id: int) -> int:
     return creator.id
 
 
-async def _jar_currency(session: AsyncSession, creator: Creator) -> str:
-    """The tip jar's currency once the creator chose one in the settings, else the store's currency."""
-    assert creator.id is not None
-    stored = await repository.settings_of(session, creator.id)
-    return (stored.goal_currency if stored is not None else creator.default_currency).upper()
-
-
 async def _tip_jar(session: AsyncSession, creator: Creator) -> TipJar:
     assert creator.id is not None
-    stored = await repository.settings_of(session, creator.id)
-    currency = (stored.goal_currency if stored is not None else creator.default_currency).upper()
+    currency = jar.store_currency(creator)
+    stored = jar.in_currency(await repository.settings_of(session, creator.id), currency)
     amounts = _stored_presets(stored, currency)
     goal = None
     if stored is not None and stored.goal_amount:
@@ -324,7 +321,8 @@ def _stored_presets(stored: TipSettings | None, currency: str) -> list[int]:
 
 
 def _settings_view(creator: Creator, stored: TipSettings | None) -> TipSettingsView:
-    currency = (stored.goal_currency if stored is not None else creator.default_currency).upper()
+    currency = jar.store_currency(creator)
+    stored = jar.in_currency(stored, currency)
     amounts = _stored_presets(stored, currency)
     has_goal = stored is not None and stored.goal_amount is not None
     return TipSettingsView(
@@ -334,7 +332,6 @@ def _settings_view(creator: Creator, stored: TipSettings | None) -> TipSettingsV
         goal_amount_text=rules.amount_text(stored.goal_amount or 0, currency)
         if stored is not None and has_goal
         else "",
-        currencies=sorted(CURRENCY_EXPONENTS),
     )
 
 

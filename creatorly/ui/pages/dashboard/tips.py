@@ -99,15 +99,15 @@ def _settings() -> rx.Component:
                 form_error(rx.cond(State.settings_error_field == "", State.settings_error, "")),
                 rx.grid(
                     rx.vstack(
-                        rx.el.label("Currency", html_for="field-currency", class_name="field-label"),
-                        rx.el.select(
-                            rx.foreach(State.currencies, lambda code: rx.el.option(code, value=code)),
-                            id="field-currency",
-                            name="currency",
-                            default_value=State.currency,
-                            class_name="native-select",
+                        rx.text("Currency", class_name="field-label", as_="div"),
+                        rx.text(State.currency, weight="medium", id="tip-jar-currency"),
+                        rx.text(
+                            "Tips are in your store's currency, like your products. Change it in ",
+                            rx.link("storefront settings", href=routes.DASHBOARD_STOREFRONT),
+                            "; the amounts below then start again from that currency's defaults.",
+                            size="2",
+                            color_scheme="gray",
                         ),
-                        rx.text(_error_for("currency"), size="2", color_scheme="red", role="alert"),
                         spacing="1",
                         width="100%",
                         align="start",
@@ -132,7 +132,7 @@ def _settings() -> rx.Component:
                         "Goal amount (optional)",
                         name="goal_amount",
                         default_value=State.goal_amount_text,
-                        hint="Empty: no goal. Paid tips in the tip jar's currency count toward it.",
+                        hint="Empty: no goal. Paid tips in your store's currency count toward it.",
                         error=_error_for("goal_amount"),
                         input_mode="decimal",
                     ),

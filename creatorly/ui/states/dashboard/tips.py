@@ -45,8 +45,7 @@ class TipsDashboardState(rx.State):
     page: int = 1
     page_count: int = 1
     is_loading: bool = True
-    currency: str = "USD"
-    currencies: list[str] = []
+    currency: str = "USD"  # the store's currency, which the tip jar always uses
     presets_text: str = ""
     goal_title: str = ""
     goal_amount_text: str = ""
@@ -98,7 +97,7 @@ class TipsDashboardState(rx.State):
         self.is_loading = False
 
     def _show_settings(self, view: TipSettingsView) -> None:
-        self.currency, self.currencies = view.currency, list(view.currencies)
+        self.currency = view.currency
         self.presets_text, self.goal_title, self.goal_amount_text = (
             view.presets_text,
             view.goal_title,
@@ -122,7 +121,6 @@ class TipsDashboardState(rx.State):
             view = await tips.save_tip_settings(
                 session_token=await self._token(),
                 changes=TipSettingsInput(
-                    currency=form.get("currency", ""),
                     presets_text=form.get("presets", ""),
                     goal_title=form.get("goal_title", ""),
                     goal_amount_text=form.get("goal_amount", ""),
