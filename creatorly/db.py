@@ -12,7 +12,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession as SQLModelAsyncSession
 
 from creatorly.config import settings
@@ -145,6 +151,14 @@ async def transaction() -> AsyncIterator[SQLModelAsyncSession]:
         callbacks: list[Callable[[], None]] = session.info.pop(_AFTER_COMMIT_KEY, [])
     for callback in callbacks:
         callback()
+
+
+@asynccontextmanager
+async def single_statements() -> AsyncIterator[AsyncConnection]:
+    """A pooled connection in autocommit mode, for one statement that is a whole unit of work on its own (each
+    statement commits as it runs: no BEGIN and COMMIT round trips, no ORM session)."""
+    async with get_engine().connect() as connection:
+        yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,14 +42,21 @@ async def insert_if_new(
 
 
 async def insert_new_as_handled(
-    session: AsyncSession, *, provider: str, event_id: str, event_type: str, payload: str, now: datetime
+    connection: AsyncConnection,
+    *,
+    provider: str,
+    event_id: str,
+    event_type: str,
+    payload: str,
+    now: datetime,
 ) -> int | None:
-    """Insert the event already stamped handled (its first attempt, applied in this same transaction); its id, or
-    None when (provider, event_id) is already stored. A concurrent delivery of the same event waits on this row
-    until the transaction ends, then finds it (handled, or gone if this one rolled back).
+    """Insert the event already stamped handled: its first attempt, applied in the same transaction (on the
+    session's connection), or needing nothing (on an autocommit connection). Its id, or None when (provider,
+    event_id) is already stored. A concurrent delivery of the same event waits on this row until the transaction
+    ends, then finds it (handled, or gone if this one rolled back).
 
     The statement is built once per dialect with bound parameters (a Core insert: the hot path of every webhook)."""
-    dialect = session.get_bind().dialect.name
+    dialect = connection.dialect.name
     statement = _INSERT_HANDLED.get(dialect)
     if statement is None:
         statement = _INSERT_HANDLED[dialect] = _insert_handled_statement(dialect)
@@ -61,7 +69,8 @@ async def insert_new_as_handled(
         "handled_at": now,
         "attempts": 1,
     }
-    stored_id: int | None = (await session.exec(statement, params=parameters)).scalar_one_or_none()
+    result = await connection.execute(statement, parameters)
+    stored_id: int | None = result.scalar_one_or_none()
     return stored_id
 
 

@@ -153,10 +153,9 @@ async def _store_and_apply_new(event: InboundEvent, payload_text: str) -> Handle
     handler = _handlers.get((event.provider, event.event_type))
 
     async def store_and_apply(session: AsyncSession) -> HandleOutcome | None:
-        if handler is not None:
-            await repository.limit_lock_waits(session, seconds=settings.webhook_lock_wait_seconds)
+        await repository.limit_lock_waits(session, seconds=settings.webhook_lock_wait_seconds)
         stored_id = await repository.insert_new_as_handled(
-            session,
+            await session.connection(),
             provider=event.provider,
             event_id=event.event_id,
             event_type=event.event_type,
@@ -165,14 +164,26 @@ async def _store_and_apply_new(event: InboundEvent, payload_text: str) -> Handle
         )
         if stored_id is None:
             return None
-        if handler is None:
-            return HandleOutcome.IGNORED
+        assert handler is not None
         await handler(session, event)
         return HandleOutcome.HANDLED
 
+    async def store_unhandled_type() -> HandleOutcome | None:
+        async with db.single_statements() as connection:
+            stored_id = await repository.insert_new_as_handled(
+                connection,
+                provider=event.provider,
+                event_id=event.event_id,
+                event_type=event.event_type,
+                payload=payload_text,
+                now=utc_now(),
+            )
+        return None if stored_id is None else HandleOutcome.IGNORED
+
     first = ClaimedEvent(id=0, provider=event.provider, event_id=event.event_id, event_type=event.event_type, attempt=1)
     try:
-        outcome = await db.in_transaction_retrying(store_and_apply)
+        # A type nobody handles is stored (already handled) by one statement; otherwise store and apply together
+        outcome = await (store_unhandled_type() if handler is None else db.in_transaction_retrying(store_and_apply))
     except Exception as error:
         description = _describe(error)
         async with db.transaction() as session:
