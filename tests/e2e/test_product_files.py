@@ -9,8 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.conftest import TEST_DATA_DIR
 from tests.e2e.helpers import open_storefront_with_product, sign_up_and_confirm
-from tests.processes import TEST_DATA_DIR
 
 PASSWORD = "correct horse battery staple"
 SCREENSHOTS = TEST_DATA_DIR / "screenshots"
