@@ -147,7 +147,7 @@ def test_the_creator_dashboard_has_no_serious_axe_violations(page: Page, app_url
         page.wait_for_load_state("networkidle")
         found[path] = _serious_violations(page)
 
-    # One order's page and one product's editor, reached by clicking as the creator does.
+    # One order's page, one product's editor and one post's editor, reached by clicking as the creator does.
     open_page(page, f"{app_url}/dashboard/orders")
     page.get_by_role("table").get_by_role("link").first.click()
     page.wait_for_url(re.compile(r"/dashboard/orders/."))
@@ -157,4 +157,8 @@ def test_the_creator_dashboard_has_no_serious_axe_violations(page: Page, app_url
     page.get_by_role("link", name="Golden Hour Lightroom Presets", exact=True).click()
     expect(page.get_by_role("heading", name="Edit product")).to_be_visible()
     found["/dashboard/products/<id>"] = _serious_violations(page)
+    open_page(page, f"{app_url}/dashboard/posts")
+    page.get_by_role("table").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Edit post")).to_be_visible()
+    found["/dashboard/posts/<id>"] = _serious_violations(page)
     _assert_none(found)
