@@ -113,3 +113,26 @@ def text_area_field(
         width="100%",
         align="start",
     )
+
+
+def file_drop(*children: rx.Component, label: str, **upload_props: Any) -> rx.Component:
+    """`rx.upload` whose hidden file input is named too: Reflex gives the drop zone our `aria-label` but renders the
+    `<input type="file">` inside it bare, which screen readers (and axe's `label` rule) meet as an unnamed field."""
+    upload = rx.upload(*children, aria_label=label, **upload_props)
+    file_input = _first_file_input(upload)
+    if file_input is None:  # pragma: no cover - guards a change in how Reflex builds rx.upload
+        raise RuntimeError("rx.upload no longer renders an <input type=file> child")
+    file_input.custom_attrs["aria-label"] = label
+    return upload
+
+
+def _first_file_input(component: rx.Component) -> rx.Component | None:
+    for child in component.children:
+        if not isinstance(child, rx.Component):
+            continue
+        if child.tag == "input":
+            return child
+        found = _first_file_input(child)
+        if found is not None:
+            return found
+    return None

@@ -50,6 +50,7 @@ def release_chart(points: rx.Var[list[dict[str, str | float]]], *, label: rx.Var
             height=180,
             width="100%",
             margin={"top": 8, "right": 8, "left": 0, "bottom": 0},
+            custom_attrs={"accessibilityLayer": False},  # hidden from readers: no keyboard stop either
         ),
         aria_hidden="true",
         width="100%",

@@ -281,10 +281,11 @@ def _table(title: str, first_column: str, table: str, rows: rx.Var[list[TableRow
                         width="100%",
                         size="1",
                     ),
-                    overflow_x="auto",
+                    class_name="table-scroll",
                     width="100%",
                     role="region",
                     aria_label=title,
+                    tab_index=0,  # a region that scrolls sideways: keyboard users focus it to scroll
                 ),
                 rx.text(empty, size="2", color_scheme="gray"),
             ),

@@ -92,6 +92,7 @@ def _chart(title: str, data: rx.Var[Any], key: str, name: rx.Var[str] | str, col
                     height=180,
                     width="100%",
                     margin={"top": 8, "right": 8, "left": 0, "bottom": 0},
+                    custom_attrs={"accessibilityLayer": False},  # hidden from readers: no keyboard stop either
                 ),
                 aria_hidden="true",  # the table below carries the same figures for everyone
                 width="100%",

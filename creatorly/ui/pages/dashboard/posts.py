@@ -6,7 +6,7 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.components.feedback import card_skeletons, empty_state
-from creatorly.ui.components.forms import field, text_area_field
+from creatorly.ui.components.forms import field, file_drop, text_area_field
 from creatorly.ui.layouts.dashboard import dashboard_layout
 from creatorly.ui.states.dashboard.posts import POST_IMAGE_UPLOAD_ID, PostEditorState, PostListItem, PostsState
 
@@ -216,7 +216,7 @@ def _image() -> rx.Component:
             ),
             rx.text("No image yet.", size="2", color_scheme="gray"),
         ),
-        rx.upload(
+        file_drop(
             rx.text("Drop a PNG, JPEG, WebP or GIF here (at most 10 MB), or click to choose", size="2"),
             id=POST_IMAGE_UPLOAD_ID,
             accept={
@@ -229,7 +229,7 @@ def _image() -> rx.Component:
             border=f"1px dashed {rx.color('gray', 7)}",
             padding="1rem",
             border_radius="var(--radius-3)",
-            aria_label="Choose a post image",
+            label="Choose a post image",
         ),
         rx.hstack(
             rx.foreach(rx.selected_files(POST_IMAGE_UPLOAD_ID), lambda name: rx.badge(name, variant="soft")),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.components.feedback import card_skeletons, empty_state
-from creatorly.ui.components.forms import field, text_area_field
+from creatorly.ui.components.forms import field, file_drop, text_area_field
 from creatorly.ui.layouts.dashboard import dashboard_layout
 from creatorly.ui.states.dashboard.product_editor import (
     COVER_UPLOAD_ID,
@@ -200,7 +200,7 @@ def _cover() -> rx.Component:
             ),
             rx.text("No cover yet. A 1600×1600 image looks sharp everywhere.", size="2", color_scheme="gray"),
         ),
-        rx.upload(
+        file_drop(
             rx.text("Drop a PNG, JPEG, WebP or GIF here (at most 10 MB), or click to choose", size="2"),
             id=COVER_UPLOAD_ID,
             accept={
@@ -213,7 +213,7 @@ def _cover() -> rx.Component:
             border=f"1px dashed {rx.color('gray', 7)}",
             padding="1rem",
             border_radius="var(--radius-3)",
-            aria_label="Choose a cover image",
+            label="Choose a cover image",
         ),
         rx.hstack(
             rx.foreach(rx.selected_files(COVER_UPLOAD_ID), lambda name: rx.badge(name, variant="soft")),
@@ -299,7 +299,7 @@ def _files() -> rx.Component:
             ),
             rx.text("No files yet.", size="2"),
         ),
-        rx.upload(
+        file_drop(
             rx.vstack(
                 rx.icon("upload", size=20), rx.text("Drop a file here, or click to choose", size="2"), align="center"
             ),
@@ -309,7 +309,7 @@ def _files() -> rx.Component:
             padding="1.5rem",
             border_radius="var(--radius-3)",
             width="100%",
-            aria_label="Choose a product file",
+            label="Choose a product file",
         ),
         rx.hstack(
             rx.foreach(rx.selected_files(FILES_UPLOAD_ID), lambda name: rx.badge(name, variant="soft")),

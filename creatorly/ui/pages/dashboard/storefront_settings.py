@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from creatorly.ui import routes
-from creatorly.ui.components.forms import field, select_field, text_area_field
+from creatorly.ui.components.forms import field, file_drop, select_field, text_area_field
 from creatorly.ui.layouts.dashboard import dashboard_layout
 from creatorly.ui.states.dashboard.storefront_settings import (
     AVATAR_UPLOAD_ID,
@@ -42,6 +42,7 @@ def _preview() -> rx.Component:
                     size="5",
                     radius="full",
                     margin_top="-2rem",
+                    custom_attrs={"alt": "Profile picture"},  # Radix passes it to the avatar's <img>
                 ),
                 rx.vstack(
                     rx.heading(State.form["display_name"], size="5", as_="h3"),
@@ -63,7 +64,7 @@ def _preview() -> rx.Component:
 def _image_upload(label: str, upload_id: str, handler: rx.EventHandler, hint: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, class_name="field-label"),
-        rx.upload(
+        file_drop(
             rx.text(hint, size="2"),
             id=upload_id,
             multiple=False,
@@ -77,7 +78,7 @@ def _image_upload(label: str, upload_id: str, handler: rx.EventHandler, hint: st
             padding="0.75rem",
             border_radius="var(--radius-3)",
             width="100%",
-            aria_label=f"Choose {label.lower()}",
+            label=f"Choose {label.lower()}",
         ),
         rx.hstack(
             rx.foreach(rx.selected_files(upload_id), lambda name: rx.badge(name, variant="soft")),
