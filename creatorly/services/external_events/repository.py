@@ -18,9 +18,18 @@ from creatorly.services.external_events.schemas import ClaimedEvent
 
 
 async def insert_if_new(
-    session: AsyncSession, *, provider: str, event_id: str, event_type: str, payload: str, received_at: datetime
+    session: AsyncSession,
+    *,
+    provider: str,
+    event_id: str,
+    event_type: str,
+    payload: str,
+    received_at: datetime,
+    attempts: int = 0,
+    last_error: str | None = None,
 ) -> bool:
-    """Insert the event unless (provider, event_id) is already stored; True when this call inserted it.
+    """Insert the event unless (provider, event_id) is already stored; True when this call inserted it. A first
+    attempt that failed (and rolled back) is kept this way with `attempts=1` and its `last_error`, unhandled.
 
     ON CONFLICT DO NOTHING waits for a concurrent inserter instead of failing, so no check-then-insert race.
     """
@@ -33,7 +42,8 @@ async def insert_if_new(
             event_type=event_type,
             payload=payload,
             received_at=received_at,
-            attempts=0,
+            attempts=attempts,
+            last_error=last_error,
         )
         .on_conflict_do_nothing(index_elements=["provider", "event_id"])
     )
@@ -87,28 +97,6 @@ def _insert_handled_statement(dialect: str) -> Any:
         .on_conflict_do_nothing(index_elements=["provider", "event_id"])
         .returning(table.c.id)
     )
-
-
-async def insert_failed_attempt(
-    session: AsyncSession, *, provider: str, event_id: str, event_type: str, payload: str, now: datetime, error: str
-) -> None:
-    """Keep an event whose first attempt failed (rolled back), unhandled, for the provider's retry and the
-    sweeper; nothing if it is stored already."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(ExternalEvent)
-        .values(
-            provider=provider,
-            event_id=event_id,
-            event_type=event_type,
-            payload=payload,
-            received_at=now,
-            attempts=1,
-            last_error=error,
-        )
-        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
-    )
-    await session.exec(statement)
 
 
 async def find_id(session: AsyncSession, *, provider: str, event_id: str) -> int | None:

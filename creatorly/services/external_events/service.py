@@ -151,17 +151,16 @@ async def _store_and_apply_new(event: InboundEvent, payload_text: str) -> Handle
     stored already (the claim path takes over). If applying fails, nothing of it is committed, so the event is
     then stored unhandled with its error, for the provider's retry and the sweeper."""
     handler = _handlers.get((event.provider, event.event_type))
+    stored = {
+        "provider": event.provider,
+        "event_id": event.event_id,
+        "event_type": event.event_type,
+        "payload": payload_text,
+    }
 
     async def store_and_apply(session: AsyncSession) -> HandleOutcome | None:
         await repository.limit_lock_waits(session, seconds=settings.webhook_lock_wait_seconds)
-        stored_id = await repository.insert_new_as_handled(
-            await session.connection(),
-            provider=event.provider,
-            event_id=event.event_id,
-            event_type=event.event_type,
-            payload=payload_text,
-            now=utc_now(),
-        )
+        stored_id = await repository.insert_new_as_handled(await session.connection(), **stored, now=utc_now())
         if stored_id is None:
             return None
         assert handler is not None
@@ -170,14 +169,7 @@ async def _store_and_apply_new(event: InboundEvent, payload_text: str) -> Handle
 
     async def store_unhandled_type() -> HandleOutcome | None:
         async with db.single_statements() as connection:
-            stored_id = await repository.insert_new_as_handled(
-                connection,
-                provider=event.provider,
-                event_id=event.event_id,
-                event_type=event.event_type,
-                payload=payload_text,
-                now=utc_now(),
-            )
+            stored_id = await repository.insert_new_as_handled(connection, **stored, now=utc_now())
         return None if stored_id is None else HandleOutcome.IGNORED
 
     first = ClaimedEvent(id=0, provider=event.provider, event_id=event.event_id, event_type=event.event_type, attempt=1)
@@ -187,15 +179,7 @@ async def _store_and_apply_new(event: InboundEvent, payload_text: str) -> Handle
     except Exception as error:
         description = _describe(error)
         async with db.transaction() as session:
-            await repository.insert_failed_attempt(
-                session,
-                provider=event.provider,
-                event_id=event.event_id,
-                event_type=event.event_type,
-                payload=payload_text,
-                now=utc_now(),
-                error=description,
-            )
+            await repository.insert_if_new(session, **stored, received_at=utc_now(), attempts=1, last_error=description)
         logger.warning("webhook_attempt", **_log_fields(first), outcome="failed", error=description)
         refusal = _busy_or(error)
         count_webhook(event.provider, event.event_type, "busy" if isinstance(refusal, WebhookBusy) else "failed")
