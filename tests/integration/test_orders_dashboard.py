@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -20,6 +20,8 @@ from creatorly.services.orders.service import OrderNotFound
 from creatorly.services.orders.status_labels import order_status_label
 from tests.accounts import PASSWORD, new_requester, signed_up_and_verified
 from tests.factories import make_creator, new_product
+
+HOUR = timedelta(hours=1)
 
 
 def _at(day: int, hour: int = 12) -> datetime:
@@ -42,6 +44,7 @@ async def _order(
     day: int,
     amount: int = 1200,
     refunded: int = 0,
+    expires_at: datetime | None = None,
 ) -> Order:
     assert product.id is not None
     async with db.transaction() as session:
@@ -57,6 +60,7 @@ async def _order(
             provider_reference=f"pay_{public_id}",
             created_at=_at(day),
             paid_at=_at(day, 13) if status != OrderStatus.PENDING else None,
+            expires_at=expires_at,
         )
         session.add(order)
     return order
@@ -100,6 +104,32 @@ async def test_the_list_filters_by_status_and_by_buyer_or_order_id_newest_first(
     assert [item.public_id for item in by_id.items] == ["ord_pend0003"]
     assert [item.public_id for item in second_page.items] == ["ord_paid0001"]
     assert (second_page.total, second_page.page, second_page.page_count) == (3, 2, 2)
+
+
+async def test_an_unpaid_checkout_past_its_expiry_reads_as_abandoned_before_any_sweep() -> None:
+    product, token = await _creator()
+    now = datetime.now(UTC)
+    waiting = await _order(
+        product, "ord_wait0001", email="ada@example.com", status=OrderStatus.PENDING, day=1, expires_at=now + HOUR
+    )
+    await _order(
+        product, "ord_late0002", email="bob@example.com", status=OrderStatus.PENDING, day=2, expires_at=now - HOUR
+    )
+
+    everything = await dashboard.list_orders(session_token=token, status=None)
+    awaiting = await dashboard.list_orders(session_token=token, status="pending")
+    abandoned = await dashboard.list_orders(session_token=token, status="expired")
+    detail = await dashboard.order_detail(session_token=token, order_public_id="ord_late0002")
+    text = await dashboard.export_orders_csv(session_token=token)
+
+    assert [(item.public_id, item.status_label) for item in everything.items] == [
+        ("ord_late0002", "Abandoned"),
+        ("ord_wait0001", "Awaiting payment"),
+    ]
+    assert ([item.public_id for item in awaiting.items], awaiting.total) == ([waiting.public_id], 1)
+    assert ([item.public_id for item in abandoned.items], abandoned.total) == (["ord_late0002"], 1)
+    assert (detail.status, detail.status_label) == ("expired", "Abandoned")
+    assert [line.rsplit(",", 1)[1] for line in text.splitlines()[1:]] == ["expired", "pending"]
 
 
 async def test_an_unknown_status_filter_is_refused() -> None:

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly import db
 from creatorly.errors import InvalidInput
-from creatorly.kit.clock import as_utc
+from creatorly.kit.clock import as_utc, utc_now
 from creatorly.kit.csvfile import csv_text, decimal_text, iso_utc
 from creatorly.kit.money import format_money
 from creatorly.models import Order, OrderEvent, PaymentAttempt, Refund
@@ -20,7 +20,7 @@ from creatorly.services.accounts.authorization import require_user
 from creatorly.services.creators import service as creators
 from creatorly.services.orders import dashboard_repository as repository
 from creatorly.services.orders import service as orders
-from creatorly.services.orders.status_labels import order_status_label
+from creatorly.services.orders.status_labels import order_status_label, shown_status
 from creatorly.services.refunds import service as refunds
 
 MAX_PAGE_SIZE = 200
@@ -98,12 +98,13 @@ async def list_orders(
         raise InvalidInput(f"Pages start at 1 and hold 1 to {MAX_PAGE_SIZE} orders.", field="page")
     async with db.transaction() as session:
         creator_id = await _creator_id_of(session, user.id)
-        total = await repository.count_of_creator(session, creator_id, status=wanted, text=search)
+        now = utc_now()
+        total = await repository.count_of_creator(session, creator_id, status=wanted, text=search, now=now)
         rows = await repository.page_of_creator(
-            session, creator_id, status=wanted, text=search, offset=(page - 1) * page_size, limit=page_size
+            session, creator_id, now=now, status=wanted, text=search, offset=(page - 1) * page_size, limit=page_size
         )
     return OrderPage(
-        items=[_row(order, title) for order, title in rows],
+        items=[_row(order, title, now) for order, title in rows],
         total=total,
         page=page,
         page_count=max(1, math.ceil(total / page_size)),
@@ -125,10 +126,11 @@ async def order_detail(*, session_token: str, order_public_id: str) -> OrderDeta
         order_refunds = await refunds.refunds_of(session, order.id)
         entitlements = await repository.entitlements_with_file_names(session, order.id)
     refundable = _refundable(order, order_refunds)
+    status = shown_status(order.status, order.expires_at, utc_now())
     return OrderDetail(
         public_id=order.public_id,
-        status=str(order.status),
-        status_label=order_status_label(order.status),
+        status=str(status),
+        status_label=order_status_label(status),
         product_title=title,
         buyer_email=order.buyer_email,
         amount_label=format_money(order.amount, order.currency),
@@ -155,8 +157,9 @@ async def export_orders_csv(*, session_token: str) -> str:
     """Every order of the signed-in creator as CSV, newest first, safe to open in a spreadsheet."""
     user = await require_user(session_token)
     async with db.transaction() as session:
-        rows = await repository.page_of_creator(session, await _creator_id_of(session, user.id))
-    return csv_text(CSV_HEADER, (_csv_row(order, title) for order, title in rows))
+        now = utc_now()
+        rows = await repository.page_of_creator(session, await _creator_id_of(session, user.id), now=now)
+    return csv_text(CSV_HEADER, (_csv_row(order, title, now) for order, title in rows))
 
 
 async def _creator_id_of(session: AsyncSession, user_id: int) -> int:
@@ -174,7 +177,8 @@ def _checked_status(status: str | None) -> OrderStatus | None:
         raise InvalidInput("Choose one of the order statuses.", field="status") from None
 
 
-def _row(order: Order, title: str) -> OrderRow:
+def _row(order: Order, title: str, now: datetime) -> OrderRow:
+    status = shown_status(order.status, order.expires_at, now)
     return OrderRow(
         public_id=order.public_id,
         created_at=as_utc(order.created_at),
@@ -182,8 +186,8 @@ def _row(order: Order, title: str) -> OrderRow:
         buyer_email=order.buyer_email,
         amount_label=format_money(order.amount, order.currency),
         refunded_label=format_money(order.refunded_amount, order.currency) if order.refunded_amount else "",
-        status=str(order.status),
-        status_label=order_status_label(order.status),
+        status=str(status),
+        status_label=order_status_label(status),
     )
 
 
@@ -221,7 +225,7 @@ def _attempt_item(attempt: PaymentAttempt) -> TimelineItem:
     return TimelineItem(at=as_utc(attempt.created_at), label=f"{label}: {attempt.outcome}")
 
 
-def _csv_row(order: Order, title: str) -> list[str]:
+def _csv_row(order: Order, title: str, now: datetime) -> list[str]:
     return [
         order.public_id,
         iso_utc(order.created_at),
@@ -230,5 +234,5 @@ def _csv_row(order: Order, title: str) -> list[str]:
         decimal_text(order.amount, order.currency),
         decimal_text(order.refunded_amount, order.currency),
         order.currency,
-        str(order.status),
+        str(shown_status(order.status, order.expires_at, now)),
     ]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly.models import Entitlement, Order, PaymentAttempt, Product, ProductFile
 from creatorly.models.enums import OrderKind, OrderStatus
+from creatorly.services.orders.status_labels import UNPAID_STATUSES
 
 # Tips and memberships have no product: their orders show what they are instead of a product title.
 _TITLE = case(
@@ -24,10 +26,20 @@ def _with_title() -> Any:
     return select(Order, _TITLE).outerjoin(Product, col(Product.id) == col(Order.product_id))
 
 
-def _filtered(statement: Any, creator_id: int, status: OrderStatus | None, text: str) -> Any:
+def _status_filter(status: OrderStatus, now: datetime) -> Any:
+    """Orders shown in `status`: an unpaid checkout past its expiry counts as abandoned, not as unpaid."""
+    timed_out = and_(col(Order.status).in_(UNPAID_STATUSES), col(Order.expires_at) <= now)
+    if status == OrderStatus.EXPIRED:
+        return or_(col(Order.status) == status, timed_out)
+    if status in UNPAID_STATUSES:
+        return and_(col(Order.status) == status, or_(col(Order.expires_at).is_(None), col(Order.expires_at) > now))
+    return col(Order.status) == status
+
+
+def _filtered(statement: Any, creator_id: int, status: OrderStatus | None, text: str, now: datetime) -> Any:
     statement = statement.where(col(Order.creator_id) == creator_id)
     if status is not None:
-        statement = statement.where(col(Order.status) == status)
+        statement = statement.where(_status_filter(status, now))
     if text:
         statement = statement.where(
             or_(
@@ -38,8 +50,10 @@ def _filtered(statement: Any, creator_id: int, status: OrderStatus | None, text:
     return statement
 
 
-async def count_of_creator(session: AsyncSession, creator_id: int, *, status: OrderStatus | None, text: str) -> int:
-    statement = _filtered(select(func.count()).select_from(Order), creator_id, status, text)
+async def count_of_creator(
+    session: AsyncSession, creator_id: int, *, status: OrderStatus | None, text: str, now: datetime
+) -> int:
+    statement = _filtered(select(func.count()).select_from(Order), creator_id, status, text, now)
     return int((await session.exec(statement)).one())
 
 
@@ -47,6 +61,7 @@ async def page_of_creator(
     session: AsyncSession,
     creator_id: int,
     *,
+    now: datetime,
     status: OrderStatus | None = None,
     text: str = "",
     offset: int = 0,
@@ -54,7 +69,7 @@ async def page_of_creator(
 ) -> Sequence[tuple[Order, str]]:
     """Orders newest first, each with its product's title ("Tip" for a tip), in one query."""
     statement = _with_title()
-    statement = _filtered(statement, creator_id, status, text)
+    statement = _filtered(statement, creator_id, status, text, now)
     statement = statement.order_by(col(Order.created_at).desc(), col(Order.id).desc()).offset(offset)
     if limit is not None:
         statement = statement.limit(limit)
