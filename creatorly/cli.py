@@ -383,9 +383,10 @@ def admin_create(email: str, password: str) -> None:
     """Create an admin account for EMAIL, or promote the existing account to admin."""
     from creatorly.errors import CreatorlyError
     from creatorly.services.accounts.service import create_admin
+    from creatorly.services.audit.service import command_line_actor
 
     try:
-        is_new = asyncio.run(_with_disposal(create_admin(email=email, password=password)))
+        is_new = asyncio.run(_with_disposal(create_admin(email=email, password=password, actor=command_line_actor())))
     except CreatorlyError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{'Created' if is_new else 'Promoted'} admin {email}.")
@@ -398,7 +399,10 @@ def admin_create(email: str, password: str) -> None:
 @click.option("--default-fee", is_flag=True, help="Use the platform's default fee for this creator.")
 @click.option("--hold-days", type=int, default=None, metavar="N", help="Days a sale is held before payout, 0–90.")
 @click.option("--default-hold", is_flag=True, help="Use the platform's default hold period for this creator.")
-def admin_set_terms(handle: str, fee: str | None, default_fee: bool, hold_days: int | None, default_hold: bool) -> None:
+@click.option("--reason", default="", help="Why, for the audit log.")
+def admin_set_terms(
+    handle: str, fee: str | None, default_fee: bool, hold_days: int | None, default_hold: bool, reason: str
+) -> None:
     """Set the platform fee and/or hold period of the creator HANDLE; an option left out keeps its value."""
     from creatorly.errors import CreatorlyError
 
@@ -418,6 +422,7 @@ def admin_set_terms(handle: str, fee: str | None, default_fee: bool, hold_days: 
                     hold_days,
                     keep_fee=fee is None and not default_fee,
                     keep_hold=hold_days is None and not default_hold,
+                    reason=reason,
                 )
             )
         )
@@ -433,10 +438,12 @@ def admin_set_terms(handle: str, fee: str | None, default_fee: bool, hold_days: 
 def admin_payout_review(handle: str, under_review: bool, note: str) -> None:
     """Put the payouts of the creator HANDLE under review (withdrawals and scheduled payouts stop), or release them."""
     from creatorly.errors import CreatorlyError
+    from creatorly.services.audit.service import command_line_actor
     from creatorly.services.payouts.service import set_under_review
 
+    review = set_under_review(handle=handle, under_review=under_review, note=note, actor=command_line_actor())
     try:
-        asyncio.run(_with_disposal(set_under_review(handle=handle, under_review=under_review, note=note)))
+        asyncio.run(_with_disposal(review))
     except CreatorlyError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Payouts of {handle} are {'under review' if under_review else 'released from review'}.")
@@ -452,15 +459,18 @@ def _percent_option(text: str | None) -> Decimal | None:
 
 
 async def _set_terms(
-    handle: str, fee: Decimal | None, hold_days: int | None, *, keep_fee: bool, keep_hold: bool
+    handle: str, fee: Decimal | None, hold_days: int | None, *, keep_fee: bool, keep_hold: bool, reason: str
 ) -> tuple[Decimal | None, int | None]:
     """Options left out keep the creator's current value; the rest are written in one use case."""
+    from creatorly.services.audit.service import command_line_actor
     from creatorly.services.creators import service as creators
 
     current = await creators.get_creator_terms(handle=handle)
     fee = current.platform_fee_percent if keep_fee else fee
     hold_days = current.hold_period_days if keep_hold else hold_days
-    await creators.set_creator_terms(handle=handle, platform_fee_percent=fee, hold_period_days=hold_days)
+    await creators.set_creator_terms(
+        handle=handle, platform_fee_percent=fee, hold_period_days=hold_days, actor=command_line_actor(), reason=reason
+    )
     return fee, hold_days
 
 

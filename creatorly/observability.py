@@ -65,6 +65,11 @@ def bind_request_id(request_id: str) -> None:
     structlog.contextvars.bind_contextvars(request_id=request_id)
 
 
+def current_request_id() -> str:
+    """The id of the request being served ("" outside one: the CLI, the worker)."""
+    return str(structlog.contextvars.get_contextvars().get("request_id", ""))
+
+
 def clear_request_context() -> None:
     structlog.contextvars.clear_contextvars()
 

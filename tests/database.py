@@ -43,5 +43,14 @@ async def empty_tables() -> None:
         if connection.dialect.name == "postgresql":
             await connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
         else:
+            # The audit log refuses DELETE by trigger (PostgreSQL's TRUNCATE passes): lift it, empty, put it back.
+            triggers = await connection.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+            )
+            kept = list(triggers)
+            for name, _sql in kept:
+                await connection.execute(text(f"DROP TRIGGER {name}"))
             for name in names:
                 await connection.execute(text(f"DELETE FROM {name}"))
+            for _name, sql in kept:
+                await connection.execute(text(sql))

@@ -3,6 +3,7 @@
 from creatorly.models.accounts import AccountToken, BackupCode, ExternalIdentity, User, UserSession
 from creatorly.models.analytics import AnalyticsDaily, AnalyticsDailyVisitor, AnalyticsEvent, AnalyticsSalt
 from creatorly.models.audience import Subscriber
+from creatorly.models.audit import AuditEntry
 from creatorly.models.catalog import Creator, Product, ProductFile
 from creatorly.models.email import OutboxEmail
 from creatorly.models.external_events import ExternalEvent
@@ -29,6 +30,7 @@ __all__ = [
     "AnalyticsDailyVisitor",
     "AnalyticsEvent",
     "AnalyticsSalt",
+    "AuditEntry",
     "BackupCode",
     "CommenterBlock",
     "Creator",

@@ -17,6 +17,7 @@ from creatorly.config import settings
 from creatorly.errors import InvalidInput
 from creatorly.models import (
     AnalyticsDaily,
+    AuditEntry,
     Creator,
     Entitlement,
     LedgerTransaction,
@@ -191,6 +192,11 @@ async def test_a_partial_refund_then_the_rest_balances_the_books_and_ends_the_do
     ]
     assert all(row.provider_reference and row.provider_reference.startswith("sbr_") for row in refund_rows)
     assert refund_rows[0].reason == "Asked nicely"
+    audited = await _rows(AuditEntry, AuditEntry.action == "refund.requested")
+    assert [(row.target_id, row.creator_id, row.reason, row.after) for row in audited] == [
+        (order.public_id, creator.id, "Asked nicely", '{"currency": "USD", "refund_amount": 500}'),
+        (order.public_id, creator.id, "", '{"currency": "USD", "refund_amount": 700}'),
+    ]
     assert set((await _trial_balance()).values()) == {0}
     assert await _count(LedgerTransaction, LedgerTransaction.kind == "refund") == 2
     entitlements = await _rows(Entitlement, Entitlement.order_id == order.id)

@@ -10,6 +10,8 @@ from creatorly.services.accounts import repository
 from creatorly.services.accounts.errors import InvalidCredentials
 from creatorly.services.accounts.passwords import verify_password
 from creatorly.services.accounts.sessions import live_session
+from creatorly.services.audit import service as audit
+from creatorly.services.audit.schemas import Actor
 from creatorly.services.catalog import service as catalog
 from creatorly.services.email import service as email_service
 from creatorly.services.memberships import library as memberships_library
@@ -26,6 +28,9 @@ async def export_my_data(*, session_token: str) -> dict[str, Any]:
         assert user.id is not None
         sessions = await repository.list_sessions(session, user.id)
         identities = await repository.list_identities(session, user.id)
+        await audit.record(
+            session, actor=audit.actor_of(user), action="account.data_exported", target_type="user", target_id=user.id
+        )
         return {
             "exported_at": utc_now().isoformat(),
             "account": {
@@ -80,6 +85,16 @@ async def delete_my_account(*, session_token: str, password: str, confirmation: 
         user.email, user.display_name, user.password_hash = placeholder, "", None
         user.totp_secret_encrypted, user.totp_enabled_at = None, None
         user.is_active, user.deleted_at, user.updated_at = False, now, now
+        # The entry names the account by id and its placeholder address: the erased email is not kept here.
+        await audit.record(
+            session,
+            actor=Actor(user_id=user.id, email=placeholder, role=str(user.role)),
+            action="account.deleted",
+            target_type="user",
+            target_id=user.id,
+            before={"deleted": False},
+            after={"deleted": True},
+        )
 
 
 def _iso(value: Any) -> str | None:

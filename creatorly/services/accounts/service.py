@@ -23,6 +23,8 @@ from creatorly.services.accounts.schemas import (
     TwoFactorChallenge,
 )
 from creatorly.services.accounts.sessions import live_session, open_session, to_current_user
+from creatorly.services.audit import service as audit
+from creatorly.services.audit.schemas import SYSTEM, Actor
 from creatorly.services.email import service as email_service
 
 MAX_DISPLAY_NAME = 100
@@ -113,9 +115,23 @@ async def sign_in(*, email: str, password: str, requester: Requester, previous_t
                 challenge = await links.issue(session, user.id, links.TWO_FACTOR_CHALLENGE)
                 return TwoFactorChallenge(challenge_token=challenge)
             token = await open_session(session, user.id, user_agent=requester.user_agent, replacing=previous_token)
+            await _audit_admin_sign_in(session, user, requester)
             return SignedIn(session_token=token, user=to_current_user(user))
     await limits.count_failed_sign_in(ip=requester.ip, email=address)
     raise InvalidCredentials()
+
+
+async def _audit_admin_sign_in(session: AsyncSession, user: User, requester: Requester) -> None:
+    """An admin's every sign-in is on the record, with where it came from."""
+    if user.role == Role.ADMIN:
+        await audit.record(
+            session,
+            actor=audit.actor_of(user),
+            action="admin.signed_in",
+            target_type="user",
+            target_id=str(user.id),
+            after={"user_agent": requester.user_agent[:200]},
+        )
 
 
 def _password_matches(user: User | None, password: str) -> bool:
@@ -139,6 +155,7 @@ async def complete_two_factor(
         if await two_factor.accept_code(session, user, code):
             await links.consume(session, challenge_token, links.TWO_FACTOR_CHALLENGE)
             token = await open_session(session, user.id, user_agent=requester.user_agent, replacing=previous_token)
+            await _audit_admin_sign_in(session, user, requester)
             return SignedIn(session_token=token, user=to_current_user(user))
     await limits.count_failed_sign_in(ip=requester.ip, email=user.email)
     raise TwoFactorInvalid()
@@ -202,21 +219,42 @@ async def change_password(
         return SignedIn(session_token=token, user=to_current_user(user))
 
 
-async def create_admin(*, email: str, password: str) -> bool:
+async def create_admin(*, email: str, password: str, actor: Actor = SYSTEM) -> bool:
     """Make an admin (verified) or promote an existing account; True when the account is new."""
     address = validated_email(email)
     check_password(password, email=address)
     async with db.transaction() as session:
         user = await repository.get_by_email(session, address)
+        is_new = user is None
         if user is None:
-            await add_verified_user(session, email=address, password=password, display_name="Admin", role=Role.ADMIN)
-            return True
-        user.role, user.updated_at = Role.ADMIN, utc_now()
-        return False
+            user = await add_verified_user(
+                session, email=address, password=password, display_name="Admin", role=Role.ADMIN
+            )
+            old_role = ""
+        else:
+            old_role = str(user.role)
+            user.role, user.updated_at = Role.ADMIN, utc_now()
+        await _audit_role(session, actor, user, old_role)
+        return is_new
 
 
-async def grant_role(session: AsyncSession, user_id: int, role: Role) -> None:
-    """Raise a fan to creator (admins keep their role), in the caller's transaction."""
+async def grant_role(session: AsyncSession, user_id: int, role: Role, *, actor: Actor | None = None) -> None:
+    """Raise a fan to creator (admins keep their role), in the caller's transaction; by default the user acts."""
     user = await repository.get_user(session, user_id)
     if user is not None and user.role == Role.FAN:
+        old_role = str(user.role)
         user.role, user.updated_at = role, utc_now()
+        await _audit_role(session, actor or audit.actor_of(user), user, old_role)
+
+
+async def _audit_role(session: AsyncSession, actor: Actor, user: User, old_role: str) -> None:
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor,
+        action="user.role_granted",
+        target_type="user",
+        target_id=str(user.id),
+        before={"role": old_role},
+        after={"role": str(user.role)},
+    )

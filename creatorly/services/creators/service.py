@@ -23,6 +23,8 @@ from creatorly.models.enums import Role
 from creatorly.providers.registry import get_storage
 from creatorly.services.accounts import authorization
 from creatorly.services.accounts import service as accounts
+from creatorly.services.audit import service as audit
+from creatorly.services.audit.schemas import SYSTEM, Actor
 from creatorly.services.creators import repository, rules
 from creatorly.services.creators.rules import HandleUnavailable
 from creatorly.services.creators.rules import normalize_handle as normalize_handle_text
@@ -81,6 +83,11 @@ async def _available_handle(
         raise HandleUnavailable("That handle is taken. Try another one.", field="handle")
     rules.check_handle_characters(handle)
     return handle, skeleton
+
+
+async def find_creator_of(session: AsyncSession, user_id: int) -> Creator | None:
+    """The user's creator profile, or None for someone without a storefront."""
+    return await repository.get_by_user(session, user_id)
 
 
 async def creator_of(session: AsyncSession, user_id: int) -> Creator:
@@ -224,7 +231,14 @@ def checked_hold_period_days(value: int | None) -> int | None:
     return value
 
 
-async def set_creator_terms(*, handle: str, platform_fee_percent: Decimal | None, hold_period_days: int | None) -> None:
+async def set_creator_terms(
+    *,
+    handle: str,
+    platform_fee_percent: Decimal | None,
+    hold_period_days: int | None,
+    actor: Actor = SYSTEM,
+    reason: str = "",
+) -> None:
     """Admin: give one creator their own platform fee and hold period; None returns to the platform default."""
     fee = checked_platform_fee_percent(platform_fee_percent)
     hold = checked_hold_period_days(hold_period_days)
@@ -232,6 +246,17 @@ async def set_creator_terms(*, handle: str, platform_fee_percent: Decimal | None
         creator = await creator_by_handle(session, handle)
         if creator is None:
             raise CreatorNotFound()
+        await audit.record(
+            session,
+            actor=actor,
+            action="creator.terms_changed",
+            target_type="creator",
+            target_id=creator.handle,
+            creator_id=creator.id,
+            before={"platform_fee_percent": creator.platform_fee_percent, "hold_period_days": creator.hold_period_days},
+            after={"platform_fee_percent": fee, "hold_period_days": hold},
+            reason=reason,
+        )
         creator.platform_fee_percent, creator.hold_period_days = fee, hold
         creator.updated_at = utc_now()
         session.add(creator)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,6 +14,8 @@ from creatorly.kit import crypto
 from creatorly.kit.clock import utc_now
 from creatorly.models import PayoutAccount
 from creatorly.providers.payouts.base import PayoutDestination
+from creatorly.services.audit import service as audit
+from creatorly.services.audit.schemas import SYSTEM, Actor
 from creatorly.services.payouts import repository, rules
 from creatorly.services.payouts.schemas import PayoutAccountForm, PayoutAccountView
 
@@ -66,7 +69,22 @@ def destination_of(account: PayoutAccount) -> PayoutDestination:
     )
 
 
-async def add_payout_account(creator_id: int, form: PayoutAccountForm) -> PayoutAccountView:
+async def _audit(session: AsyncSession, actor: Actor, action: str, account: PayoutAccount, **changes: Any) -> None:
+    before = {name: old for name, (old, _new) in changes.items()}
+    after = {name: new for name, (_old, new) in changes.items()}
+    await audit.record(
+        session,
+        actor=actor,
+        action=action,
+        target_type="payout_account",
+        target_id=account.public_id,
+        creator_id=account.creator_id,
+        before={"account": label_of(account), **before},
+        after={"account": label_of(account), **after},
+    )
+
+
+async def add_payout_account(creator_id: int, form: PayoutAccountForm, *, actor: Actor = SYSTEM) -> PayoutAccountView:
     """Validate and store a payout account; the first of its currency (or `make_default`) becomes the default."""
     valid = rules.valid_account(
         kind=form.kind,
@@ -86,6 +104,9 @@ async def add_payout_account(creator_id: int, form: PayoutAccountForm) -> Payout
             await repository.clear_default(session, creator_id, valid.currency)
         account = _new_account(creator_id, valid, is_default=is_default)
         await repository.add(session, account)
+        await _audit(
+            session, actor, "payout_account.added", account, exists=(False, True), is_default=(False, is_default)
+        )
         return to_view(account)
 
 
@@ -117,17 +138,19 @@ async def list_payout_accounts(creator_id: int) -> list[PayoutAccountView]:
         return [to_view(account) for account in await repository.accounts_of(session, creator_id)]
 
 
-async def set_default_account(creator_id: int, public_id: str) -> PayoutAccountView:
+async def set_default_account(creator_id: int, public_id: str, *, actor: Actor = SYSTEM) -> PayoutAccountView:
     """Make one of the creator's accounts the default of its currency; the old default is cleared at once."""
     async with db.transaction() as session:
         account = await _own_account(session, creator_id, public_id)
+        was_default = account.is_default
         await repository.clear_default(session, creator_id, account.currency)
         account.is_default = True
         await repository.add(session, account)
+        await _audit(session, actor, "payout_account.default_set", account, is_default=(was_default, True))
         return to_view(account)
 
 
-async def remove_payout_account(creator_id: int, public_id: str) -> None:
+async def remove_payout_account(creator_id: int, public_id: str, *, actor: Actor = SYSTEM) -> None:
     """Retire an account (payouts already made keep pointing at it); the newest other one becomes the default."""
     async with db.transaction() as session:
         account = await _own_account(session, creator_id, public_id)
@@ -135,6 +158,7 @@ async def remove_payout_account(creator_id: int, public_id: str) -> None:
         was_default = account.is_default
         account.is_default, account.removed_at = False, utc_now()
         await repository.add(session, account)
+        await _audit(session, actor, "payout_account.removed", account, exists=(True, False))
         if was_default:
             successor = await repository.latest_other_account(
                 session, creator_id, account.currency, except_id=account.id

@@ -13,6 +13,8 @@ from creatorly.kit.clock import utc_now
 from creatorly.models import PayoutSettings
 from creatorly.models.enums import PayoutSchedule
 from creatorly.observability import get_logger
+from creatorly.services.audit import service as audit
+from creatorly.services.audit.schemas import SYSTEM, Actor
 from creatorly.services.creators import service as creators
 from creatorly.services.payouts import balances, repository, rules, withdrawals
 from creatorly.services.payouts.rules import PayoutRefused
@@ -49,7 +51,7 @@ async def set_schedule(creator_id: int, schedule: str) -> str:
     return str(chosen)
 
 
-async def set_under_review(*, handle: str, under_review: bool, note: str = "") -> None:
+async def set_under_review(*, handle: str, under_review: bool, note: str = "", actor: Actor = SYSTEM) -> None:
     """Admin: hold (or release) a creator's payouts; the note is shown to the creator as the reason."""
     text = " ".join(note.split())[:MAX_REVIEW_NOTE_LENGTH]
     async with db.transaction() as session:
@@ -57,6 +59,17 @@ async def set_under_review(*, handle: str, under_review: bool, note: str = "") -
         if creator is None or creator.id is None:
             raise creators.CreatorNotFound()
         payout_settings = await _settings_for_update(session, creator.id)
+        await audit.record(
+            session,
+            actor=actor,
+            action="payouts.held" if under_review else "payouts.released",
+            target_type="creator",
+            target_id=creator.handle,
+            creator_id=creator.id,
+            before={"under_review": payout_settings.under_review},
+            after={"under_review": under_review},
+            reason=text,
+        )
         payout_settings.under_review, payout_settings.review_note = under_review, text if under_review else ""
         payout_settings.updated_at = utc_now()
         await repository.add(session, payout_settings)

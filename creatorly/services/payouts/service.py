@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from creatorly import db
 from creatorly.services.accounts.authorization import require_user
+from creatorly.services.audit import service as audit
+from creatorly.services.audit.schemas import Actor
 from creatorly.services.creators import service as creators
 from creatorly.services.payouts import accounts, balances, schedules, withdrawals
 from creatorly.services.payouts.accounts import PayoutAccountNotFound
@@ -51,11 +53,16 @@ __all__ = [
 
 async def current_creator_id(*, session_token: str) -> int:
     """The signed-in user's creator id; NotACreator (a NotFound) when they have no storefront."""
+    creator_id, _actor = await _creator_and_actor(session_token)
+    return creator_id
+
+
+async def _creator_and_actor(session_token: str) -> tuple[int, Actor]:
     user = await require_user(session_token)
     async with db.transaction() as session:
         creator = await creators.creator_of(session, user.id)
     assert creator.id is not None
-    return creator.id
+    return creator.id, audit.actor_of(user)
 
 
 async def balances_of(*, session_token: str) -> list[CurrencyBalance]:
@@ -85,7 +92,8 @@ async def payout_detail(*, session_token: str, payout_public_id: str) -> PayoutV
 
 async def add_payout_account(*, session_token: str, form: PayoutAccountForm) -> PayoutAccountView:
     """Add a bank account, UPI id or Stripe account; InvalidInput(field=…) names a field that is wrong."""
-    return await accounts.add_payout_account(await current_creator_id(session_token=session_token), form)
+    creator_id, actor = await _creator_and_actor(session_token)
+    return await accounts.add_payout_account(creator_id, form, actor=actor)
 
 
 async def list_payout_accounts(*, session_token: str) -> list[PayoutAccountView]:
@@ -93,13 +101,13 @@ async def list_payout_accounts(*, session_token: str) -> list[PayoutAccountView]
 
 
 async def set_default_payout_account(*, session_token: str, account_public_id: str) -> PayoutAccountView:
-    creator_id = await current_creator_id(session_token=session_token)
-    return await accounts.set_default_account(creator_id, account_public_id)
+    creator_id, actor = await _creator_and_actor(session_token)
+    return await accounts.set_default_account(creator_id, account_public_id, actor=actor)
 
 
 async def remove_payout_account(*, session_token: str, account_public_id: str) -> None:
-    creator_id = await current_creator_id(session_token=session_token)
-    await accounts.remove_payout_account(creator_id, account_public_id)
+    creator_id, actor = await _creator_and_actor(session_token)
+    await accounts.remove_payout_account(creator_id, account_public_id, actor=actor)
 
 
 async def get_schedule(*, session_token: str) -> str:

@@ -21,6 +21,8 @@ from creatorly.observability import get_logger
 from creatorly.providers.payments.base import CreatedRefund, RefundRequest
 from creatorly.providers.registry import get_payment_provider
 from creatorly.services.accounts.authorization import require_user
+from creatorly.services.accounts.schemas import CurrentUser
+from creatorly.services.audit import service as audit
 from creatorly.services.creators import service as creators
 from creatorly.services.ledger.service import RefundExceedsPayment
 from creatorly.services.orders import service as orders
@@ -76,7 +78,7 @@ async def refund_order(*, session_token: str, order_public_id: str, amount_text:
         raise InvalidInput("Keep the reason under 200 characters.", field="reason")
     async with db.transaction() as session:
         order, refund = await _requested_refund(
-            session, user.id, order_public_id.strip(), amount_text=amount_text, reason=reason_text
+            session, user, order_public_id.strip(), amount_text=amount_text, reason=reason_text
         )
     payment_reference = order.provider_payment_id or order.provider_reference
     assert payment_reference is not None
@@ -104,10 +106,10 @@ async def refund_order(*, session_token: str, order_public_id: str, amount_text:
 
 
 async def _requested_refund(
-    session: AsyncSession, user_id: int, public_id: str, *, amount_text: str, reason: str
+    session: AsyncSession, user: CurrentUser, public_id: str, *, amount_text: str, reason: str
 ) -> tuple[Order, Refund]:
-    """Transaction 1: the refund to ask for, new or the one a repeated click is repeating."""
-    creator = await creators.creator_of(session, user_id)
+    """Transaction 1: the refund to ask for, new or the one a repeated click is repeating (audited once)."""
+    creator = await creators.creator_of(session, user.id)
     order = await orders.find_by_public_id(session, public_id, for_update=True)
     if order is None or order.creator_id != creator.id:
         raise orders.OrderNotFound()
@@ -132,6 +134,17 @@ async def _requested_refund(
         reason=reason,
         status=REQUESTED,
         idempotency_key=f"refund-{order.public_id}-{len(existing) + 1}",
+    )
+    await audit.record(
+        session,
+        actor=audit.actor_of(user),
+        action="refund.requested",
+        target_type="order",
+        target_id=order.public_id,
+        creator_id=order.creator_id,
+        before={"refund_amount": 0},
+        after={"refund_amount": wanted, "currency": order.currency},
+        reason=reason,
     )
     return order, await repository.add(session, refund)
 

@@ -1,0 +1,1 @@
+"""The audit log: who changed money, permissions or moderation, what changed, why, from which request."""
