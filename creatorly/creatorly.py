@@ -25,6 +25,7 @@ from creatorly.ui.pages.accounts.recovery import (
 )
 from creatorly.ui.pages.accounts.sign_in import sign_in_page, two_factor_page
 from creatorly.ui.pages.accounts.sign_up import sign_up_page
+from creatorly.ui.pages.admin.audit import audit_page
 from creatorly.ui.pages.admin.reconciliation import reconciliation_page
 from creatorly.ui.pages.dashboard.audience import audience_page
 from creatorly.ui.pages.dashboard.discounts import discounts_page
@@ -56,6 +57,7 @@ from creatorly.ui.states.accounts.account import AccountState
 from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState
 from creatorly.ui.states.accounts.recovery import ConfirmEmailChangeState, ResetConfirmState, VerifyEmailState
 from creatorly.ui.states.accounts.sign_in import SignInState, TwoFactorState
+from creatorly.ui.states.admin.audit import AuditLogState
 from creatorly.ui.states.admin.reconciliation import ReconciliationState
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.dashboard.audience import AudienceState
@@ -231,6 +233,7 @@ app.add_page(
     title="Reconciliation · Creatorly",
     on_load=[PRIVATE, ReconciliationState.load],
 )
+app.add_page(audit_page, route=routes.ADMIN_AUDIT, title="Audit log · Creatorly", on_load=[PRIVATE, AuditLogState.load])
 app.add_page(
     statements_page,
     route=routes.DASHBOARD_STATEMENTS,

@@ -45,6 +45,25 @@ def _page(rows: Sequence[AuditEntry], page_size: int) -> AuditPage:
     return AuditPage(items=items, next_cursor=items[-1].id if len(rows) > page_size else None)
 
 
+async def check_admin_access(*, session_token: str) -> None:
+    """Raise unless the token is an admin's with two-factor on (NotAuthenticated, Forbidden, TwoFactorSetupRequired)."""
+    await require_role(session_token, Role.ADMIN)
+
+
+def change_lines(record: AuditRecord) -> list[str]:
+    """Each changed field as "name: old → new", for people to read."""
+    names = sorted({*record.before, *record.after})
+    return [f"{name}: {_shown(record.before.get(name))} → {_shown(record.after.get(name))}" for name in names]
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 async def admin_entries(
     *, session_token: str, wanted: AuditFilter, before_id: int | None = None, page_size: int = 50
 ) -> AuditPage:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from creatorly.ui import routes
+from creatorly.ui.components.admin_nav import admin_nav
 from creatorly.ui.components.feedback import card_skeletons, empty_state
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.states.admin.reconciliation import DAY_OPTIONS, MismatchRow, ReconciliationState
@@ -131,6 +133,7 @@ def _results() -> rx.Component:
 def reconciliation_page() -> rx.Component:
     return site_layout(
         rx.vstack(
+            admin_nav(routes.ADMIN_RECONCILIATION),
             rx.heading("Reconciliation", as_="h1", size="7"),
             rx.text(
                 "Compares the ledger with our orders and payouts, and with the payment and payout providers' records.",

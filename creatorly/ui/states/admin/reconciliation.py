@@ -7,17 +7,16 @@ from dataclasses import dataclass
 import reflex as rx
 
 from creatorly.errors import CreatorlyError, Forbidden
-from creatorly.services.accounts.errors import NotAuthenticated, TwoFactorSetupRequired
 from creatorly.services.reconciliation import service as reconciliation
 from creatorly.services.reconciliation.schemas import Mismatch, ReconciliationReport
 from creatorly.ui import routes
+from creatorly.ui.states.admin.guard import ADMINS_ONLY, refusal
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
 DAY_OPTIONS = ["7", "30", "90", "365"]
 DEFAULT_DAYS = "30"
-ADMINS_ONLY = "This page is for Creatorly admins only."
 
 
 @dataclass
@@ -50,21 +49,12 @@ class ReconciliationState(rx.State):
     @rx.event
     async def load(self) -> Events:
         """Only admins stay on the page; everyone else is told so and sent away (each run checks again)."""
-        try:
-            await reconciliation.check_access(session_token=await self._token())
-        except NotAuthenticated:
-            self.is_allowed = False
-            yield rx.redirect(f"{routes.SIGN_IN}?next={self.router.url.path}")
-            return
-        except TwoFactorSetupRequired as error:
-            self.is_allowed = False
-            yield toast.error(error.message)
-            yield rx.redirect(routes.ACCOUNT)
-            return
-        except Forbidden:
+        token = await self._token()
+        refused = await refusal(lambda: reconciliation.check_access(session_token=token), self.router.url.path)
+        if refused:
             self._forget()
-            yield toast.error(ADMINS_ONLY)
-            yield rx.redirect(routes.ACCOUNT)
+            for event in refused:
+                yield event
             return
         self.is_allowed = True
 

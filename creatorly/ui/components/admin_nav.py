@@ -1,0 +1,24 @@
+"""The admin pages' own navigation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from creatorly.ui import routes
+
+ADMIN_PAGES = (("Reconciliation", routes.ADMIN_RECONCILIATION), ("Audit log", routes.ADMIN_AUDIT))
+
+
+def admin_nav(current: str) -> rx.Component:
+    links = [
+        rx.link(
+            label,
+            href=href,
+            size="2",
+            weight="bold" if href == current else "medium",
+            underline="always" if href == current else "hover",
+            aria_current="page" if href == current else None,
+        )
+        for label, href in ADMIN_PAGES
+    ]
+    return rx.el.nav(rx.hstack(*links, spacing="4"), aria_label="Admin")
