@@ -52,6 +52,7 @@ def upgrade() -> None:
     op.create_index("ix_audit_log_creator_created", "audit_log", ["creator_id", "created_at"])
     op.create_index("ix_audit_log_actor_created", "audit_log", ["actor_user_id", "created_at"])
     op.create_index("ix_audit_log_action_created", "audit_log", ["action", "created_at"])
+    op.create_index("ix_audit_log_target", "audit_log", ["target_type", "target_id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_POSTGRES_FUNCTION)
         op.execute(

@@ -22,6 +22,7 @@ class AuditEntry(SQLModel, table=True):
         Index("ix_audit_log_creator_created", "creator_id", "created_at"),
         Index("ix_audit_log_actor_created", "actor_user_id", "created_at"),
         Index("ix_audit_log_action_created", "action", "created_at"),
+        Index("ix_audit_log_target", "target_type", "target_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -27,6 +27,9 @@ def test_an_admin_with_two_factor_reads_and_filters_the_audit_log(page: Page, ap
     page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Turn on two-factor authentication").click()
     expect(page.get_by_label("Backup codes")).to_be_visible()
+    activity = page.get_by_role("region", name="Account activity")
+    expect(activity.get_by_role("row").filter(has_text="Role changed").filter(has_text="Creatorly")).to_be_visible()
+    expect(activity.get_by_role("row").filter(has_text="Admin sign-in").first).to_be_visible()
 
     page.get_by_role("link", name="Admin", exact=True).click()
     expect(page.get_by_role("heading", name="Reconciliation")).to_be_visible()

@@ -206,3 +206,16 @@ async def test_a_creator_reads_their_own_accounts_entries_and_nobody_elses() -> 
         "payout_account.added",
     ]
     assert all(item.actor_email != theirs.email for item in page.items)
+
+
+async def test_a_person_sees_changes_made_to_them_by_others() -> None:
+    await accounts.create_admin(email=ADMIN_EMAIL, password=PASSWORD, actor=command_line_actor())
+    token = await _signed_in(ADMIN_EMAIL)
+
+    page = await browse.my_account_entries(session_token=token)
+
+    assert [(browse.action_label(item.action), item.actor_role) for item in page.items] == [
+        ("Admin sign-in", "admin"),
+        ("Role changed", "system"),
+    ]
+    assert browse.change_lines(page.items[1]) == ["role: — → admin"]

@@ -50,6 +50,26 @@ async def check_admin_access(*, session_token: str) -> None:
     await require_role(session_token, Role.ADMIN)
 
 
+ACTION_LABELS = {
+    "refund.requested": "Refund asked for",
+    "payout_account.added": "Payout account added",
+    "payout_account.default_set": "Default payout account changed",
+    "payout_account.removed": "Payout account removed",
+    "creator.terms_changed": "Platform fee or hold period changed",
+    "payouts.held": "Payouts put under review",
+    "payouts.released": "Payouts released from review",
+    "user.role_granted": "Role changed",
+    "admin.signed_in": "Admin sign-in",
+    "account.data_exported": "Your data downloaded",
+    "account.deleted": "Account deleted",
+}
+
+
+def action_label(action: str) -> str:
+    """What a person reads for an entry's action."""
+    return ACTION_LABELS.get(action) or action.replace(".", " ").replace("_", " ").capitalize()
+
+
 def change_lines(record: AuditRecord) -> list[str]:
     """Each changed field as "name: old → new", for people to read."""
     names = sorted({*record.before, *record.after})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -39,8 +39,9 @@ async def newest_first(
 async def of_account(
     session: AsyncSession, *, creator_id: int | None, user_id: int, before_id: int | None, limit: int
 ) -> Sequence[AuditEntry]:
-    """Entries about one person's account: those of their storefront and those they made themselves."""
-    concerning = col(AuditEntry.actor_user_id) == user_id
+    """Entries about one person's account: those of their storefront, those about them, those they made."""
+    about_them = and_(col(AuditEntry.target_type) == "user", col(AuditEntry.target_id) == str(user_id))
+    concerning = or_(col(AuditEntry.actor_user_id) == user_id, about_them)
     if creator_id is not None:
         concerning = or_(concerning, col(AuditEntry.creator_id) == creator_id)
     statement = select(AuditEntry).where(concerning)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from creatorly.ui import routes
+from creatorly.ui.components.feedback import empty_state
 from creatorly.ui.components.forms import field, form_error
 from creatorly.ui.layouts.dashboard import dashboard_layout
-from creatorly.ui.states.accounts.account import AccountState, SessionRow
+from creatorly.ui.states.accounts.account import AccountState, ActivityRow, SessionRow
 from creatorly.ui.states.auth import AuthState
 
 
@@ -297,7 +298,50 @@ def _privacy() -> rx.Component:
     )
 
 
+def _activity_row(row: ActivityRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row.at, size="2"), white_space="nowrap"),
+        rx.table.row_header_cell(rx.text(row.what, size="2", weight="medium")),
+        rx.table.cell(rx.text(row.by, size="2")),
+        rx.table.cell(rx.text(row.details, size="2", color_scheme="gray")),
+    )
+
+
+def _activity() -> rx.Component:
+    return _section(
+        "Account activity",
+        "Changes to your money and permissions: refunds, payout accounts, fees and holds, data downloads.",
+        rx.cond(
+            AccountState.activity.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(*[rx.table.column_header_cell(name) for name in ("When", "What", "By", "Details")])
+                    ),
+                    rx.table.body(rx.foreach(AccountState.activity, _activity_row)),
+                    width="100%",
+                ),
+                overflow_x="auto",
+                width="100%",
+                tab_index=0,
+                role="region",
+                aria_label="Account activity",
+            ),
+            empty_state(icon="history", title="Nothing yet", text="Changes to your account will be listed here."),
+        ),
+        section_id="activity",
+    )
+
+
 def account_page() -> rx.Component:
     return dashboard_layout(
-        routes.ACCOUNT, "Your account", _profile(), _two_factor(), _email(), _password(), _sessions(), _privacy()
+        routes.ACCOUNT,
+        "Your account",
+        _profile(),
+        _two_factor(),
+        _email(),
+        _password(),
+        _sessions(),
+        _privacy(),
+        _activity(),
     )

@@ -15,10 +15,21 @@ from creatorly.errors import CreatorlyError, InvalidInput
 from creatorly.services.accounts import privacy, recovery, two_factor
 from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts.errors import NotAuthenticated
+from creatorly.services.audit import browse as audit_log
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
+
+ACTIVITY_SHOWN = 20
+
+
+@dataclass
+class ActivityRow:
+    at: str = ""
+    what: str = ""
+    by: str = ""
+    details: str = ""
 
 
 @dataclass
@@ -32,6 +43,7 @@ class SessionRow:
 
 class AccountState(rx.State):
     sessions: list[SessionRow] = []
+    activity: list[ActivityRow] = []
     password_errors: dict[str, str] = {}
     email_errors: dict[str, str] = {}
     is_saving_password: bool = False
@@ -70,6 +82,20 @@ class AccountState(rx.State):
                 is_current=row.is_current,
             )
             for row in rows
+        ]
+        await self._load_activity()
+
+    async def _load_activity(self) -> None:
+        """The latest changes to this account's money and permissions, from the audit log."""
+        page = await audit_log.my_account_entries(session_token=await self._token(), page_size=ACTIVITY_SHOWN)
+        self.activity = [
+            ActivityRow(
+                at=item.created_at.strftime("%d %b %Y, %H:%M UTC"),
+                what=audit_log.action_label(item.action),
+                by=item.actor_email if item.actor_role != "system" else "Creatorly",
+                details="; ".join([*audit_log.change_lines(item), *([item.reason] if item.reason else [])]),
+            )
+            for item in page.items
         ]
 
     @rx.event
@@ -193,6 +219,7 @@ class AccountState(rx.State):
     async def export_data(self) -> Events:
         try:
             data = await privacy.export_my_data(session_token=await self._token())
+            await self._load_activity()
         except CreatorlyError as error:
             yield toast.error(error.message)
             return
