@@ -21,6 +21,7 @@ from creatorly.kit.clock import utc_now
 from creatorly.kit.money import CURRENCY_EXPONENTS, format_money
 from creatorly.models import SandboxPayment, SandboxWebhook
 from creatorly.observability import get_logger
+from creatorly.providers import http
 from creatorly.providers.payments import sandbox_signing
 from creatorly.providers.registry import sandbox_api_key
 from creatorly.services.external_events.service import sandbox_webhook_secret
@@ -287,7 +288,7 @@ async def _post_signed(raw: bytes, *, post: WebhookPoster | None = None) -> int 
     if post is not None:
         return await post(raw, headers)
     try:
-        async with httpx.AsyncClient(timeout=DELIVERY_TIMEOUT_SECONDS) as client:
+        async with http.async_client(timeout=DELIVERY_TIMEOUT_SECONDS) as client:
             response = await client.post(f"{_public_url()}{WEBHOOK_PATH}", content=raw, headers=headers)
     except httpx.HTTPError as error:
         logger.warning("sandbox_webhook_unreachable", error=type(error).__name__)
