@@ -205,6 +205,8 @@ async def retire_creator(session: AsyncSession, *, user_id: int) -> None:
 async def published_product(session: AsyncSession, *, handle: str, slug: str) -> Product:
     """The published product at `/{handle}/{slug}`; drafts, archived and unknown products are not found."""
     creator = await repository.get_creator_by_handle(session, handle.strip().casefold())
+    if creator is not None:
+        db.keep_loaded(session, creator)  # a checkout records its analytics against it in this transaction
     product = (
         None
         if creator is None or creator.id is None

@@ -148,8 +148,7 @@ async def _open_order(
             await _check_stock(session, product)
             new_order = _new_order(product, buyer_email, amount, key, buyer_user_id)
             await _apply_discount(session, new_order, discount_code)
-            order = await orders.add_order(session, new_order)
-            await orders.transition(session, order, OrderStatus.PENDING, cause="checkout started")
+            order = await orders.add_pending_order(session, new_order, cause="checkout started")
             await tracking.record_checkout_started(session, order)
             if order.amount == 0:
                 await fulfill_paid_order(session, order, provider_fee=0, cause="free order")

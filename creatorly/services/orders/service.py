@@ -23,6 +23,7 @@ __all__ = [
     "OrderNotFound",
     "OrderTransitionRefused",
     "add_order",
+    "add_pending_order",
     "anonymize_buyer",
     "count_open_pending",
     "entitlements_of",
@@ -129,6 +130,22 @@ async def get_order_for_buyer(public_id: str) -> BuyerOrder:
 async def add_order(session: AsyncSession, order: Order) -> Order:
     """Insert in the caller's transaction; a reused checkout key raises IntegrityError at flush."""
     await repository.add(session, order)
+    return order
+
+
+async def add_pending_order(session: AsyncSession, order: Order, *, cause: str) -> Order:
+    """Insert a new order straight as pending, with its created → pending event: two INSERTs, where `add_order`
+    then `transition` also UPDATE the row just inserted. A reused checkout key raises IntegrityError."""
+    order.status = OrderStatus.PENDING
+    await repository.add(session, order)
+    assert order.id is not None
+    event = OrderEvent(
+        order_id=order.id,
+        from_status=OrderStatus.CREATED.value,
+        to_status=OrderStatus.PENDING.value,
+        cause=cause[:MAX_CAUSE_LENGTH],
+    )
+    await repository.add(session, event)
     return order
 
 
