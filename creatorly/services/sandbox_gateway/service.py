@@ -117,9 +117,13 @@ async def create_payment(
     )
     try:
         async with db.transaction() as session:
-            existing = await _find_replay(session, idempotency_key)
-            if existing is None:
+            if idempotency_key is None:
+                existing = None
                 await repository.add_payment(session, payment)
+            elif await repository.add_payment_unless_key_used(session, payment):
+                existing = None
+            else:  # a replay (or a concurrent request with the same key, committed first): answer that payment
+                existing = await _find_replay(session, idempotency_key)
     except IntegrityError:
         # A concurrent request with the same key inserted first: answer what it created.
         async with db.transaction() as session:
