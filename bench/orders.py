@@ -25,7 +25,8 @@ ledger transaction balanced, one receipt queued per order), and the load average
 
 Needs PostgreSQL: CREATORLY_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres; a database
 bench_orders is made and dropped there) and Redis: BENCH_ORDERS_REDIS_URL (default redis://127.0.0.1:6379/3,
-emptied before and after). Size: BENCH_ORDERS orders per measured run (default 2000).
+emptied before and after). Size: BENCH_ORDERS orders per measured run (default 1500);
+BENCH_ORDERS_APP_WORKERS granian workers for the app (default 1, as the baseline).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ from urllib.parse import urlsplit, urlunsplit
 ADMIN_URL = os.environ.get("CREATORLY_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_ORDERS_REDIS_URL", "redis://127.0.0.1:6379/3")
 DATABASE = "bench_orders"
-ORDERS_PER_RUN = int(os.environ.get("BENCH_ORDERS", "2000"))
+ORDERS_PER_RUN = int(os.environ.get("BENCH_ORDERS", "1500"))
+APP_WORKERS = os.environ.get("BENCH_ORDERS_APP_WORKERS", "1")  # granian workers of the app; the baseline has one
 WARM_ORDERS = 100
 BUYERS = 32
 CREATORS = 5
@@ -68,7 +70,7 @@ APP_ENVIRONMENT = {
     "CREATORLY_DATA_DIR": str(BENCH_DIR / "data"),
     "CREATORLY_REDIS_URL": REDIS_URL,
     "CREATORLY_LOG_LEVEL": "WARNING",
-    "GRANIAN_WORKERS": "1",
+    "GRANIAN_WORKERS": APP_WORKERS,
 }
 os.environ.update(APP_ENVIRONMENT)
 os.environ["CREATORLY_PUBLIC_URL"] = "http://127.0.0.1:9"  # set to each run's server before its checkouts
