@@ -161,6 +161,15 @@ async def single_statements() -> AsyncIterator[AsyncConnection]:
         yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
+_KEPT_ROWS_KEY = "creatorly_kept_rows"
+
+
+def keep_loaded(session: AsyncSession, row: object) -> None:
+    """Keep `row` in the session's identity map until the session ends: the map holds rows only weakly, so a row
+    read once and dropped is read again by the next `session.get` of it in the same transaction (a round trip)."""
+    session.info.setdefault(_KEPT_ROWS_KEY, []).append(row)
+
+
 def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
     """Run `callback` after the surrounding `transaction()` commits (never if it rolls back)."""
     session.info.setdefault(_AFTER_COMMIT_KEY, []).append(callback)

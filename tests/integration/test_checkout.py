@@ -38,6 +38,7 @@ from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.delivery.service import order_page_url
 from creatorly.services.external_events import service as external_events
 from creatorly.services.external_events.schemas import HandleOutcome
+from creatorly.services.orders import service as orders_service
 from creatorly.services.orders.rules import AmountBelowMinimum
 from tests.factories import make_creator, new_product
 from tests.processes import free_port, serving
@@ -465,3 +466,37 @@ async def test_abandoned_orders_expire_and_a_late_success_still_counts() -> None
 
     assert (await _order(order.public_id)).status == OrderStatus.PAID
     await _assert_fulfilled_once(order, product)
+
+
+# --- Many buyers at once -----------------------------------------------------------------------------
+
+
+async def test_concurrent_buyers_of_one_unlimited_product_are_each_fulfilled_and_counted() -> None:
+    product = await _product(files=1)
+    started = await asyncio.gather(*(_start(product, key=f"crowd-key-{number:04d}") for number in range(8)))
+    orders = [await _order(one.order_public_id) for one in started]
+
+    outcomes = await asyncio.gather(
+        *(_deliver(_payment_event(order, event_id=f"evt_crowd_{number}")) for number, order in enumerate(orders))
+    )
+
+    assert outcomes == [HandleOutcome.HANDLED] * 8
+    assert {(await _order(order.public_id)).status for order in orders} == {OrderStatus.PAID}
+    assert await _count(LedgerTransaction) == 8
+    assert await _count(Entitlement) == 8
+    assert await _count(OutboxEmail) == 8
+    async with db.transaction() as session:
+        refreshed = await session.get(Product, product.id)
+        assert refreshed is not None and refreshed.sold_count == 8
+
+
+async def test_the_payment_reference_is_set_once_and_never_replaced() -> None:
+    product = await _product()
+    order = await _order((await _start(product)).order_public_id)
+    assert order.id is not None and order.provider_reference is not None
+
+    async with db.transaction() as session:
+        is_set = await orders_service.set_provider_reference_if_unset(session, order.id, "pay_other", at=utc_now())
+
+    assert is_set is False
+    assert (await _order(order.public_id)).provider_reference == order.provider_reference

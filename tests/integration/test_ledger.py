@@ -229,3 +229,32 @@ async def test_concurrent_refunds_that_together_exceed_the_payment_post_only_wha
     assert all(isinstance(error, RefundExceedsPayment) for error in refused)
     assert await _counts() == (2, 4 + 3)
     assert await _balances(creator_id) == (941 - 600, -100 + 60, -841 + 540)
+
+
+async def _post_sale_with_share(creator_id: int) -> ledger.PostedSale:
+    async with db.transaction() as session:
+        return await ledger.post_sale_with_share(
+            session,
+            order_id=ORDER_ID,
+            creator_id=creator_id,
+            provider="sandbox",
+            gross=1000,
+            provider_fee=59,
+            currency="USD",
+            paid_at=PAID_AT,
+            platform_fee_percent=Decimal(10),
+            hold_days=7,
+        )
+
+
+async def test_a_sale_posted_with_its_share_answers_the_creator_net_and_a_replay_answers_the_same() -> None:
+    creator_id = await _creator_id()
+
+    first = await _post_sale_with_share(creator_id)
+    again = await _post_sale_with_share(creator_id)
+
+    assert first.creator_share == 841
+    assert again == first
+    assert await _counts() == (1, 4)
+    async with db.transaction() as session:
+        assert await ledger.creator_share(session, first.transaction_id, creator_id) == 841

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from creatorly.errors import ProviderError
+from creatorly.providers import http
 from creatorly.providers.payments.base import (
     CreatedPayment,
     CreatedRefund,
@@ -55,7 +56,7 @@ class SandboxPaymentProvider:
         }
         headers = {"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": request.idempotency_key}
         try:
-            async with httpx.AsyncClient(timeout=self._timeout_seconds) as client:
+            async with http.async_client(timeout=self._timeout_seconds) as client:
                 response = await client.post(f"{self._base_url}{PAYMENTS_PATH}", json=body, headers=headers)
         except httpx.HTTPError as error:
             # The idempotency key makes a retry safe even if the gateway did create the payment.
@@ -71,7 +72,7 @@ class SandboxPaymentProvider:
         }
         headers = {"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": request.idempotency_key}
         try:
-            async with httpx.AsyncClient(timeout=self._timeout_seconds) as client:
+            async with http.async_client(timeout=self._timeout_seconds) as client:
                 response = await client.post(f"{self._base_url}{REFUNDS_PATH}", json=body, headers=headers)
         except httpx.HTTPError as error:
             # The idempotency key makes a retry safe even if the gateway did make the refund.
@@ -122,7 +123,7 @@ class SandboxPaymentProvider:
     async def _post(self, path: str, body: dict[str, Any], *, idempotency_key: str) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": idempotency_key}
         try:
-            async with httpx.AsyncClient(timeout=self._timeout_seconds) as client:
+            async with http.async_client(timeout=self._timeout_seconds) as client:
                 return await client.post(f"{self._base_url}{path}", json=body, headers=headers)
         except httpx.HTTPError as error:
             raise ProviderError(f"sandbox gateway unreachable: {type(error).__name__}", is_retryable=True) from None
@@ -137,7 +138,7 @@ class SandboxPaymentProvider:
                 ("reference", reference) for reference in batch
             ]
             try:
-                async with httpx.AsyncClient(timeout=self._timeout_seconds) as client:
+                async with http.async_client(timeout=self._timeout_seconds) as client:
                     response = await client.get(f"{self._base_url}{PAYMENTS_PATH}", params=params, headers=headers)
             except httpx.HTTPError as error:
                 raise ProviderError(f"sandbox gateway unreachable: {type(error).__name__}", is_retryable=True) from None

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from creatorly.errors import ProviderError
+from creatorly.providers import http
 from creatorly.providers.payouts.base import CreatedPayout, PayoutOutcome, PayoutRecord, PayoutRequest
 
 PAYOUTS_PATH = "/sandbox/api/payouts"
@@ -45,7 +46,7 @@ class SandboxPayoutProvider:
         }
         headers = {"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": request.idempotency_key}
         try:
-            async with httpx.AsyncClient(timeout=self._timeout_seconds) as client:
+            async with http.async_client(timeout=self._timeout_seconds) as client:
                 response = await client.post(f"{self._base_url}{PAYOUTS_PATH}", json=body, headers=headers)
         except httpx.HTTPError as error:
             # The idempotency key makes a retry safe even if the gateway did create the transfer.
@@ -68,7 +69,7 @@ class SandboxPayoutProvider:
                 ("merchant_reference", reference) for reference in batch
             ]
             try:
-                async with httpx.AsyncClient(timeout=self._timeout_seconds) as client:
+                async with http.async_client(timeout=self._timeout_seconds) as client:
                     response = await client.get(f"{self._base_url}{PAYOUTS_PATH}", params=params, headers=headers)
             except httpx.HTTPError as error:
                 raise ProviderError(f"sandbox gateway unreachable: {type(error).__name__}", is_retryable=True) from None

@@ -141,3 +141,15 @@ async def discover(session: AsyncSession, query: DiscoverQuery) -> tuple[Sequenc
     counted = select(func.count()).select_from(Product).join(Creator, col(Creator.id) == col(Product.creator_id))
     total = (await session.exec(counted.where(*filters))).one()
     return rows, int(total)
+
+
+async def add_sale(session: AsyncSession, product_id: int) -> Product | None:
+    """`sold_count + 1` in the database (no lost update under concurrency); the updated product, None if unknown."""
+    statement = (
+        update(Product)
+        .where(col(Product.id) == product_id)
+        .values(sold_count=col(Product.sold_count) + 1)
+        .returning(Product)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    )
+    return (await session.exec(statement)).scalars().first()

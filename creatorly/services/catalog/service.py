@@ -205,6 +205,8 @@ async def retire_creator(session: AsyncSession, *, user_id: int) -> None:
 async def published_product(session: AsyncSession, *, handle: str, slug: str) -> Product:
     """The published product at `/{handle}/{slug}`; drafts, archived and unknown products are not found."""
     creator = await repository.get_creator_by_handle(session, handle.strip().casefold())
+    if creator is not None:
+        db.keep_loaded(session, creator)  # a checkout records its analytics against it in this transaction
     product = (
         None
         if creator is None or creator.id is None
@@ -216,9 +218,13 @@ async def published_product(session: AsyncSession, *, handle: str, slug: str) ->
 
 
 async def published_product_for_checkout(session: AsyncSession, *, handle: str, slug: str) -> Product:
-    """The published product, its row locked so stock checks and sales of it happen one at a time."""
+    """The published product; when its stock is limited, re-read under its row lock so stock checks of it happen
+    one at a time. An unlimited product is not locked: checkouts of it need not queue behind each other, and its
+    sales are counted by one atomic update (`count_sale`)."""
     product = await published_product(session, handle=handle, slug=slug)
     assert product.id is not None
+    if product.quantity_limit is None:
+        return product
     return await lock_product(session, product.id)
 
 
@@ -235,8 +241,9 @@ async def files_of_product(session: AsyncSession, product_id: int) -> list[Produ
 
 
 async def count_sale(session: AsyncSession, product_id: int) -> Product:
-    """One more unit sold; the row is locked first, so concurrent sales never lose a count."""
-    product = await lock_product(session, product_id)
-    product.sold_count += 1
-    session.add(product)
+    """One more unit sold, by one atomic UPDATE (its row lock, held until commit, orders it after any stock check
+    running for the product), so concurrent sales never lose a count; the product as it is now."""
+    product = await repository.add_sale(session, product_id)
+    if product is None:
+        raise ProductNotFound()
     return product

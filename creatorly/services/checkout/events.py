@@ -108,10 +108,15 @@ def _check_matches(order: Order, event: InboundEvent, payment: PaymentNotice) ->
         raise PaymentDoesNotMatchOrder(f"payment {payment.reference} does not match order {order.public_id}")
 
 
-async def handle_payment_succeeded(session: AsyncSession, event: InboundEvent) -> None:
-    """Fulfil the order once, from pending, failed or expired (a late success: the money was taken)."""
+async def handle_payment_succeeded(
+    session: AsyncSession, event: InboundEvent, *, locked_order: Order | None = None
+) -> None:
+    """Fulfil the order once, from pending, failed or expired (a late success: the money was taken).
+
+    `locked_order` is the event's order when the caller has locked it already in this transaction."""
     payment = _payment_of(event)
-    order = await _locked_order(session, event, payment)
+    is_ours = locked_order is not None and locked_order.public_id == payment.merchant_reference
+    order = locked_order if is_ours else await _locked_order(session, event, payment)
     if order is None:
         return
     _check_matches(order, event, payment)

@@ -148,8 +148,7 @@ async def _open_order(
             await _check_stock(session, product)
             new_order = _new_order(product, buyer_email, amount, key, buyer_user_id)
             await _apply_discount(session, new_order, discount_code)
-            order = await orders.add_order(session, new_order)
-            await orders.transition(session, order, OrderStatus.PENDING, cause="checkout started")
+            order = await orders.add_pending_order(session, new_order, cause="checkout started")
             await tracking.record_checkout_started(session, order)
             if order.amount == 0:
                 await fulfill_paid_order(session, order, provider_fee=0, cause="free order")
@@ -233,12 +232,9 @@ async def request_payment(order: Order, *, description: str) -> CheckoutStarted:
 async def _record_payment_created(order: Order, payment: CreatedPayment) -> None:
     assert order.id is not None
     async with db.transaction() as session:
-        locked = await orders.find_by_public_id(session, order.public_id, for_update=True)
-        assert locked is not None
-        # The payment event may have arrived first and set it already; it is the same payment.
-        if locked.provider_reference is None:
-            locked.provider_reference, locked.updated_at = payment.provider_reference, utc_now()
-            session.add(locked)
+        # The payment event may have arrived first and set it already (it is the same payment): one conditional
+        # UPDATE, atomic under the row lock it takes, sets it only if nobody did.
+        await orders.set_provider_reference_if_unset(session, order.id, payment.provider_reference, at=utc_now())
         await orders.record_payment_attempt(
             session,
             order_id=order.id,
@@ -317,15 +313,18 @@ async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fe
     """
     paid_at = utc_now()
     was_expired = order.status == OrderStatus.EXPIRED
-    if order.status in PAID_STATUSES or not await orders.transition(session, order, OrderStatus.PAID, cause=cause):
+    if order.status in PAID_STATUSES:
         return False
+    # Set with the status, so the order row is written by one UPDATE (the transition's); a refused transition
+    # raises and the caller's transaction rolls all of it back.
+    order.paid_at, order.provider_fee = paid_at, provider_fee
+    is_moved = await orders.transition(session, order, OrderStatus.PAID, cause=cause)
+    assert is_moved  # only a repeat of PAID is a no-op, and a paid order returned above
     assert order.id is not None
     if was_expired and order.discount_code_id is not None:
         await discounts.reclaim_redemption(session, order.discount_code_id)
-    order.paid_at, order.provider_fee = paid_at, provider_fee
-    session.add(order)
     terms = await creators.sale_terms(session, order.creator_id)
-    sale_id = await ledger.post_sale(
+    sale = await ledger.post_sale_with_share(
         session,
         order_id=order.id,
         creator_id=order.creator_id,
@@ -338,9 +337,7 @@ async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fe
         hold_days=terms.hold_days,
     )
     await _FULFILLERS[OrderKind(order.kind)](session, order, paid_at)
-    await tracking.record_order_paid(
-        session, order, net_amount=await ledger.creator_share(session, sale_id, order.creator_id), at=paid_at
-    )
+    await tracking.record_order_paid(session, order, net_amount=sale.creator_share, at=paid_at)
     return True
 
 
@@ -369,16 +366,13 @@ register_fulfiller(OrderKind.PRODUCT, _deliver_product)
 
 async def _grant_files(session: AsyncSession, order: Order, product: Product, *, paid_at: datetime) -> None:
     assert order.id is not None and order.product_id is not None
-    expires_at = paid_at + timedelta(days=product.link_lifetime_days)
-    for product_file in await catalog.files_of_product(session, order.product_id):
-        assert product_file.id is not None
-        await orders.grant_entitlement(
-            session,
-            order_id=order.id,
-            product_file_id=product_file.id,
-            download_limit=product.download_limit,
-            expires_at=expires_at,
-        )
+    await orders.grant_entitlements_to_files(
+        session,
+        order_id=order.id,
+        product_id=order.product_id,
+        download_limit=product.download_limit,
+        expires_at=paid_at + timedelta(days=product.link_lifetime_days),
+    )
 
 
 async def _queue_receipt(session: AsyncSession, order: Order, product: Product) -> None:

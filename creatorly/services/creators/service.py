@@ -272,6 +272,7 @@ async def sale_terms(session: AsyncSession, creator_id: int) -> SaleTerms:
     creator = await session.get(Creator, creator_id)
     if creator is None:
         raise CreatorNotFound()
+    db.keep_loaded(session, creator)  # the sale's analytics read it again in this transaction
     fee = settings.platform_fee_percent if creator.platform_fee_percent is None else creator.platform_fee_percent
     hold = settings.hold_period_days if creator.hold_period_days is None else creator.hold_period_days
     return SaleTerms(platform_fee_percent=Decimal(fee), hold_days=hold)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, case, func, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
@@ -58,6 +60,26 @@ async def add_transaction(session: AsyncSession, transaction: LedgerTransaction,
     session.add_all(entries)
     await session.flush()
     return transaction.id
+
+
+async def insert_transaction_if_new(session: AsyncSession, transaction: LedgerTransaction) -> int | None:
+    """One `INSERT … ON CONFLICT (kind, reference) DO NOTHING`: the new transaction's id, or None when that
+    (kind, reference) is posted already (a concurrent writer's insert is waited for, then found). No savepoint."""
+    table: Any = LedgerTransaction.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    statement = (
+        insert.values(**transaction.model_dump(exclude={"id"}))
+        .on_conflict_do_nothing(index_elements=["kind", "reference"])
+        .returning(table.c.id)
+    )
+    inserted: int | None = (await session.exec(statement)).scalar_one_or_none()
+    return inserted
+
+
+async def add_entries(session: AsyncSession, entries: list[LedgerEntry]) -> None:
+    session.add_all(entries)
+    await session.flush()
 
 
 async def entries_of_transaction(session: AsyncSession, transaction_id: int) -> Sequence[LedgerEntry]:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly.config import settings
@@ -30,6 +29,7 @@ __all__ = [
     "LedgerInconsistent",
     "LedgerUnbalanced",
     "OrderEntry",
+    "PostedSale",
     "RefundExceedsPayment",
     "RefundReferenceReused",
     "Release",
@@ -42,6 +42,7 @@ __all__ = [
     "post_payout_paid",
     "post_refund",
     "post_sale",
+    "post_sale_with_share",
     "trial_balance",
 ]
 
@@ -61,6 +62,12 @@ class OrderEntry:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PostedSale:
+    transaction_id: int | None  # None for a free order: nothing is posted
+    creator_share: int  # what the sale moved to the creator's earnings (net of every fee)
+
+
 async def post_sale(
     session: AsyncSession,
     *,
@@ -78,10 +85,36 @@ async def post_sale(
 
     Posting the same order again, even concurrently, writes nothing and returns the first id.
     """
-    reference = rules.sale_reference(order_id)
-    existing = await repository.transaction_id_of(session, rules.SALE, reference)
-    if existing is not None:
-        return existing
+    posted = await post_sale_with_share(
+        session,
+        order_id=order_id,
+        creator_id=creator_id,
+        provider=provider,
+        gross=gross,
+        provider_fee=provider_fee,
+        currency=currency,
+        paid_at=paid_at,
+        platform_fee_percent=platform_fee_percent,
+        hold_days=hold_days,
+    )
+    return posted.transaction_id
+
+
+async def post_sale_with_share(
+    session: AsyncSession,
+    *,
+    order_id: int,
+    creator_id: int,
+    provider: str,
+    gross: int,
+    provider_fee: int,
+    currency: str,
+    paid_at: datetime,
+    platform_fee_percent: Decimal | None = None,
+    hold_days: int | None = None,
+) -> PostedSale:
+    """`post_sale`, also answering the creator's share, from the postings themselves when this call wrote them
+    (two statements: the transaction, its entries) and from the stored entries when the sale was posted before."""
     code = currency.upper()
     postings = rules.sale_postings(
         provider=provider,
@@ -93,8 +126,10 @@ async def post_sale(
         paid_at=paid_at,
         hold=timedelta(days=settings.hold_period_days if hold_days is None else hold_days),
     )
+    reference = rules.sale_reference(order_id)
     if not postings:
-        return None
+        existing = await repository.transaction_id_of(session, rules.SALE, reference)
+        return PostedSale(existing, await creator_share(session, existing, creator_id))
     transaction = LedgerTransaction(
         kind=rules.SALE,
         reference=reference,
@@ -102,7 +137,14 @@ async def post_sale(
         creator_id=creator_id,
         description=f"Sale of order {order_id}",
     )
-    return await _record_once(session, transaction, postings)
+    rules.assert_balanced(postings)
+    transaction_id = await repository.insert_transaction_if_new(session, transaction)
+    if transaction_id is None:  # posted before (a replay, or a concurrent writer): theirs stands
+        existing = await repository.transaction_id_of(session, rules.SALE, reference)
+        return PostedSale(existing, await creator_share(session, existing, creator_id))
+    await _add_entries(session, transaction_id, code, postings)
+    earnings = rules.creator_earnings_account(creator_id)
+    return PostedSale(transaction_id, -sum(posting.amount for posting in postings if posting.account == earnings))
 
 
 async def post_refund(session: AsyncSession, *, order_id: int, refund_reference: str, amount: int) -> int:
@@ -237,27 +279,34 @@ async def _replayed_refund(session: AsyncSession, transaction_id: int, amount: i
 
 
 async def _record_once(session: AsyncSession, transaction: LedgerTransaction, postings: list[rules.Posting]) -> int:
-    """Insert under a savepoint; if a concurrent writer posted the same (kind, reference), use theirs."""
+    """Insert the transaction unless its (kind, reference) is posted already (then, even if a concurrent writer
+    posted it, use theirs and write nothing), then its entries."""
     rules.assert_balanced(postings)
+    transaction_id = await repository.insert_transaction_if_new(session, transaction)
+    if transaction_id is None:
+        existing = await repository.transaction_id_of(session, transaction.kind, transaction.reference)
+        if existing is None:
+            raise LedgerInconsistent(f"{transaction.kind} {transaction.reference} was refused but is not posted")
+        return existing
+    await _add_entries(session, transaction_id, transaction.currency, postings)
+    return transaction_id
+
+
+async def _add_entries(
+    session: AsyncSession, transaction_id: int, currency: str, postings: list[rules.Posting]
+) -> None:
     entries = [
         LedgerEntry(
-            transaction_id=0,  # set once the transaction has its id
+            transaction_id=transaction_id,
             account=posting.account,
             amount=posting.amount,
-            currency=transaction.currency,
+            currency=currency,
             memo=posting.memo,
             available_at=posting.available_at,
         )
         for posting in postings
     ]
-    try:
-        async with session.begin_nested():
-            return await repository.add_transaction(session, transaction, entries)
-    except IntegrityError:
-        existing = await repository.transaction_id_of(session, transaction.kind, transaction.reference)
-        if existing is None:
-            raise
-        return existing
+    await repository.add_entries(session, entries)
 
 
 async def balance(session: AsyncSession, account: str, currency: str) -> int:

@@ -28,20 +28,29 @@ def _payment(event: InboundEvent) -> dict[str, Any]:
     return payment if isinstance(payment, dict) else {}
 
 
-async def _membership_order(session: AsyncSession, payment: dict[str, Any]) -> Order | None:
+async def _locked_order(session: AsyncSession, payment: dict[str, Any]) -> Order | None:
     reference = payment.get("merchant_reference")
     if not isinstance(reference, str) or not reference:
         return None
-    order = await orders.find_by_public_id(session, reference, for_update=True)
-    return order if order is not None and order.kind == OrderKind.MEMBERSHIP and order.subscription_id else None
+    return await orders.find_by_public_id(session, reference, for_update=True)
+
+
+def _is_membership(order: Order | None) -> bool:
+    return order is not None and order.kind == OrderKind.MEMBERSHIP and order.subscription_id is not None
+
+
+async def _membership_order(session: AsyncSession, payment: dict[str, Any]) -> Order | None:
+    order = await _locked_order(session, payment)
+    return order if _is_membership(order) else None
 
 
 async def handle_sandbox_payment_succeeded(session: AsyncSession, event: InboundEvent) -> None:
     payment = _payment(event)
-    order = await _membership_order(session, payment)
-    if order is not None:
+    order = await _locked_order(session, payment)
+    if order is not None and _is_membership(order):
         await _note_card(session, order, payment)
-    await checkout_events.handle_payment_succeeded(session, event)
+    # The order is locked already: checkout's handler goes on with it rather than locking it again.
+    await checkout_events.handle_payment_succeeded(session, event, locked_order=order)
 
 
 async def _note_card(session: AsyncSession, order: Order, payment: dict[str, Any]) -> None:

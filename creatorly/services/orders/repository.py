@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, update
+from sqlalchemy import ColumnElement, func, insert, literal, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from creatorly.models import Entitlement, Order, OrderEvent, PaymentAttempt
+from creatorly.kit.clock import utc_now
+from creatorly.models import Entitlement, Order, OrderEvent, PaymentAttempt, ProductFile
+from creatorly.models.base import UTCDateTime
 from creatorly.models.enums import OrderStatus
 
 
@@ -96,3 +99,36 @@ async def get_by_provider_reference(
     if for_update:
         statement = statement.with_for_update(key_share=True)
     return (await session.exec(statement)).first()
+
+
+async def add_entitlements_to_files(
+    session: AsyncSession, *, order_id: int, product_id: int, download_limit: int, expires_at: datetime
+) -> None:
+    """INSERT … SELECT: an entitlement for each of the product's files, in their order, in one round trip."""
+    stamp = UTCDateTime()
+    files = (
+        sa_select(
+            literal(order_id),
+            col(ProductFile.id),
+            literal(0),
+            literal(download_limit),
+            literal(expires_at, type_=stamp),
+            literal(utc_now(), type_=stamp),
+        )
+        .where(col(ProductFile.product_id) == product_id)
+        .order_by(col(ProductFile.position), col(ProductFile.id))
+    )
+    columns = ["order_id", "product_file_id", "download_count", "download_limit", "expires_at", "created_at"]
+    await session.exec(insert(Entitlement).from_select(columns, files))
+
+
+async def set_provider_reference_if_unset(
+    session: AsyncSession, order_id: int, provider_reference: str, *, at: datetime
+) -> bool:
+    statement = (
+        update(Order)
+        .where(col(Order.id) == order_id, col(Order.provider_reference).is_(None))
+        .values(provider_reference=provider_reference, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.exec(statement)).rowcount)

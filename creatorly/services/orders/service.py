@@ -23,6 +23,7 @@ __all__ = [
     "OrderNotFound",
     "OrderTransitionRefused",
     "add_order",
+    "add_pending_order",
     "anonymize_buyer",
     "count_open_pending",
     "entitlements_of",
@@ -32,9 +33,11 @@ __all__ = [
     "find_by_public_id",
     "get_order_for_buyer",
     "grant_entitlement",
+    "grant_entitlements_to_files",
     "latest_attempt_detail",
     "lock_abandoned",
     "record_payment_attempt",
+    "set_provider_reference_if_unset",
     "transition",
 ]
 
@@ -130,6 +133,22 @@ async def add_order(session: AsyncSession, order: Order) -> Order:
     return order
 
 
+async def add_pending_order(session: AsyncSession, order: Order, *, cause: str) -> Order:
+    """Insert a new order straight as pending, with its created → pending event: two INSERTs, where `add_order`
+    then `transition` also UPDATE the row just inserted. A reused checkout key raises IntegrityError."""
+    order.status = OrderStatus.PENDING
+    await repository.add(session, order)
+    assert order.id is not None
+    event = OrderEvent(
+        order_id=order.id,
+        from_status=OrderStatus.CREATED.value,
+        to_status=OrderStatus.PENDING.value,
+        cause=cause[:MAX_CAUSE_LENGTH],
+    )
+    await repository.add(session, event)
+    return order
+
+
 async def find_by_checkout_key(session: AsyncSession, checkout_key: str) -> Order | None:
     return await repository.get_by_checkout_key(session, checkout_key)
 
@@ -164,6 +183,22 @@ async def grant_entitlement(
         order_id=order_id, product_file_id=product_file_id, download_limit=download_limit, expires_at=expires_at
     )
     await repository.add(session, entitlement)
+
+
+async def grant_entitlements_to_files(
+    session: AsyncSession, *, order_id: int, product_id: int, download_limit: int, expires_at: datetime
+) -> None:
+    """One entitlement per file the product has now, written by one statement."""
+    await repository.add_entitlements_to_files(
+        session, order_id=order_id, product_id=product_id, download_limit=download_limit, expires_at=expires_at
+    )
+
+
+async def set_provider_reference_if_unset(
+    session: AsyncSession, order_id: int, provider_reference: str, *, at: datetime
+) -> bool:
+    """Record the provider's id of the order's payment unless one is recorded already; True if this set it."""
+    return await repository.set_provider_reference_if_unset(session, order_id, provider_reference, at=at)
 
 
 async def entitlements_of(session: AsyncSession, order_id: int) -> Sequence[Entitlement]:

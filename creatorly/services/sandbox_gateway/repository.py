@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +23,19 @@ async def add_payment(session: AsyncSession, payment: SandboxPayment) -> Sandbox
     session.add(payment)
     await session.flush()
     return payment
+
+
+async def add_payment_unless_key_used(session: AsyncSession, payment: SandboxPayment) -> bool:
+    """`INSERT … ON CONFLICT (idempotency_key) DO NOTHING` (a concurrent insert of the key is waited for): True
+    if this inserted the payment, False if a payment with its idempotency key exists."""
+    table: Any = SandboxPayment.__table__  # type: ignore[attr-defined]
+    insert = postgresql_insert(table) if session.get_bind().dialect.name == "postgresql" else sqlite_insert(table)
+    statement = (
+        insert.values(**payment.model_dump(exclude={"id"}))
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id)
+    )
+    return (await session.exec(statement)).scalar_one_or_none() is not None
 
 
 async def find_by_reference(session: AsyncSession, reference: str) -> SandboxPayment | None:

@@ -21,6 +21,7 @@ from creatorly.kit.clock import utc_now
 from creatorly.kit.money import CURRENCY_EXPONENTS, format_money
 from creatorly.models import SandboxPayment, SandboxWebhook
 from creatorly.observability import get_logger
+from creatorly.providers import http
 from creatorly.providers.payments import sandbox_signing
 from creatorly.providers.registry import sandbox_api_key
 from creatorly.services.external_events.service import sandbox_webhook_secret
@@ -116,9 +117,13 @@ async def create_payment(
     )
     try:
         async with db.transaction() as session:
-            existing = await _find_replay(session, idempotency_key)
-            if existing is None:
+            if idempotency_key is None:
+                existing = None
                 await repository.add_payment(session, payment)
+            elif await repository.add_payment_unless_key_used(session, payment):
+                existing = None
+            else:  # a replay (or a concurrent request with the same key, committed first): answer that payment
+                existing = await _find_replay(session, idempotency_key)
     except IntegrityError:
         # A concurrent request with the same key inserted first: answer what it created.
         async with db.transaction() as session:
@@ -287,7 +292,7 @@ async def _post_signed(raw: bytes, *, post: WebhookPoster | None = None) -> int 
     if post is not None:
         return await post(raw, headers)
     try:
-        async with httpx.AsyncClient(timeout=DELIVERY_TIMEOUT_SECONDS) as client:
+        async with http.async_client(timeout=DELIVERY_TIMEOUT_SECONDS) as client:
             response = await client.post(f"{_public_url()}{WEBHOOK_PATH}", content=raw, headers=headers)
     except httpx.HTTPError as error:
         logger.warning("sandbox_webhook_unreachable", error=type(error).__name__)

@@ -25,9 +25,29 @@ async def link_creator(live: CreatorLive, session_token: str) -> CreatorLive:
     return await live._link_to(await dashboard.my_live_channel(session_token=session_token))
 
 
+# Per creator, the newest notice waiting while a push of theirs is in flight in this worker: a burst of sales
+# becomes one push in flight and at most one more (each push bumps the version, and the tabs reload their totals),
+# not one Redis state update per sale queued behind each other on the state's lock.
+_waiting: dict[int, LiveNotice] = {}
+_pushing: set[int] = set()
+
+
 async def push_notice(app: Any, notice: LiveNotice) -> None:
     """Bump the creator's live version (from an API route or event handler of this web worker). With Redis, tabs
     connected to other workers hear of it too."""
+    creator_id = notice.creator_id
+    _waiting[creator_id] = notice
+    if creator_id in _pushing:
+        return  # the push in flight takes the newest notice when it is done
+    _pushing.add(creator_id)
+    try:
+        while (newest := _waiting.pop(creator_id, None)) is not None:
+            await _push(app, newest)
+    finally:
+        _pushing.discard(creator_id)
+
+
+async def _push(app: Any, notice: LiveNotice) -> None:
     token = rx.BaseStateToken(ident=dashboard.live_channel(notice.creator_id), cls=CreatorLive)
     try:
         async with app.modify_state(token) as root:
