@@ -114,6 +114,8 @@ async def _seed() -> Seeded:
     """One creator with PRODUCTS published products, a 1 MB file on the first, and a paid order for it (paid through
     checkout's own fulfilment: ledger, entitlement, receipt). Its download limit is raised so every benchmark
     request is a counted, allowed download."""
+    from sqlmodel import select
+
     import creatorly.jobs  # noqa: F401  (job names the fulfilment enqueues)
     from creatorly import db
     from creatorly.models import Entitlement, Order, Product
@@ -125,7 +127,6 @@ async def _seed() -> Seeded:
     from creatorly.services.checkout import service as checkout
     from creatorly.services.creators import service as creators
     from creatorly.services.delivery import service as delivery
-    from sqlmodel import select
 
     async with db.transaction() as session:
         user = await accounts.add_verified_user(
@@ -189,10 +190,8 @@ async def _seed() -> Seeded:
 
 def _run_seed_process(port: int) -> Seeded:
     environment = {**os.environ, **_app_environment(port), "PYTHONPATH": str(PROJECT_ROOT)}
-    subprocess.run(  # noqa: S603 (our own command)
-        [sys.executable, "-m", "creatorly.cli", "migrate"], env=environment, check=True, cwd=PROJECT_ROOT
-    )
-    done = subprocess.run(  # noqa: S603
+    subprocess.run([sys.executable, "-m", "creatorly.cli", "migrate"], env=environment, check=True, cwd=PROJECT_ROOT)
+    done = subprocess.run(
         [sys.executable, "-m", "bench.routes", "--seed"],
         env=environment,
         check=True,
