@@ -15,7 +15,9 @@ stay up and are loaded alternately, A B A B, each route over 100 keep-alive conn
 p50/p95/p99 and requests per second per route and run, the ratios (best of two each) and the goals.
 
 Sizes: BENCH_ROUTES_REQUESTS (per HTML/sitemap/health route and run, default 1000), BENCH_ROUTES_DOWNLOADS
-(default 300), BENCH_ROUTES_PRODUCTS (products on the storefront, default 24). PostgreSQL:
+(default 300), BENCH_ROUTES_PRODUCTS (products on the storefront, default 24), BENCH_ROUTES_ORDERS (paid orders
+whose tokens the downloads take in turn, default 100: one buyer per connection; 1 puts every download on one
+entitlement row, which they then queue for). PostgreSQL:
 CREATORLY_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres; a database bench_routes is
 made and dropped there).
 """
@@ -23,6 +25,7 @@ made and dropped there).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import json
 import os
@@ -47,6 +50,7 @@ CONNECTIONS = 100
 REQUESTS = int(os.environ.get("BENCH_ROUTES_REQUESTS", "1000"))
 DOWNLOADS = int(os.environ.get("BENCH_ROUTES_DOWNLOADS", "300"))
 PRODUCTS = int(os.environ.get("BENCH_ROUTES_PRODUCTS", "24"))
+ORDERS = int(os.environ.get("BENCH_ROUTES_ORDERS", "100"))
 FILE_BYTES = 1024 * 1024
 HANDLE = "benchstore"
 GOAL_P95_MS = 100.0
@@ -63,13 +67,13 @@ PAGE_HEADERS = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9
 class Seeded:
     handle: str
     product_path: str
-    download_path: str
+    download_paths: list[str]
 
 
 @dataclass(frozen=True, slots=True)
 class RouteCase:
     name: str
-    path: str
+    paths: list[str]
     count: int
     headers: dict[str, str]
 
@@ -111,9 +115,10 @@ def _bench_file() -> bytes:
 
 
 async def _seed() -> Seeded:
-    """One creator with PRODUCTS published products, a 1 MB file on the first, and a paid order for it (paid through
-    checkout's own fulfilment: ledger, entitlement, receipt). Its download limit is raised so every benchmark
-    request is a counted, allowed download."""
+    """One creator with PRODUCTS published products, a 1 MB file on the first, and ORDERS paid orders for it (paid
+    through checkout's own fulfilment: ledger, entitlement, receipt), one download token each, as many buyers would
+    download at once. The product's download limit is raised first, so every benchmark request is a counted, allowed
+    download."""
     from sqlmodel import select
 
     import creatorly.jobs  # noqa: F401  (job names the fulfilment enqueues)
@@ -165,27 +170,27 @@ async def _seed() -> Seeded:
         assert stored is not None
         stored.download_limit = 10_000_000
         session.add(stored)
-        order = Order(
-            public_id=f"ord_{secrets.token_hex(8)}",
-            creator_id=creator.id,
-            product_id=product.id,
-            buyer_email="fan@example.com",
-            amount=stored.price_amount,
-            currency=stored.currency,
-            status=OrderStatus.PENDING,
-        )
-        session.add(order)
-        await session.flush()
-        assert await checkout.fulfill_paid_order(session, order, provider_fee=0, cause="bench payment")
-    async with db.transaction() as session:
-        entitlement = (await session.exec(select(Entitlement).where(Entitlement.order_id == order.id))).one()
-        assert entitlement.id is not None
+    paths = []
+    for number in range(ORDERS):
+        async with db.transaction() as session:
+            order = Order(
+                public_id=f"ord_{secrets.token_hex(8)}",
+                creator_id=creator.id,
+                product_id=product.id,
+                buyer_email=f"fan{number}@example.com",
+                amount=stored.price_amount,
+                currency=stored.currency,
+                status=OrderStatus.PENDING,
+            )
+            session.add(order)
+            await session.flush()
+            assert await checkout.fulfill_paid_order(session, order, provider_fee=0, cause="bench payment")
+        async with db.transaction() as session:
+            entitlement = (await session.exec(select(Entitlement).where(Entitlement.order_id == order.id))).one()
+            assert entitlement.id is not None
+        paths.append(delivery.download_path(entitlement.id, order.public_id))
     await db.dispose_engine()
-    return Seeded(
-        handle=HANDLE,
-        product_path=f"/{HANDLE}/{product.slug}",
-        download_path=delivery.download_path(entitlement.id, order.public_id),
-    )
+    return Seeded(handle=HANDLE, product_path=f"/{HANDLE}/{product.slug}", download_paths=paths)
 
 
 def _run_seed_process(port: int) -> Seeded:
@@ -231,7 +236,7 @@ def _capture(port: int, seeded: Seeded, static_dir: Path) -> dict[str, int]:
         "product.html": (seeded.product_path, PAGE_HEADERS),
         "sitemap.xml": ("/sitemap.xml", {}),
         "health.json": ("/health", {}),
-        "download.bin": (seeded.download_path, {}),
+        "download.bin": (seeded.download_paths[0], {}),
     }
     sizes = {}
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
@@ -246,19 +251,22 @@ def _capture(port: int, seeded: Seeded, static_dir: Path) -> dict[str, int]:
 
 def _cases(seeded: Seeded) -> list[RouteCase]:
     return [
-        RouteCase("storefront", f"/{seeded.handle}", REQUESTS, PAGE_HEADERS),
-        RouteCase("product", seeded.product_path, REQUESTS, PAGE_HEADERS),
-        RouteCase("sitemap", "/sitemap.xml", REQUESTS, {}),
-        RouteCase("health", "/health", REQUESTS, {}),
-        RouteCase("download", seeded.download_path, DOWNLOADS, {}),
+        RouteCase("storefront", [f"/{seeded.handle}"], REQUESTS, PAGE_HEADERS),
+        RouteCase("product", [seeded.product_path], REQUESTS, PAGE_HEADERS),
+        RouteCase("sitemap", ["/sitemap.xml"], REQUESTS, {}),
+        RouteCase("health", ["/health"], REQUESTS, {}),
+        RouteCase("download", seeded.download_paths, DOWNLOADS, {}),
     ]
 
 
 async def _measure(port: int, case: RouteCase) -> dict[str, float]:
-    request = http_request("GET", case.path, headers=case.headers)
-    await hammer(port, [request] * min(CONNECTIONS * 2, case.count), connections=CONNECTIONS)  # warm
+    requests = [http_request("GET", path, headers=case.headers) for path in case.paths]
+    warm = [requests[number % len(requests)] for number in range(min(CONNECTIONS * 2, case.count))]
+    await hammer(port, warm, connections=CONNECTIONS)
     started = time.perf_counter()
-    answers = await hammer(port, [request] * case.count, connections=CONNECTIONS)
+    answers = await hammer(
+        port, [requests[number % len(requests)] for number in range(case.count)], connections=CONNECTIONS
+    )
     figures = summary(answers, time.perf_counter() - started)
     figures["bytes"] = float(answers[-1].body_bytes) if answers else 0.0
     return figures
@@ -334,11 +342,7 @@ async def _run() -> None:
 def main() -> None:
     if "--seed" in sys.argv:
         seeded = asyncio.run(_seed())
-        print(
-            json.dumps(
-                {"handle": seeded.handle, "product_path": seeded.product_path, "download_path": seeded.download_path}
-            )
-        )
+        print(json.dumps(dataclasses.asdict(seeded)))
         return
     asyncio.run(_run())
 

@@ -138,6 +138,7 @@ class PageCache:
 
     def clear(self) -> None:
         self._pages.clear()
+        _sitemaps.clear()
 
 
 page_cache = PageCache()
@@ -300,10 +301,38 @@ def render_robots() -> str:
     return "\n".join([*lines, "", f"Sitemap: {settings.resolved_public_url}/sitemap.xml", ""])
 
 
+@dataclass(frozen=True, slots=True)
+class _CachedSitemap:
+    public_url: str
+    generation: int
+    expires_at: float
+    body: bytes
+
+
+_sitemaps: list[_CachedSitemap] = []  # the latest one, kept like pages (see PageCache)
+
+
+async def _sitemap_body() -> bytes:
+    kept = _sitemaps[0] if _sitemaps else None
+    now = time.monotonic()
+    if (
+        kept is not None
+        and kept.public_url == settings.resolved_public_url
+        and kept.generation == page_versions.current()
+        and now < kept.expires_at
+    ):
+        return kept.body
+    generation = page_versions.current()  # before the reads
+    body = render_sitemap(await public.sitemap_urls()).encode("utf-8")
+    if settings.page_cache_seconds > 0 and generation == page_versions.current():
+        expires_at = time.monotonic() + settings.page_cache_seconds
+        _sitemaps[:] = [_CachedSitemap(settings.resolved_public_url, generation, expires_at, body)]
+    return body
+
+
 async def sitemap(_request: Request) -> Response:
-    urls = await public.sitemap_urls()
     return Response(
-        render_sitemap(urls), media_type="application/xml", headers={"Cache-Control": "public, max-age=3600"}
+        await _sitemap_body(), media_type="application/xml", headers={"Cache-Control": "public, max-age=3600"}
     )
 
 

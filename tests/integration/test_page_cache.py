@@ -17,6 +17,7 @@ from starlette.responses import FileResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from creatorly import db
+from creatorly.api.app import api
 from creatorly.api.seo import SeoMetaMiddleware, page_cache
 from creatorly.config import settings
 from creatorly.models import Creator, Post, Product
@@ -232,3 +233,20 @@ async def test_a_zero_cache_time_renders_every_visit(
 )
 def test_which_statements_change_public_pages(statement: str, expected: bool) -> None:
     assert writes_public_pages(statement) is expected
+
+
+async def test_the_sitemap_is_kept_until_a_product_is_published() -> None:
+    page_cache.clear()
+    _creator, product = await _shop()
+    transport = httpx.ASGITransport(app=api)
+    async with httpx.AsyncClient(transport=transport, base_url=settings.resolved_public_url) as client:
+        before = await client.get("/sitemap.xml")
+        again = await client.get("/sitemap.xml")
+        added = await make_creator(handle="lateshop", products=[new_product(title="Late Zine", is_published=False)])
+        unchanged = await client.get("/sitemap.xml")
+        await _update(Product, added.products[0].id, status="published")
+        after = await client.get("/sitemap.xml")
+
+    assert f"/inkwell/{product.slug}</loc>" in before.text
+    assert again.text == before.text == unchanged.text
+    assert "/lateshop/late-zine</loc>" in after.text
