@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     redis_url: str = ""
     public_url: str = ""
     port: int = Field(default=3000, ge=1, le=65535)
+    # How long a web process answers a rendered storefront or product page from memory when nothing it shows has
+    # changed in that process (another process's change shows within this long); 0 renders every request.
+    page_cache_seconds: float = Field(default=2.0, ge=0, le=300)
     secret_key: SecretStr = SecretStr("")
 
     storage: Literal["local", "s3"] = "local"

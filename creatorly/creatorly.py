@@ -9,7 +9,6 @@ import reflex as rx
 import creatorly.jobs  # noqa: F401  (registers job names so services can enqueue)
 from creatorly.api.app import api
 from creatorly.api.security import SecurityHeadersMiddleware
-from creatorly.api.seo import SeoMetaMiddleware
 from creatorly.observability import configure_error_tracking, configure_logging
 from creatorly.services.analytics import live as live_notices
 from creatorly.services.analytics.live import LiveNotice
@@ -93,8 +92,9 @@ app = rx.App(
     theme=theme.theme,
     style=theme.global_style,
     stylesheets=["/styles.css"],
-    # Applied in order, each wrapping the last: security headers outermost, over the SEO rewrite of pages.
-    api_transformer=[api, SeoMetaMiddleware, SecurityHeadersMiddleware],
+    # Applied in order, each wrapping the last: security headers outermost, over `api` (whose middleware writes the
+    # pages' SEO tags, see creatorly/api/app.py).
+    api_transformer=[api, SecurityHeadersMiddleware],
     head_components=[rx.el.meta(name="theme-color", content="#6E56CF")],
     # A failing event handler shows our toast (a dependency outage names the part), never the exception.
     backend_exception_handler=backend_exception_handler,

@@ -20,6 +20,7 @@ from creatorly.api import (
 from creatorly.api.health import health
 from creatorly.api.metrics import RequestMetricsMiddleware
 from creatorly.api.middleware import RequestIdMiddleware
+from creatorly.api.seo import SeoMetaMiddleware
 from creatorly.api.unavailable import EXCEPTION_HANDLERS
 
 _routes: list[BaseRoute] = [
@@ -37,8 +38,13 @@ _routes: list[BaseRoute] = [
 
 api = Starlette(
     routes=_routes,
-    # Reflex mounts itself after these routes; the middleware wraps its pages, files and uploads too.
-    middleware=[Middleware(RequestIdMiddleware), Middleware(RequestMetricsMiddleware, routes=_routes)],
+    # Reflex mounts itself after these routes; the middleware wraps its pages, files and uploads too. The SEO rewrite
+    # is innermost, so a page it answers from its cache still gets a request id and is timed.
+    middleware=[
+        Middleware(RequestIdMiddleware),
+        Middleware(RequestMetricsMiddleware, routes=_routes),
+        Middleware(SeoMetaMiddleware),
+    ],
     # A database, storage or Redis outage answers 503 naming the part (creatorly/api/unavailable.py).
     exception_handlers=EXCEPTION_HANDLERS,
 )

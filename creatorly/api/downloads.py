@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from creatorly.errors import CreatorlyError
 from creatorly.providers.registry import get_storage
@@ -14,6 +15,7 @@ from creatorly.services.delivery import service as delivery
 from creatorly.services.delivery.service import DownloadRangeNotSatisfiable, DownloadResponse
 
 _PRIVATE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+PATHSEND = "http.response.pathsend"
 
 
 async def download(request: Request) -> Response:
@@ -51,7 +53,24 @@ def _stream(plan: DownloadResponse) -> StreamingResponse:
     }
     if plan.content_range is not None:
         headers["Content-Range"] = plan.content_range
-    return StreamingResponse(_chunks(plan), status_code=plan.status, headers=headers, media_type=plan.content_type)
+    return _FileStream(plan, headers=headers)
+
+
+class _FileStream(StreamingResponse):
+    """The planned bytes, streamed; a whole file on local disk is handed to the server (pathsend) when it offers
+    to send files itself, which it does without the bytes passing through Python."""
+
+    def __init__(self, plan: DownloadResponse, *, headers: dict[str, str]) -> None:
+        super().__init__(_chunks(plan), status_code=plan.status, headers=headers, media_type=plan.content_type)
+        self._whole_file = plan.local_path if plan.status == 200 and plan.start == 0 else ""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._whole_file or PATHSEND not in (scope.get("extensions") or {}):
+            await super().__call__(scope, receive, send)
+            return
+        await self.body_iterator.aclose()  # type: ignore[attr-defined]  # never started: nothing was read
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        await send({"type": PATHSEND, "path": self._whole_file})
 
 
 async def _chunks(plan: DownloadResponse) -> AsyncIterator[bytes]:

@@ -17,7 +17,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import REGISTRY, Collector
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import BaseRoute, Match, Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from creatorly.config import settings
@@ -29,11 +29,11 @@ _STATIC_PREFIXES = ("/assets/", "/_next/", "/favicon", "/styles.css", "/external
 _REFLEX_PREFIXES = ("/_upload", "/_event", "/ping", "/_health", "/_all_routes")
 
 
-def _route_label(scope: Scope, routes: list[BaseRoute]) -> str:
-    for route in routes:
-        match, _ = route.matches(scope)
-        if match is Match.FULL and isinstance(route, Route):
-            return route.path
+def _route_label(scope: Scope, ours: frozenset[int]) -> str:
+    # The router leaves the route it chose in the scope: one of ours (its template) or none of them (Reflex's).
+    route = scope.get("route")
+    if isinstance(route, Route) and id(route) in ours and (route.methods is None or scope["method"] in route.methods):
+        return route.path
     path: str = scope["path"]
     if path.startswith(_STATIC_PREFIXES):
         return "static"
@@ -48,6 +48,7 @@ class RequestMetricsMiddleware:
     def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
         self.app = app
         self.routes = routes
+        self._ours = frozenset(id(route) for route in routes if isinstance(route, Route))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,7 +67,7 @@ class RequestMetricsMiddleware:
             await self.app(scope, receive, timed_send)
         finally:
             HTTP_REQUEST_SECONDS.labels(
-                method=scope["method"], route=_route_label(scope, self.routes), status=f"{status // 100}xx"
+                method=scope["method"], route=_route_label(scope, self._ours), status=f"{status // 100}xx"
             ).observe(time.perf_counter() - started)
 
 

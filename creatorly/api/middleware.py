@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import secrets
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from creatorly.observability import bind_request_id, clear_request_context
 
 REQUEST_ID_HEADER = "x-request-id"
+_HEADER_NAME = REQUEST_ID_HEADER.encode()
 _ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -24,17 +24,29 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers", [])).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
-        request_id = incoming if _ACCEPTABLE_ID.match(incoming) else secrets.token_hex(8)
+        incoming = _incoming_id(scope)
+        request_id = incoming if incoming and _ACCEPTABLE_ID.match(incoming) else secrets.token_hex(8)
+        encoded = request_id.encode("latin-1")
         clear_request_context()
         bind_request_id(request_id)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                headers = message.setdefault("headers", [])
+                if not isinstance(headers, list):
+                    headers = message["headers"] = list(headers)
+                headers[:] = [(name, value) for name, value in headers if name.lower() != _HEADER_NAME]
+                headers.append((_HEADER_NAME, encoded))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             clear_request_context()
+
+
+def _incoming_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == _HEADER_NAME:
+            return str(value.decode("latin-1"))
+    return ""

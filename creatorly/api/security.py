@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import struct
+import zlib
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -111,14 +113,30 @@ def content_security_policy(nonce: str, path: str) -> str:
     return "; ".join(directives)
 
 
+_COMMON_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", _PERMISSIONS_POLICY.encode()),
+    (b"cross-origin-opener-policy", b"same-origin-allow-popups"),
+)
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+_NOT_FRAMED = (CSP_HEADER.encode(), b"frame-ancestors 'none'")
+
+
 def _common_headers(headers: MutableHeaders) -> None:
-    headers.setdefault("x-content-type-options", "nosniff")
-    headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
-    headers.setdefault("x-frame-options", "DENY")
-    headers.setdefault("permissions-policy", _PERMISSIONS_POLICY)
-    headers.setdefault("cross-origin-opener-policy", "same-origin-allow-popups")
-    if _is_https():
-        headers.setdefault("strict-transport-security", "max-age=31536000; includeSubDomains")
+    _add_missing(headers.raw, with_policy=False)
+
+
+def _add_missing(raw: list[tuple[bytes, bytes]], *, with_policy: bool) -> None:
+    """Append each protective header the answer doesn't set itself (and, asked to, the not-framed policy)."""
+    present = {name.lower() for name, _ in raw}
+    raw.extend(header for header in _COMMON_HEADERS if header[0] not in present)
+    if _is_https() and _HSTS[0] not in present:
+        raw.append(_HSTS)
+    if with_policy and _NOT_FRAMED[0] not in present:
+        # Not an HTML document we stamped (JSON, a file, a script): it may not be framed.
+        raw.append(_NOT_FRAMED)
 
 
 def is_cross_site(scope: Scope) -> bool:
@@ -145,8 +163,28 @@ def _may_cross_site(path: str) -> bool:
 def _wants_document(scope: Scope) -> bool:
     if scope["method"] not in ("GET", "HEAD"):
         return False
-    headers = Headers(scope=scope)
-    return headers.get("sec-fetch-dest") == "document" or "text/html" in headers.get("accept", "")
+    for name, value in scope["headers"]:
+        if (name == b"sec-fetch-dest" and value == b"document") or (name == b"accept" and b"text/html" in value):
+            return True
+    return False
+
+
+def _accepts_gzip(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            for entry in value.decode("latin-1").lower().split(","):
+                coding, _, parameters = entry.partition(";")
+                if coding.strip() in ("gzip", "*"):
+                    quality = parameters.strip().removeprefix("q=").strip()
+                    return not quality or _quality(quality) > 0
+    return False
+
+
+def _quality(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
 
 
 class SecurityHeadersMiddleware:
@@ -166,7 +204,8 @@ class SecurityHeadersMiddleware:
             await refusal(scope, receive, _with_headers(send, nonce=None, path=path))
             return
         if _wants_document(scope):
-            responder = _DocumentResponder(send, path, is_head=scope["method"] == "HEAD")
+            is_head = scope["method"] == "HEAD"
+            responder = _DocumentResponder(send, path, is_head=is_head, may_gzip=not is_head and _accepts_gzip(scope))
             await self.app(_document_scope(scope), receive, responder.send)
             return
         await self.app(scope, receive, _with_headers(send, nonce=None, path=path))
@@ -181,23 +220,74 @@ def _document_scope(scope: Scope) -> Scope:
 def _with_headers(send: Send, *, nonce: str | None, path: str) -> Send:
     async def sender(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = MutableHeaders(scope=message)
-            _common_headers(headers)
-            if CSP_HEADER not in headers:
-                # Not an HTML document we stamped (JSON, a file, a script): it may not be framed.
-                headers[CSP_HEADER] = content_security_policy(nonce, path) if nonce else "frame-ancestors 'none'"
+            if nonce:
+                headers = MutableHeaders(scope=message)
+                _common_headers(headers)
+                if CSP_HEADER not in headers:
+                    headers[CSP_HEADER] = content_security_policy(nonce, path)
+            else:
+                raw = message.setdefault("headers", [])
+                if not isinstance(raw, list):
+                    raw = message["headers"] = list(raw)
+                _add_missing(raw, with_policy=True)
         await send(message)
 
     return sender
 
 
+# Bodies this process stamped before (Reflex's pages are files: the same few bytes again and again), split where
+# each `<script` starts and, for gzip, each part deflated once; a visit then only joins them around a new nonce.
+_MAX_KNOWN_DOCUMENTS = 64
+_GZIP_FROM_BYTES = 1024
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time, unknown OS
+_LAST_BLOCK = b"\x03\x00"  # an empty final block with fixed codes
+
+
+class _KnownDocument:
+    __slots__ = ("_deflated", "parts")
+
+    def __init__(self, body: bytes) -> None:
+        self.parts = _SCRIPT_TAG.split(body)
+        self._deflated: list[bytes] | None = None
+
+    def stamped(self, tag: bytes) -> bytes:
+        return tag.join(self.parts)
+
+    def gzipped(self, tag: bytes, plain: bytes) -> bytes:
+        """`plain` (this document stamped with `tag`) as gzip: the parts' deflate blocks, cut at byte boundaries
+        (sync flush), with the tag between them as stored blocks, then the checksum of `plain`."""
+        if self._deflated is None:
+            self._deflated = [_deflated(part) for part in self.parts]
+        stored_tag = b"\x00" + struct.pack("<HH", len(tag), len(tag) ^ 0xFFFF) + tag
+        trailer = struct.pack("<II", zlib.crc32(plain), len(plain) & 0xFFFFFFFF)
+        return b"".join([_GZIP_HEADER, stored_tag.join(self._deflated), _LAST_BLOCK, trailer])
+
+
+def _deflated(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+_known_documents: dict[bytes, _KnownDocument] = {}
+
+
+def _known(body: bytes) -> _KnownDocument:
+    document = _known_documents.get(body)
+    if document is None:
+        if len(_known_documents) >= _MAX_KNOWN_DOCUMENTS:
+            del _known_documents[next(iter(_known_documents))]
+        document = _known_documents[body] = _KnownDocument(body)
+    return document
+
+
 class _DocumentResponder:
     """An HTML document is buffered, every `<script` gets the nonce, and it is sent once with the CSP naming it."""
 
-    def __init__(self, send: Send, path: str, *, is_head: bool) -> None:
+    def __init__(self, send: Send, path: str, *, is_head: bool, may_gzip: bool = False) -> None:
         self._send = send
         self._path = path
         self._is_head = is_head
+        self._may_gzip = may_gzip
         self._nonce = secrets.token_urlsafe(18)
         self._start: Message | None = None
         self._chunks: list[bytes] = []
@@ -232,11 +322,17 @@ class _DocumentResponder:
 
     async def _finish(self) -> None:
         assert self._start is not None
-        body = _SCRIPT_TAG.sub(b'<script nonce="' + self._nonce.encode() + b'"', b"".join(self._chunks))
+        document = _known(b"".join(self._chunks))
+        body = document.stamped(b'<script nonce="' + self._nonce.encode() + b'"')
         start = dict(self._start)
         headers = MutableHeaders(raw=list(self._start.get("headers", [])))
+        if self._may_gzip and len(body) >= _GZIP_FROM_BYTES:
+            body = document.gzipped(b'<script nonce="' + self._nonce.encode() + b'"', body)
+            headers["content-encoding"] = "gzip"
         if not self._is_head:
             headers["content-length"] = str(len(body))
+        if "accept-encoding" not in headers.get("vary", "").lower():
+            headers.append("vary", "Accept-Encoding")
         headers["cache-control"] = "private, no-cache"  # each copy carries its own nonce
         headers[CSP_HEADER] = content_security_policy(self._nonce, self._path)
         _common_headers(headers)

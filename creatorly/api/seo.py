@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import dataclass
 from html import escape
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -14,8 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from creatorly.api.seo_content import render_page_content
 from creatorly.config import settings
 from creatorly.observability import get_logger
-from creatorly.services.catalog import public, public_content
-from creatorly.services.catalog.public import PageMeta, SitemapUrl
+from creatorly.services.catalog import page_versions, public, public_content
+from creatorly.services.catalog.public import PageMeta, PublicPath, SitemapUrl
 
 logger = get_logger(__name__)
 
@@ -83,12 +85,10 @@ def inject_body_content(document: str, content_html: str) -> str:
     return document[: body.end()] + content_html + document[body.end() :]
 
 
-def _is_page_request(scope: Scope) -> bool:
-    return (
-        scope["type"] == "http"
-        and scope["method"] in ("GET", "HEAD")
-        and public.public_page_path(scope["path"]) is not None
-    )
+def _page_path(scope: Scope) -> PublicPath | None:
+    if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        return None
+    return public.public_page_path(scope["path"])
 
 
 def _prepared_scope(scope: Scope) -> Scope:
@@ -99,22 +99,95 @@ def _prepared_scope(scope: Scope) -> Scope:
     return {**scope, "extensions": extensions, "headers": headers}
 
 
+@dataclass(frozen=True, slots=True)
+class _CachedPage:
+    generation: int
+    expires_at: float
+    headers: tuple[tuple[bytes, bytes], ...]  # of the GET answer, its content-length included
+    body: bytes
+
+
+class PageCache:
+    """Rewritten storefront and product pages by address (public URL, path, query), as sent to the last visitor.
+
+    An entry is served while nothing it shows has changed in this process (`page_versions`) and for at most
+    `settings.page_cache_seconds` (changes made by other processes); 0 turns the cache off. Post pages are never
+    kept: what they show changes with the clock (scheduled and early-access posts).
+    """
+
+    MAX_ENTRIES = 1024
+
+    def __init__(self) -> None:
+        self._pages: dict[tuple[str, str, bytes], _CachedPage] = {}
+
+    def get(self, key: tuple[str, str, bytes]) -> _CachedPage | None:
+        page = self._pages.get(key)
+        if page is None:
+            return None
+        if page.generation != page_versions.current() or time.monotonic() >= page.expires_at:
+            del self._pages[key]
+            return None
+        return page
+
+    def put(self, key: tuple[str, str, bytes], page: _CachedPage) -> None:
+        if page.generation != page_versions.current():
+            return  # changed while it was being rendered
+        if len(self._pages) >= self.MAX_ENTRIES:
+            del self._pages[next(iter(self._pages))]  # the oldest
+        self._pages[key] = page
+
+    def clear(self) -> None:
+        self._pages.clear()
+        _sitemaps.clear()
+
+
+page_cache = PageCache()
+
+
+def _has_origin(scope: Scope) -> bool:
+    return any(name == b"origin" for name, _ in scope["headers"])
+
+
+def _cache_key(scope: Scope) -> tuple[str, str, bytes]:
+    return (settings.resolved_public_url, scope["path"], scope.get("query_string", b""))
+
+
 class SeoMetaMiddleware:
     """Wraps the whole ASGI app: storefront, product and post HTML gets its own title, description and social tags.
 
     Prod builds prerender only static routes, so `/{handle}`, `/{handle}/{slug}` and posts are served a generic
     shell; crawlers and link previews read the tags written here. Anything else streams through untouched.
+    Rewritten storefront and product pages are kept in `page_cache` and answered from it.
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not _is_page_request(scope):
+        path = _page_path(scope)
+        if path is None:
             await self.app(scope, receive, send)
             return
+        # A cross-origin request's answer carries CORS headers for that origin only: never kept, never from the cache.
+        is_cacheable = path.post_slug is None and settings.page_cache_seconds > 0 and not _has_origin(scope)
+        key = _cache_key(scope)
+        cached = page_cache.get(key) if is_cacheable else None
+        if cached is not None:
+            await _send_cached(cached, send, is_head=scope["method"] == "HEAD")
+            return
+        generation = page_versions.current()  # before any of the page's reads
         responder = _MetaResponder(scope, send)
         await self.app(_prepared_scope(scope), receive, responder.send)
+        if is_cacheable and responder.rewritten is not None:
+            headers, body = responder.rewritten
+            expires_at = time.monotonic() + settings.page_cache_seconds
+            page_cache.put(key, _CachedPage(generation, expires_at, headers, body))
+
+
+async def _send_cached(page: _CachedPage, send: Send, *, is_head: bool) -> None:
+    headers = [(name, value) for name, value in page.headers if not (is_head and name == b"content-length")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if is_head else page.body, "more_body": False})
 
 
 class _MetaResponder:
@@ -129,6 +202,7 @@ class _MetaResponder:
         self._start: Message | None = None
         self._chunks: list[bytes] = []
         self._size = 0
+        self.rewritten: tuple[tuple[tuple[bytes, bytes], ...], bytes] | None = None  # a GET's headers and body
 
     async def send(self, message: Message) -> None:
         if self._start is not None:
@@ -193,6 +267,7 @@ class _MetaResponder:
         if not self._is_head:
             # A HEAD answer has no body to measure; its length would be the rewritten GET's, so leave it out.
             headers["content-length"] = str(len(body))
+            self.rewritten = (tuple(headers.raw), body)
         await self._send({**self._start, "headers": headers.raw})
         await self._send({"type": "http.response.body", "body": body, "more_body": False})
 
@@ -226,10 +301,38 @@ def render_robots() -> str:
     return "\n".join([*lines, "", f"Sitemap: {settings.resolved_public_url}/sitemap.xml", ""])
 
 
+@dataclass(frozen=True, slots=True)
+class _CachedSitemap:
+    public_url: str
+    generation: int
+    expires_at: float
+    body: bytes
+
+
+_sitemaps: list[_CachedSitemap] = []  # the latest one, kept like pages (see PageCache)
+
+
+async def _sitemap_body() -> bytes:
+    kept = _sitemaps[0] if _sitemaps else None
+    now = time.monotonic()
+    if (
+        kept is not None
+        and kept.public_url == settings.resolved_public_url
+        and kept.generation == page_versions.current()
+        and now < kept.expires_at
+    ):
+        return kept.body
+    generation = page_versions.current()  # before the reads
+    body = render_sitemap(await public.sitemap_urls()).encode("utf-8")
+    if settings.page_cache_seconds > 0 and generation == page_versions.current():
+        expires_at = time.monotonic() + settings.page_cache_seconds
+        _sitemaps[:] = [_CachedSitemap(settings.resolved_public_url, generation, expires_at, body)]
+    return body
+
+
 async def sitemap(_request: Request) -> Response:
-    urls = await public.sitemap_urls()
     return Response(
-        render_sitemap(urls), media_type="application/xml", headers={"Cache-Control": "public, max-age=3600"}
+        await _sitemap_body(), media_type="application/xml", headers={"Cache-Control": "public, max-age=3600"}
     )
 
 

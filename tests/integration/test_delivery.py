@@ -8,6 +8,8 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -26,6 +28,7 @@ from creatorly.services.delivery import service as delivery
 from tests.factories import make_creator, make_order, new_product
 from tests.integration.s3 import BUCKET
 
+PATHSEND = "http.response.pathsend"
 DATA = bytes(range(256)) * 40  # 10,240 bytes, every byte value, so an offset mistake shows
 
 
@@ -332,3 +335,76 @@ async def test_on_s3_a_download_redirects_to_a_presigned_link_that_serves_the_by
     assert fetched.status_code == 200
     assert fetched.content == DATA
     assert fetched.headers["content-disposition"] == 'attachment; filename="Resume guide.pdf"'
+
+
+async def _call_offering_pathsend(path: str, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """GET `path` through the app as granian calls it, offering pathsend; the messages the app sends back."""
+    sent: list[dict[str, Any]] = []
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"test"),
+            *((name.lower().encode(), value.encode()) for name, value in (headers or {}).items()),
+        ],
+        "client": ("127.0.0.1", 5000),
+        "server": ("test", 80),
+        "extensions": {PATHSEND: {}},
+    }
+
+    requests = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        if requests:
+            return requests.pop()
+        await asyncio.Event().wait()  # the client stays connected
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await api(scope, receive, send)
+    return sent
+
+
+async def test_a_whole_local_file_is_handed_to_the_server_to_send_and_counted_once() -> None:
+    purchase = await _purchase()
+
+    sent = await _call_offering_pathsend(purchase.path)
+
+    start, body = sent
+    headers = dict(start["headers"])
+    assert start["status"] == 200
+    assert headers[b"content-length"] == str(len(DATA)).encode()
+    assert headers[b"accept-ranges"] == b"bytes"
+    assert headers[b"cache-control"] == b"private, no-store"
+    assert body["type"] == PATHSEND
+    assert Path(body["path"]).read_bytes() == DATA
+    assert await _download_count(purchase.entitlement_id) == 1
+
+
+async def test_a_range_is_still_streamed_when_pathsend_is_offered() -> None:
+    purchase = await _purchase()
+
+    sent = await _call_offering_pathsend(purchase.path, {"Range": "bytes=5-9"})
+
+    assert sent[0]["status"] == 206
+    assert all(message["type"] != PATHSEND for message in sent)
+    assert b"".join(message.get("body", b"") for message in sent[1:]) == DATA[5:10]
+
+
+async def test_a_refused_download_sends_no_file_even_with_pathsend() -> None:
+    purchase = await _purchase(download_limit=1, download_count=1)
+
+    sent = await _call_offering_pathsend(purchase.path)
+
+    assert sent[0]["status"] == 403
+    assert all(message["type"] != PATHSEND for message in sent)
+    assert await _download_count(purchase.entitlement_id) == 1

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from creatorly import queue
+from creatorly import db, queue
 from creatorly.api.app import api
 from creatorly.config import settings
 from tests.processes import run_async, running, wait_until, worker_command
@@ -119,3 +119,21 @@ def test_a_running_worker_beats_and_a_stopped_one_is_named(tmp_path: Path) -> No
         worker.wait(timeout=20)
     status = _worker_status()
     assert status["status"] == "down" and status["detail"].startswith("stopped"), status
+
+
+async def test_health_requests_arriving_together_share_one_round_of_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    pings: list[int] = []
+    real_ping = db.ping
+
+    async def counted_ping() -> None:
+        pings.append(1)
+        await asyncio.sleep(0.05)  # long enough for the others to arrive while it runs
+        await real_ping()
+
+    monkeypatch.setattr(db, "ping", counted_ping)
+    together = await asyncio.gather(*(_get_health() for _ in range(5)))
+    later = await _get_health()
+
+    assert [response.json()["status"] for response in together] == ["ok"] * 5
+    assert later.json()["status"] == "ok"
+    assert len(pings) == 2  # one round for the five, one for the later request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -155,3 +156,26 @@ async def test_same_site_posts_and_provider_webhooks_pass_the_check(routes: http
     # The webhook reaches its route, which refuses the unsigned body on its own terms (not as cross-site)
     assert webhook.status_code in (400, 401)
     assert webhook.json().get("error") != "cross_site_request"
+
+
+async def test_a_page_is_gzipped_for_clients_that_accept_it_with_every_script_stamped(tmp_path: Path) -> None:
+    shell = tmp_path / "index.html"
+    shell.write_text(SHELL.replace("<div id=root>", "<div id=root>" + "<p>Long page.</p>" * 200), encoding="utf-8")
+    app = _offering_pathsend(SecurityHeadersMiddleware(_static_app(shell, [])))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+        async with client.stream("GET", "/somewhere", headers=DOCUMENT) as zipped:
+            raw = b"".join([chunk async for chunk in zipped.aiter_raw()])
+        plain = await client.get("/somewhere", headers={**DOCUMENT, "accept-encoding": "identity"})
+        refused = await client.get("/somewhere", headers={**DOCUMENT, "accept-encoding": "gzip;q=0"})
+
+    document = gzip.decompress(raw).decode()
+    nonce = _nonce(zipped.headers["content-security-policy"])
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) == len(raw) < len(document)
+    assert "accept-encoding" in zipped.headers["vary"].lower()
+    assert document.count(f'<script nonce="{nonce}"') == 2 and document.count("<script") == 2
+    assert document.endswith("</body></html>") and document.count("<p>Long page.</p>") == 200
+    for answer in (plain, refused):
+        assert "content-encoding" not in answer.headers
+        assert answer.text.count(f'<script nonce="{_nonce(answer.headers["content-security-policy"])}"') == 2
+        assert answer.text.replace(_nonce(answer.headers["content-security-policy"]), nonce) == document

@@ -82,6 +82,10 @@ class LocalFileStorage:
                         remaining -= len(chunk)
                     yield chunk
 
+    def local_path(self, key: str) -> str:
+        """The file of `key` on this host's disk, for a server to send itself (ASGI pathsend)."""
+        return str(self._path(key))
+
     async def size(self, key: str) -> int:
         with _unavailable_on_os_error():
             path = self._path(key)

@@ -20,7 +20,7 @@ from creatorly.kit.clock import utc_now
 from creatorly.kit.filetypes import content_disposition
 from creatorly.kit.money import format_money
 from creatorly.kit.pdf_stamp import MAX_STAMPED_BYTES, stamp_pdf
-from creatorly.models import Entitlement, Order, Product, ProductFile
+from creatorly.models import Entitlement, Order, ProductFile
 from creatorly.models.enums import OrderStatus
 from creatorly.providers.registry import get_storage
 from creatorly.providers.storage.base import ObjectMissing
@@ -120,6 +120,8 @@ class DownloadResponse:
     total_size: int = 0
     redirect_url: str = ""
     body: bytes | None = None
+    # Where the stored file lies on this host's disk (local storage), so the server can send it itself; else "".
+    local_path: str = ""
 
     @property
     def content_length(self) -> int:
@@ -133,6 +135,11 @@ class DownloadResponse:
 @runtime_checkable
 class _SignsDownloadLinks(Protocol):
     def presigned_url(self, key: str, *, expires_in_seconds: int, download_name: str) -> str: ...
+
+
+@runtime_checkable
+class _KeepsFilesOnDisk(Protocol):
+    def local_path(self, key: str) -> str: ...
 
 
 # --- Signed links ------------------------------------------------------------------------------------
@@ -258,11 +265,10 @@ async def open_download(*, token: str, range_header: str | None) -> DownloadResp
     """
     entitlement_id, order_public_id = _read_download_token(token)
     async with db.transaction() as session:
-        found = await repository.get_entitlement_with_order_and_file(session, entitlement_id)
-        product = None if found is None else await session.get(Product, found[1].product_id)
-    if found is None or found[1].public_id != order_public_id or product is None:
+        found = await repository.get_download_facts(session, entitlement_id)
+    if found is None or found[1].public_id != order_public_id:
         raise DownloadNotFound()
-    entitlement, order, item = found
+    entitlement, order, item, product = found
     if _unavailable_reason(order, entitlement, now=utc_now()) is not None:
         raise DownloadGone()
     if product.stamp_pdf and item.content_type == "application/pdf":
@@ -272,15 +278,16 @@ async def open_download(*, token: str, range_header: str | None) -> DownloadResp
     storage = get_storage()
     if isinstance(storage, _SignsDownloadLinks):
         start = _requested_start(range_header)
-        await _count_if_starting(entitlement, starts_at=start)
+        await _count_if_starting(entitlement, order, starts_at=start)
         url = storage.presigned_url(
             item.storage_key, expires_in_seconds=PRESIGNED_LINK_SECONDS, download_name=_ascii_name(item.original_name)
         )
         return _redirect(item, url)
     total_size = await _stored_size(item)
     byte_range = _parse_range(range_header, total_size)
-    await _count_if_starting(entitlement, starts_at=0 if byte_range is None else byte_range[0])
-    return _stream(item, byte_range=byte_range, total_size=total_size)
+    await _count_if_starting(entitlement, order, starts_at=0 if byte_range is None else byte_range[0])
+    local_path = storage.local_path(item.storage_key) if isinstance(storage, _KeepsFilesOnDisk) else ""
+    return _stream(item, byte_range=byte_range, total_size=total_size, local_path=local_path)
 
 
 async def _stamped_download(entitlement: Entitlement, order: Order, item: ProductFile) -> DownloadResponse | None:
@@ -296,7 +303,7 @@ async def _stamped_download(entitlement: Entitlement, order: Order, item: Produc
         raise _limit_reached(entitlement)  # before the expensive read and stamp
     data = b"".join([chunk async for chunk in get_storage().read(item.storage_key)])
     body = await asyncio.to_thread(stamp_pdf, data, text=f"Licensed to {order.buyer_email} · Order {order.public_id}")
-    await _count_if_starting(entitlement, starts_at=0)
+    await _count_if_starting(entitlement, order, starts_at=0)
     return DownloadResponse(
         status=200,
         file_name=item.original_name,
@@ -310,7 +317,7 @@ async def _stamped_download(entitlement: Entitlement, order: Order, item: Produc
     )
 
 
-async def _count_if_starting(entitlement: Entitlement, *, starts_at: int) -> None:
+async def _count_if_starting(entitlement: Entitlement, order: Order, *, starts_at: int) -> None:
     # A range past byte 0 resumes a counted download; with nothing counted yet it is a new download.
     if starts_at > 0 and entitlement.download_count > 0:
         return
@@ -318,8 +325,7 @@ async def _count_if_starting(entitlement: Entitlement, *, starts_at: int) -> Non
         raise _limit_reached(entitlement)
     async with db.transaction() as session:
         is_counted = await repository.count_download(session, entitlement.id or 0, now=utc_now())
-        order = await session.get(Order, entitlement.order_id) if is_counted else None
-        if order is not None:
+        if is_counted:
             await tracking.record_download(session, creator_id=order.creator_id, product_id=order.product_id)
     if not is_counted:
         raise _limit_reached(entitlement)
@@ -368,7 +374,9 @@ def _parse_range(range_header: str | None, total_size: int) -> tuple[int, int] |
     return start, min(int(last), total_size - 1) if last else total_size - 1
 
 
-def _stream(item: ProductFile, *, byte_range: tuple[int, int] | None, total_size: int) -> DownloadResponse:
+def _stream(
+    item: ProductFile, *, byte_range: tuple[int, int] | None, total_size: int, local_path: str = ""
+) -> DownloadResponse:
     start, end = byte_range or (0, total_size - 1)
     return DownloadResponse(
         status=200 if byte_range is None else 206,
@@ -379,6 +387,7 @@ def _stream(item: ProductFile, *, byte_range: tuple[int, int] | None, total_size
         start=start,
         end=end,
         total_size=total_size,
+        local_path=local_path,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,22 @@ def _web() -> ComponentHealth:
 
 
 async def check_health() -> HealthReport:
+    """The report of checks started now, or of the checks already running when this was asked (health requests that
+    arrive together share one round of checks: one database ping, one storage probe, one heartbeat read)."""
+    loop = asyncio.get_running_loop()
+    running = _running_checks.get(loop)
+    if running is None or running.done():
+        running = _running_checks[loop] = loop.create_task(_dependency_checks())
+    dependencies = await asyncio.shield(running)  # a caller that goes away leaves the round to the others
+    return HealthReport(components={"web": _web(), **dependencies})
+
+
+_running_checks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task[dict[str, ComponentHealth]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _dependency_checks() -> dict[str, ComponentHealth]:
     probes: dict[str, Callable[[], Awaitable[None]]] = {
         "database": db.ping,
         "storage": get_storage().check,
@@ -91,6 +108,6 @@ async def check_health() -> HealthReport:
     if settings.redis_url:
         probes["redis"] = lambda: redis_provider.ping(settings.redis_url)
     results = await asyncio.gather(*(_check(probe) for probe in probes.values()))
-    components = {"web": _web(), **dict(zip(probes, results, strict=True))}
+    components = dict(zip(probes, results, strict=True))
     components["worker"] = await asyncio.to_thread(_worker)
-    return HealthReport(components=components)
+    return components
