@@ -10,6 +10,7 @@ import creatorly.jobs  # noqa: F401  (registers job names so services can enqueu
 from creatorly.api.app import api
 from creatorly.api.security import SecurityHeadersMiddleware
 from creatorly.api.seo import SeoMetaMiddleware
+from creatorly.api.static_assets import FrontendAssetsMiddleware
 from creatorly.observability import configure_error_tracking, configure_logging
 from creatorly.services.analytics import live as live_notices
 from creatorly.services.analytics.live import LiveNotice
@@ -92,7 +93,8 @@ app = rx.App(
     style=theme.global_style,
     stylesheets=["/styles.css"],
     # Applied in order, each wrapping the last: security headers outermost, over the SEO rewrite of pages.
-    api_transformer=[api, SeoMetaMiddleware, SecurityHeadersMiddleware],
+    # FrontendAssetsMiddleware: hashed bundle files immutable, route modules preloaded (creatorly/api/static_assets.py).
+    api_transformer=[api, FrontendAssetsMiddleware, SeoMetaMiddleware, SecurityHeadersMiddleware],
     head_components=[rx.el.meta(name="theme-color", content="#6E56CF")],
     # A failing event handler shows our toast (a dependency outage names the part), never the exception.
     backend_exception_handler=backend_exception_handler,
