@@ -145,15 +145,20 @@ class NetworkLog:
         self._decoded: dict[str, int] = {}
         self._finished: dict[str, int] = {}
         self._cached: set[str] = set()
+        self._raw_status: dict[str, int] = {}  # the status on the wire: a revalidated file shows its cached 200 above
         session = page.context.new_cdp_session(page)
         session.on("Network.responseReceived", self._on_response)
         session.on("Network.dataReceived", self._on_data)
         session.on("Network.loadingFinished", self._on_finished)
         session.on("Network.requestServedFromCache", lambda event: self._cached.add(event["requestId"]))
+        session.on("Network.responseReceivedExtraInfo", self._on_raw_response)
         session.send("Network.enable")
 
     def _on_response(self, event: dict[str, Any]) -> None:
         self._responses[event["requestId"]] = {"type": event["type"], **event["response"]}
+
+    def _on_raw_response(self, event: dict[str, Any]) -> None:
+        self._raw_status[event["requestId"]] = int(event.get("statusCode", 0))
 
     def _on_data(self, event: dict[str, Any]) -> None:
         self._decoded[event["requestId"]] = self._decoded.get(event["requestId"], 0) + event["dataLength"]
@@ -167,7 +172,7 @@ class NetworkLog:
             from_cache = request_id in self._cached or response.get("fromDiskCache") or response.get("fromMemoryCache")
             if not from_cache:
                 visit.requests += 1
-                visit.revalidated += response.get("status") == 304
+                visit.revalidated += self._raw_status.get(request_id) == 304
             if response["type"] != "Script" or response.get("status") != 200 or from_cache:
                 continue
             headers = {name.lower(): value for name, value in response.get("headers", {}).items()}
