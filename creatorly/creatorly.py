@@ -9,6 +9,7 @@ import reflex as rx
 import creatorly.jobs  # noqa: F401  (registers job names so services can enqueue)
 from creatorly.api.app import api
 from creatorly.api.security import SecurityHeadersMiddleware
+from creatorly.api.static_assets import FrontendAssetsMiddleware
 from creatorly.observability import configure_error_tracking, configure_logging
 from creatorly.services.analytics import live as live_notices
 from creatorly.services.analytics.live import LiveNotice
@@ -92,9 +93,10 @@ app = rx.App(
     theme=theme.theme,
     style=theme.global_style,
     stylesheets=["/styles.css"],
-    # Applied in order, each wrapping the last: security headers outermost, over `api` (whose middleware writes the
-    # pages' SEO tags, see creatorly/api/app.py).
-    api_transformer=[api, SecurityHeadersMiddleware],
+    # Applied in order, each wrapping the last: security headers outermost (nonces, gzip of pages), then the
+    # frontend assets layer (hashed bundle files immutable, route modules preloaded: creatorly/api/static_assets.py),
+    # over `api` (whose middleware writes the pages' SEO tags, see creatorly/api/app.py).
+    api_transformer=[api, FrontendAssetsMiddleware, SecurityHeadersMiddleware],
     head_components=[rx.el.meta(name="theme-color", content="#6E56CF")],
     # A failing event handler shows our toast (a dependency outage names the part), never the exception.
     backend_exception_handler=backend_exception_handler,
