@@ -105,10 +105,13 @@ worker: setup
 	$(BIN)/creatorly worker
 
 bench: setup
-	$(BIN)/python -m bench.storefront
-	$(BIN)/python -m bench.analytics
-	$(BIN)/python -m bench.webhooks
-	$(BIN)/python -m bench.ingest
+	-$(BIN)/python -m bench.storefront
+	-$(BIN)/python -m bench.analytics
+	-$(BIN)/python -m bench.webhooks
+	-$(BIN)/python -m bench.ingest
+	-$(BIN)/python -m bench.orders
+	-$(BIN)/python -m bench.routes
+	-$(BIN)/python -m bench.browser
 
 clean:
 	rm -rf $(VENV) .web .states .mypy_cache .ruff_cache .pytest_cache
