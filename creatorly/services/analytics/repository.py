@@ -35,23 +35,34 @@ async def add_event(session: AsyncSession, event: AnalyticsEvent) -> None:
     session.add(event)  # written with the transaction's next flush (several events go in one batch)
 
 
+_MARK_INSERTS: dict[str, Any] = {}
+
+
+def _mark_insert(session: AsyncSession) -> Any:
+    """The visitor-mark insert of this dialect, built once (calls bind only their rows)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    statement = _MARK_INSERTS.get(dialect)
+    if statement is None:
+        marks = AnalyticsDailyVisitor.__table__  # type: ignore[attr-defined]
+        statement = (
+            _insert(session, marks)
+            .on_conflict_do_nothing(index_elements=["creator_id", "day", "kind", "dimension", "visitor_id"])
+            .returning(marks.c.kind, marks.c.dimension)
+        )
+        _MARK_INSERTS[dialect] = statement
+    return statement
+
+
 async def new_visitor_marks(
     session: AsyncSession, *, creator_id: int, day: date, visitor_id: str, keys: Sequence[tuple[str, str]]
 ) -> set[tuple[str, str]]:
     """Mark the visitor as counted in each (kind, dimension) row of the day; the keys that were new."""
-    marks = AnalyticsDailyVisitor.__table__  # type: ignore[attr-defined]
-    statement = (
-        _insert(session, marks)
-        .values(
-            [
-                {"creator_id": creator_id, "day": day, "kind": kind, "dimension": dimension, "visitor_id": visitor_id}
-                for kind, dimension in keys
-            ]
-        )
-        .on_conflict_do_nothing(index_elements=["creator_id", "day", "kind", "dimension", "visitor_id"])
-        .returning(marks.c.kind, marks.c.dimension)
-    )
-    return {(kind, dimension) for kind, dimension in (await session.exec(statement)).all()}
+    parameters = [
+        {"creator_id": creator_id, "day": day, "kind": kind, "dimension": dimension, "visitor_id": visitor_id}
+        for kind, dimension in keys
+    ]
+    result = await session.exec(_mark_insert(session), params=parameters)
+    return {(kind, dimension) for kind, dimension in result.all()}
 
 
 async def add_events(session: AsyncSession, events: Sequence[AnalyticsEvent]) -> None:
@@ -89,32 +100,19 @@ async def new_visitor_marks_many(
     return new
 
 
-async def add_to_rollups(
-    session: AsyncSession, *, creator_id: int, day: date, currency: str, rows: Sequence[RollupIncrement]
-) -> None:
-    """Add one event to each of its day's rollup rows in a single statement (rows are created on first use,
-    atomically under concurrency)."""
-    table = AnalyticsDaily.__table__  # type: ignore[attr-defined]
-    insert_statement = _insert(session, table).values(
-        [
-            {
-                "creator_id": creator_id,
-                "day": day,
-                "kind": row.kind,
-                "dimension": row.dimension,
-                "dimension_type": row.dimension.partition(":")[0],
-                "currency": currency,
-                "events": row.events,
-                "visitors": row.visitors,
-                "amount": row.amount,
-                "net_amount": row.net_amount,
-            }
-            for row in rows
-        ]
-    )
-    excluded = insert_statement.excluded
-    await session.exec(
-        insert_statement.on_conflict_do_update(
+_ROLLUP_UPSERTS: dict[str, Any] = {}
+
+
+def _rollup_upsert(session: AsyncSession) -> Any:
+    """The rollup upsert of this dialect, built once: each call only binds its rows (SQLAlchemy then reuses the
+    compiled statement instead of building `excluded` and the SET clause again)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    statement = _ROLLUP_UPSERTS.get(dialect)
+    if statement is None:
+        table = AnalyticsDaily.__table__  # type: ignore[attr-defined]
+        insert_statement = _insert(session, table)
+        excluded = insert_statement.excluded
+        statement = insert_statement.on_conflict_do_update(
             index_elements=["creator_id", "day", "kind", "dimension", "currency"],
             set_={
                 "events": table.c.events + excluded.events,
@@ -123,7 +121,31 @@ async def add_to_rollups(
                 "net_amount": table.c.net_amount + excluded.net_amount,
             },
         )
-    )
+        _ROLLUP_UPSERTS[dialect] = statement
+    return statement
+
+
+async def add_to_rollups(
+    session: AsyncSession, *, creator_id: int, day: date, currency: str, rows: Sequence[RollupIncrement]
+) -> None:
+    """Add one event to each of its day's rollup rows (rows are created on first use, atomically under
+    concurrency); the rows go as one batch of parameters to the statement built once."""
+    parameters = [
+        {
+            "creator_id": creator_id,
+            "day": day,
+            "kind": row.kind,
+            "dimension": row.dimension,
+            "dimension_type": row.dimension.partition(":")[0],
+            "currency": currency,
+            "events": row.events,
+            "visitors": row.visitors,
+            "amount": row.amount,
+            "net_amount": row.net_amount,
+        }
+        for row in rows
+    ]
+    await session.exec(_rollup_upsert(session), params=parameters)
 
 
 async def salt_of(session: AsyncSession, day: date) -> str | None:
