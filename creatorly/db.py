@@ -161,6 +161,17 @@ async def single_statements() -> AsyncIterator[AsyncConnection]:
         yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
+@asynccontextmanager
+async def reads() -> AsyncIterator[SQLModelAsyncSession]:
+    """A session for reads only, on an autocommit connection: each SELECT stands alone (no BEGIN, no COMMIT
+    round trips). Nothing written through it is kept; use `transaction()` for anything that must agree."""
+    async with (
+        single_statements() as connection,
+        SQLModelAsyncSession(bind=connection, expire_on_commit=False) as session,
+    ):
+        yield session
+
+
 _KEPT_ROWS_KEY = "creatorly_kept_rows"
 
 

@@ -47,3 +47,16 @@ async def test_stored_times_come_back_aware_utc() -> None:
     assert loaded.created_at.utcoffset() is not None
     assert loaded.created_at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
     assert loaded.created_at == email.created_at
+
+
+async def test_a_reads_session_sees_committed_rows_each_statement_on_its_own() -> None:
+    async with db.transaction() as session:
+        session.add(OutboxEmail(to_address="a@example.com", subject="s", text_body="t"))
+
+    async with db.reads() as session:
+        first = (await session.exec(select(func.count()).select_from(OutboxEmail))).one()
+        async with db.transaction() as other:  # committed by someone else in between
+            other.add(OutboxEmail(to_address="b@example.com", subject="s", text_body="t"))
+        second = (await session.exec(select(func.count()).select_from(OutboxEmail))).one()
+
+    assert (first, second) == (1, 2)  # no snapshot held across statements: nothing to commit or roll back

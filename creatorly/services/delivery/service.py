@@ -264,7 +264,7 @@ async def open_download(*, token: str, range_header: str | None) -> DownloadResp
     An unsatisfiable range is refused before anything is counted.
     """
     entitlement_id, order_public_id = _read_download_token(token)
-    async with db.transaction() as session:
+    async with db.reads() as session:  # one SELECT of all four: no transaction round trips
         found = await repository.get_download_facts(session, entitlement_id)
     if found is None or found[1].public_id != order_public_id:
         raise DownloadNotFound()
