@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from decimal import Decimal
@@ -16,6 +17,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 _RATE = re.compile(r"^\d+\s*(/|per)\s*(\d+\s*)?(second|minute|hour|day)s?$")
 DEFAULT_SECRET_KEY = "change-me"  # noqa: S105 (the value production refuses)
 MINIMUM_SECRET_KEY_LENGTH = 32
+# Database pool sizes per process: one web process alone keeps 20; several on one host (Redis) share 48, 5 at least.
+SINGLE_PROCESS_POOL_SIZE = 20
+SHARED_POOL_CONNECTIONS = 48
+MINIMUM_POOL_SIZE = 5
 
 
 _ROUTE_CURRENCY = re.compile(r"^(\*|[A-Z]{3})$")
@@ -55,6 +60,9 @@ class Settings(BaseSettings):
     env: Literal["development", "production", "test"] = "development"
     data_dir: Path = Path("data")
     database_url: str = ""
+    # PostgreSQL connections each web process keeps; 0 picks one from the number of processes (see
+    # database_pool_size_per_process).
+    database_pool_size: int = Field(default=0, ge=0, le=200)
     redis_url: str = ""
     public_url: str = ""
     port: int = Field(default=3000, ge=1, le=65535)
@@ -213,6 +221,18 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "sqlite+aiosqlite://" + url[len(prefix) :]
         return url
+
+    @property
+    def database_pool_size_per_process(self) -> int:
+        """Connections each process's pool keeps. With Redis, Reflex runs min(2·CPU+1, 8) web processes on a host,
+        and 20 each (right for the single process without Redis) would be 100 to 160: PostgreSQL's default
+        max_connections is 100, so the later ones were refused and dashboards failed to load. They share 48."""
+        if self.database_pool_size:
+            return self.database_pool_size
+        if not self.redis_url:
+            return SINGLE_PROCESS_POOL_SIZE
+        web_processes = min(2 * (os.cpu_count() or 1) + 1, 8)
+        return max(MINIMUM_POOL_SIZE, SHARED_POOL_CONNECTIONS // web_processes)
 
     @property
     def is_sqlite(self) -> bool:

@@ -80,9 +80,10 @@ def _new_async_engine(url: str) -> AsyncEngine:
     # database that is down or unreachable fail within seconds (a 503 naming the database), not hang the request.
     engine = create_async_engine(
         url,
-        # 20 kept open and no overflow: connections opened and closed again under load (overflow beyond the pool
-        # size) cost a PostgreSQL backend each; 20 per process is the most it used before (10 + 10 overflow).
-        pool_size=20,
+        # A fixed number kept open and no overflow: connections opened and closed again under load (overflow beyond
+        # the pool size) cost a PostgreSQL backend each. 20 for a single process; fewer each when Reflex runs
+        # several on the host (with Redis), so that together they stay under PostgreSQL's max_connections.
+        pool_size=settings.database_pool_size_per_process,
         max_overflow=0,
         pool_recycle=1800,
         pool_timeout=10,

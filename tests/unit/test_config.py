@@ -139,3 +139,23 @@ def test_a_sale_goes_to_the_provider_its_currency_is_routed_to(
     monkeypatch.setattr(type(checkout_routing.settings), "is_stripe_enabled", property(lambda _: stripe_on))
     monkeypatch.setattr(type(checkout_routing.settings), "is_razorpay_enabled", property(lambda _: razorpay_on))
     assert {currency: checkout_routing.provider_for(currency) for currency in expected} == expected
+
+
+def test_one_web_process_keeps_twenty_database_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = _settings(monkeypatch)
+    assert settings.database_pool_size_per_process == 20
+
+
+def test_web_processes_behind_redis_share_forty_eight_database_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given Redis, Reflex runs min(2·CPU+1, 8) web processes on the host
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    settings = _settings(monkeypatch, redis_url="redis://127.0.0.1:6379/0")
+    # Then each keeps 48 // 5, so together they stay well under PostgreSQL's default 100
+    assert settings.database_pool_size_per_process == 9
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert settings.database_pool_size_per_process == 6
+
+
+def test_a_database_pool_size_that_is_set_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = _settings(monkeypatch, redis_url="redis://127.0.0.1:6379/0", database_pool_size="30")
+    assert settings.database_pool_size_per_process == 30
