@@ -112,6 +112,7 @@ bench: setup
 	-$(BIN)/python -m bench.orders
 	-$(BIN)/python -m bench.routes
 	-$(BIN)/python -m bench.browser
+	-$(BIN)/python -m bench.dashboards
 
 clean:
 	rm -rf $(VENV) .web .states .mypy_cache .ruff_cache .pytest_cache
