@@ -47,6 +47,7 @@ DATABASE = "bench_upload"
 SIZE_MB = int(os.environ.get("BENCH_UPLOAD_MB", "500"))
 SIZE_BYTES = SIZE_MB * 1024 * 1024
 SAMPLE_SECONDS = 0.05
+PROFILE = os.environ.get("BENCH_UPLOAD_PROFILE", "") == "1"  # py-spy the server during the first upload
 BENCH_DIR = Path(tempfile.mkdtemp(prefix="creatorly-bench-upload-"))
 DATA_DIR = BENCH_DIR / "data"
 PASSWORD = "correct horse battery staple"
@@ -168,6 +169,7 @@ class RssSampler:
 
     def __init__(self, root_pid: int) -> None:
         self._root = psutil.Process(root_pid)
+        self.root_pid = root_pid
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.peak_kib = 0
@@ -326,6 +328,7 @@ async def _app_round(
     try:
         await asyncio.sleep(1.0)  # let the server settle after the previous round
         before = sampler.total_kib()
+        profiler = _start_profiler(sampler.root_pid) if PROFILE and number == 0 else None
         sampler.start()
         started = time.perf_counter()
         status = await _post_file(upload, source, filename)
@@ -335,6 +338,9 @@ async def _app_round(
         sampler.stop()
     finally:
         await connection.close()
+        if profiler is not None:
+            profiler.send_signal(2)
+            profiler.wait()
     if status != 202:
         raise SystemExit(f"/_upload answered {status}; see {BENCH_DIR}/creatorly.log")
     stored = DATA_DIR / "files" / row["storage_key"]
@@ -343,6 +349,16 @@ async def _app_round(
         raise SystemExit(f"stored file differs: size {size} sha256 {sha256} row {dict(row)}")
     await files.delete_product_file(session_token=session_token, file_id=row["id"])
     return AppRun(seconds, answered, before / 1024, sampler.peak_kib / 1024, sampler.samples)
+
+
+def _start_profiler(pid: int) -> subprocess.Popen[bytes]:
+    """py-spy (collapsed stacks, GIL-holding frames and idle ones apart) over the server and its workers."""
+    output = BENCH_DIR / "profile.txt"
+    command = ["py-spy", "record", "--pid", str(pid), "--subprocesses", "--rate", "250", "--format", "raw"]
+    quiet = subprocess.DEVNULL
+    process = subprocess.Popen([*command, "--output", str(output)], stdout=quiet, stderr=quiet)
+    time.sleep(1.0)  # py-spy attaches
+    return process
 
 
 def _cp_round(source: Path) -> tuple[float, float]:
@@ -393,8 +409,9 @@ async def _run() -> None:
                 run = await _app_round(number, upload, source, expected_sha256, sampler, token)
                 app_runs.append(run)
                 print(
-                    f"  app   {run.seconds:6.2f} s  {run.per_second:7.1f} MB/s  (202 after {run.answered_seconds:5.2f} s)"
-                    f"  RSS before {run.before_mib:6.1f} MiB  peak {run.peak_mib:6.1f} MiB  growth "
+                    f"  app   {run.seconds:6.2f} s  {run.per_second:7.1f} MB/s  "
+                    f"(202 after {run.answered_seconds:5.2f} s)  RSS before {run.before_mib:6.1f} MiB  "
+                    f"peak {run.peak_mib:6.1f} MiB  growth "
                     f"{run.growth_mib:6.1f} MiB  ({run.samples} samples)",
                     flush=True,
                 )
