@@ -87,3 +87,25 @@ async def test_s3_presigned_url_serves_the_object(moto_endpoint: str) -> None:
     assert response.status_code == 200
     assert response.content == b"hello presigned"
     assert response.headers["content-disposition"] == 'attachment; filename="hello.txt"'
+
+
+async def test_local_storage_refusing_mid_stream_waits_for_the_buffer_being_written(tmp_path: Path) -> None:
+    # Given a stream past the limit only after more than one 4 MiB write buffer has been handed to the writer thread
+    storage = LocalFileStorage(tmp_path / "files")
+    data = os.urandom(9 * 1024 * 1024)
+    # When it is saved with a limit just below its size
+    with pytest.raises(ObjectTooLarge):
+        await storage.save("k/2", _chunks(data), max_bytes=len(data) - 1)
+    # Then nothing is left behind, not even the partial file the thread was writing
+    assert [path for path in (tmp_path / "files").rglob("*") if path.is_file()] == []
+
+
+async def test_local_storage_hashes_every_byte_across_write_buffers(tmp_path: Path) -> None:
+    # Given a stream of odd-sized chunks spanning several write buffers and a short tail
+    storage = LocalFileStorage(tmp_path / "files")
+    data = os.urandom(10 * 1024 * 1024 + 777)
+    # When it is saved
+    stored = await storage.save("k/3", _chunks(data, size=65_537), max_bytes=len(data))
+    # Then the file, its size and its SHA-256 are exactly the stream's
+    assert (stored.size_bytes, stored.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    assert await _read_all(storage, "k/3") == data

@@ -10,11 +10,18 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from creatorly.providers.storage.base import ObjectMissing, ObjectTooLarge, StorageUnavailable, StoredObject
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]{0,199}$")
 _READ_CHUNK = 1024 * 1024
+_WRITE_BUFFER = 4 * 1024 * 1024
+
+
+def _hash_and_write(handle: BinaryIO, digest: Any, data: bytearray) -> None:
+    digest.update(data)
+    handle.write(data)
 
 
 @contextmanager
@@ -48,16 +55,29 @@ class LocalFileStorage:
             digest = hashlib.sha256()
             size = 0
             handle = await asyncio.to_thread(open, partial, "wb")
+            # Chunks are gathered into big buffers, each hashed and written in a thread (both release the GIL)
+            # while the event loop gathers the next one: one thread hop per buffer, not per chunk.
+            pending: asyncio.Future[None] | None = None
+            buffer = bytearray()
             try:
                 async for chunk in chunks:
                     size += len(chunk)
                     if size > max_bytes:
                         raise ObjectTooLarge(f"larger than {max_bytes} bytes")
-                    digest.update(chunk)
-                    await asyncio.to_thread(handle.write, chunk)
+                    buffer += chunk
+                    if len(buffer) >= _WRITE_BUFFER:
+                        if pending is not None:
+                            await pending
+                        full, buffer = buffer, bytearray()
+                        pending = asyncio.ensure_future(asyncio.to_thread(_hash_and_write, handle, digest, full))
+                if pending is not None:
+                    await pending
+                await asyncio.to_thread(_hash_and_write, handle, digest, buffer)
                 await asyncio.to_thread(handle.flush)
                 await asyncio.to_thread(os.fsync, handle.fileno())
             except BaseException:
+                if pending is not None:
+                    await asyncio.wait({pending})  # the thread may still be writing: let it finish before closing
                 handle.close()
                 partial.unlink(missing_ok=True)
                 raise
