@@ -113,6 +113,7 @@ bench: setup
 	-$(BIN)/python -m bench.routes
 	-$(BIN)/python -m bench.browser
 	-$(BIN)/python -m bench.dashboards
+	-$(BIN)/python -m bench.upload
 
 clean:
 	rm -rf $(VENV) .web .states .mypy_cache .ruff_cache .pytest_cache
