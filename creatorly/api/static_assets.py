@@ -33,6 +33,7 @@ _MANIFEST_LINK = re.compile(rb'href="(/assets/manifest-[0-9a-f]{8}\.js)"')
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 _MAX_BUFFERED_BYTES = 2 * 1024 * 1024
 _DROPPED_EXTENSIONS = ("http.response.pathsend", "http.response.zerocopysend")
+_NOT_PAGES = ("/api/", "/_")
 
 
 def is_hashed_asset(path: str) -> bool:
@@ -112,7 +113,9 @@ class FrontendAssetsMiddleware:
         if is_hashed_asset(scope["path"]):
             await self.app(scope, receive, _immutable(send))
             return
-        if scope["method"] == "HEAD":  # no document to add to, and its length must stay the GET's
+        if scope["method"] == "HEAD" or scope["path"].startswith(_NOT_PAGES):
+            # HEAD: no document to add to, and its length must stay the GET's. Our API and Reflex's own endpoints
+            # are never pages: they keep the server's file sending (pathsend) for downloads.
             await self.app(scope, receive, send)
             return
         responder = _PreloadResponder(send, scope["path"], self._resolved_static_dir())

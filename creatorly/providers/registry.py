@@ -51,7 +51,8 @@ def _storage(kind: str, location: str) -> FileStorage:
 
 
 def get_storage() -> FileStorage:
-    location = settings.s3_bucket if settings.storage == "s3" else str(settings.files_dir)
+    # Keyed by the data folder as configured: resolving it (a system call per path part) happens once per storage.
+    location = settings.s3_bucket if settings.storage == "s3" else str(settings.data_dir)
     return _storage(settings.storage, location)
 
 

@@ -18,6 +18,8 @@ from itsdangerous import URLSafeSerializer
 
 from creatorly import db
 from creatorly.api.app import api
+from creatorly.api.security import SecurityHeadersMiddleware
+from creatorly.api.static_assets import FrontendAssetsMiddleware
 from creatorly.config import settings
 from creatorly.errors import NotFound
 from creatorly.kit.clock import utc_now
@@ -337,7 +339,9 @@ async def test_on_s3_a_download_redirects_to_a_presigned_link_that_serves_the_by
     assert fetched.headers["content-disposition"] == 'attachment; filename="Resume guide.pdf"'
 
 
-async def _call_offering_pathsend(path: str, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+async def _call_offering_pathsend(
+    path: str, headers: dict[str, str] | None = None, *, app: Any = api
+) -> list[dict[str, Any]]:
     """GET `path` through the app as granian calls it, offering pathsend; the messages the app sends back."""
     sent: list[dict[str, Any]] = []
     scope = {
@@ -370,7 +374,7 @@ async def _call_offering_pathsend(path: str, headers: dict[str, str] | None = No
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    await api(scope, receive, send)
+    await app(scope, receive, send)
     return sent
 
 
@@ -387,6 +391,17 @@ async def test_a_whole_local_file_is_handed_to_the_server_to_send_and_counted_on
     assert headers[b"cache-control"] == b"private, no-store"
     assert body["type"] == PATHSEND
     assert Path(body["path"]).read_bytes() == DATA
+    assert await _download_count(purchase.entitlement_id) == 1
+
+
+async def test_the_whole_middleware_stack_lets_the_server_send_a_download_itself() -> None:
+    """As creatorly.py assembles it: the page layers (security headers, frontend assets) leave /api/ alone."""
+    purchase = await _purchase()
+    stack = SecurityHeadersMiddleware(FrontendAssetsMiddleware(api))
+
+    sent = await _call_offering_pathsend(purchase.path, app=stack)
+
+    assert [message["type"] for message in sent] == ["http.response.start", PATHSEND]
     assert await _download_count(purchase.entitlement_id) == 1
 
 

@@ -33,18 +33,28 @@ def _unavailable_on_os_error() -> Iterator[None]:
         raise StorageUnavailable(f"local storage: {type(error).__name__}: {error.strerror or error}") from error
 
 
+_CHECKED_PATHS_KEPT = 4096
+
+
 class LocalFileStorage:
     name = "local"
 
     def __init__(self, root: Path) -> None:
         self._root = root.resolve()
+        self._checked: dict[str, Path] = {}  # key → its checked path: resolving costs a system call per part
 
     def _path(self, key: str) -> Path:
+        known = self._checked.get(key)
+        if known is not None:
+            return known
         if not _SAFE_KEY.match(key) or ".." in key.split("/"):
             raise ValueError(f"unsafe storage key: {key!r}")
         path = (self._root / key).resolve()
         if not path.is_relative_to(self._root):
             raise ValueError(f"unsafe storage key: {key!r}")
+        if len(self._checked) >= _CHECKED_PATHS_KEPT:
+            self._checked.clear()
+        self._checked[key] = path
         return path
 
     async def save(self, key: str, chunks: AsyncIterator[bytes], *, max_bytes: int) -> StoredObject:
