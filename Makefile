@@ -104,7 +104,7 @@ seed: setup
 worker: setup
 	$(BIN)/creatorly worker
 
-bench: setup
+bench: setup browser
 	-$(BIN)/python -m bench.storefront
 	-$(BIN)/python -m bench.analytics
 	-$(BIN)/python -m bench.webhooks
