@@ -70,37 +70,28 @@ class DashboardHomeState(rx.State):
     has_activity: bool = False
     storefront_path: str = ""
     seen_version: int = 0  # the live version this tab has loaded; a higher one means news
-    _load_number: int = 0
 
     async def _token(self) -> str:
         return (await self.get_state(AuthState)).session_token
 
-    @rx.event(background=True)
+    @rx.event
     async def load(self) -> Events:
-        """Load the figures outside the tab's state lock: when many tabs open at once (everyone reconnecting after
-        a deploy) a load waiting for a database connection must not hold the lock past Reflex's limit. Only the
-        newest of overlapping loads (a range clicked twice) is shown."""
-        async with self:
-            self.is_loading = True
-            self._load_number += 1
-            number, token = self._load_number, await self._token()
-            range_key, start, end = self.range_key, self.start, self.end
+        self.is_loading = True
+        yield None
         try:
-            view = await dashboard.load_dashboard(session_token=token, range_key=range_key, start=start, end=end)
+            view = await dashboard.load_dashboard(
+                session_token=await self._token(), range_key=self.range_key, start=self.start, end=self.end
+            )
         except NotACreator:
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
         except CreatorlyError as error:
-            async with self:
-                self.is_loading = False
+            self.is_loading = False
             yield toast.error(error.message)
             return
-        async with self:
-            if number != self._load_number:
-                return
-            self._show(view)
-            live = await link_creator(await self.get_state(CreatorLive), token)
-            self.seen_version = live.version
+        self._show(view)
+        live = await link_creator(await self.get_state(CreatorLive), await self._token())
+        self.seen_version = live.version
 
     def _show(self, view: dashboard.DashboardView) -> None:
         self.range_key, self.start, self.end = view.range_key, view.start, view.end
