@@ -14,10 +14,38 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import httpx
 
 START_SECONDS = 120
+# The PostgreSQL server the benchmarks make their throw-away databases on (through its maintenance database).
+BENCH_POSTGRES_URL = os.environ.get("CREATORLY_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def postgres_url(database: str) -> str:
+    """The URL of `database` on the benchmarks' PostgreSQL server."""
+    parts = urlsplit(BENCH_POSTGRES_URL)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
+
+
+async def _on_server(*statements: str) -> None:
+    admin = await asyncpg.connect(BENCH_POSTGRES_URL)
+    try:
+        for statement in statements:
+            await admin.execute(statement)
+    finally:
+        await admin.close()
+
+
+async def fresh_database(database: str) -> None:
+    """Drop `database` (closing its connections) and make it again, empty."""
+    await _on_server(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', f'CREATE DATABASE "{database}"')
+
+
+async def drop_database(database: str) -> None:
+    await _on_server(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def free_port() -> int:

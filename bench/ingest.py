@@ -22,13 +22,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
+from bench.common import (
+    drop_database,
+    free_port,
+    fresh_database,
+    hammer,
+    http_request,
+    load_average,
+    postgres_url,
+    start_server,
+    stop_server,
+    summary,
+)
 
-from bench.common import free_port, hammer, http_request, load_average, start_server, stop_server, summary
-
-ADMIN_URL = os.environ.get("CREATORLY_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "bench_ingest"
 SECRET = "whsec_bench_" + secrets.token_hex(8)
 EVENTS_PER_RUN = int(os.environ.get("BENCH_INGEST_EVENTS", "3000"))
@@ -36,28 +43,6 @@ CONNECTIONS = 32
 STEADY_RATE = 200.0
 STEADY_SECONDS = 10
 BENCH_DIR = Path(tempfile.mkdtemp(prefix="creatorly-bench-ingest-"))
-
-
-def _database_url() -> str:
-    parts = urlsplit(ADMIN_URL)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE}", parts.query, parts.fragment))
-
-
-async def _fresh_database() -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        await admin.close()
-
-
-async def _drop_database() -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 def _signed_event(number: int, run: str) -> bytes:
@@ -83,7 +68,7 @@ def _signed_event(number: int, run: str) -> bytes:
 
 
 def _start(kind: str, port: int) -> subprocess.Popen[bytes]:
-    database_url = _database_url()
+    database_url = postgres_url(DATABASE)
     if kind == "baseline":
         command = "-m granian --interface asgi --workers 1 --host 127.0.0.1 --log-level warning --port"
         return start_server(
@@ -143,7 +128,7 @@ def _line(kind: str, figures: dict[str, float]) -> str:
 
 
 async def _run() -> None:
-    await _fresh_database()
+    await fresh_database(DATABASE)
     print(f"Webhook ingest: {EVENTS_PER_RUN} signed Stripe events over {CONNECTIONS} connections, PostgreSQL, A B A B")
     print(f"  {load_average()} (before)")
     results: dict[str, list[dict[str, float]]] = {"creatorly": [], "baseline": []}
@@ -153,7 +138,7 @@ async def _run() -> None:
             results[kind].append(figures)
             print(_line(kind, figures), flush=True)
     finally:
-        await _drop_database()
+        await drop_database(DATABASE)
     best = {kind: max(runs, key=lambda figures: figures["per_second"]) for kind, runs in results.items()}
     ratio = best["creatorly"]["per_second"] / best["baseline"]["per_second"]
     steady_p99 = max(figures["steady_p99_ms"] for figures in results["creatorly"])

@@ -41,9 +41,19 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ADMIN_URL = os.environ.get("CREATORLY_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+from bench.common import (
+    drop_database,
+    free_port,
+    fresh_database,
+    http_request,
+    load_average,
+    percentile,
+    postgres_url,
+    start_server,
+    stop_server,
+)
+
 REDIS_URL = os.environ.get("BENCH_ORDERS_REDIS_URL", "redis://127.0.0.1:6379/3")
 DATABASE = "bench_orders"
 ORDERS_PER_RUN = int(os.environ.get("BENCH_ORDERS", "1500"))
@@ -57,16 +67,11 @@ BENCH_DIR = Path(tempfile.mkdtemp(prefix="creatorly-bench-orders-"))
 SECRET_KEY = secrets.token_urlsafe(32)
 
 
-def _database_url() -> str:
-    parts = urlsplit(ADMIN_URL)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE}", parts.query, parts.fragment))
-
-
 # This process runs the checkout use case itself: it must see the app's settings (same database, secret, Redis).
 APP_ENVIRONMENT = {
     "CREATORLY_ENV": "production",
     "CREATORLY_SECRET_KEY": SECRET_KEY,
-    "CREATORLY_DATABASE_URL": _database_url(),
+    "CREATORLY_DATABASE_URL": postgres_url(DATABASE),
     "CREATORLY_DATA_DIR": str(BENCH_DIR / "data"),
     "CREATORLY_REDIS_URL": REDIS_URL,
     "CREATORLY_LOG_LEVEL": "WARNING",
@@ -78,7 +83,6 @@ os.environ["CREATORLY_PUBLIC_URL"] = "http://127.0.0.1:9"  # set to each run's s
 import asyncpg  # noqa: E402
 import redis  # noqa: E402
 
-from bench.common import free_port, http_request, load_average, percentile, start_server, stop_server  # noqa: E402
 from creatorly import db  # noqa: E402
 from creatorly.config import settings  # noqa: E402
 from creatorly.models import ProductFile  # noqa: E402
@@ -157,14 +161,6 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 
 # --- The database: fresh, seeded, checked ---------------------------------------------------------------------
-
-
-async def _admin(statement: str) -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(statement)
-    finally:
-        await admin.close()
 
 
 def _migrate() -> None:
@@ -266,7 +262,7 @@ CHECKS = {
 
 
 async def _check() -> bool:
-    connection = await asyncpg.connect(_database_url())
+    connection = await asyncpg.connect(postgres_url(DATABASE))
     try:
         orders = await connection.fetchval("SELECT count(*) FROM orders")
         ledger = await connection.fetchval("SELECT count(*) FROM ledger_transactions")
@@ -300,7 +296,7 @@ def _start(kind: str, port: int) -> subprocess.Popen[bytes]:
             log_path=BENCH_DIR / "baseline.log",
             environment={
                 "BENCH_SANDBOX_WEBHOOK_SECRET": sandbox_webhook_secret(),
-                "BENCH_BASELINE_DSN": _database_url(),
+                "BENCH_BASELINE_DSN": postgres_url(DATABASE),
             },
         )
     return start_server(
@@ -463,8 +459,7 @@ def _line(kind: str, figures: dict[str, float]) -> str:
 
 async def _run() -> bool:
     redis.Redis.from_url(REDIS_URL).flushdb()
-    await _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    await _admin(f'CREATE DATABASE "{DATABASE}"')
+    await fresh_database(DATABASE)
     await asyncio.to_thread(_migrate)  # Alembic runs its own event loop
     shelves = await _seed()
     print(
@@ -482,7 +477,7 @@ async def _run() -> bool:
         is_correct = await _check()
     finally:
         await db.dispose_engine()
-        await _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        await drop_database(DATABASE)
         redis.Redis.from_url(REDIS_URL).flushdb()
     best = {kind: max(runs, key=lambda figures: figures["per_second"]) for kind, runs in results.items()}
     ratio = best["creatorly"]["per_second"] / best["baseline"]["per_second"]

@@ -37,14 +37,22 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 
-from bench.common import free_port, hammer, http_request, load_average, start_server, stop_server, summary
+from bench.common import (
+    drop_database,
+    free_port,
+    fresh_database,
+    hammer,
+    http_request,
+    load_average,
+    postgres_url,
+    start_server,
+    stop_server,
+    summary,
+)
 
-ADMIN_URL = os.environ.get("CREATORLY_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = os.environ.get("BENCH_ROUTES_DATABASE", "bench_routes")
 CONNECTIONS = 100
 REQUESTS = int(os.environ.get("BENCH_ROUTES_REQUESTS", "1000"))
@@ -78,26 +86,13 @@ class RouteCase:
     headers: dict[str, str]
 
 
-def _database_url() -> str:
-    parts = urlsplit(ADMIN_URL)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE}", parts.query, parts.fragment))
-
-
-async def _admin(statement: str) -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(statement)
-    finally:
-        await admin.close()
-
-
 def _app_environment(port: int) -> dict[str, str]:
     return {
         "CREATORLY_ENV": "production",
         "CREATORLY_SECRET_KEY": "bench-routes-" + "k" * 40,
         "CREATORLY_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "CREATORLY_PORT": str(port),
-        "CREATORLY_DATABASE_URL": _database_url(),
+        "CREATORLY_DATABASE_URL": postgres_url(DATABASE),
         "CREATORLY_DATA_DIR": str(BENCH_DIR / "data"),
         "CREATORLY_REDIS_URL": "",
         "CREATORLY_LOG_LEVEL": "WARNING",
@@ -303,8 +298,7 @@ def _report(cases: list[RouteCase], results: dict[str, dict[str, list[dict[str, 
 
 
 async def _run() -> None:
-    await _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    await _admin(f'CREATE DATABASE "{DATABASE}"')
+    await fresh_database(DATABASE)
     print(
         f"Local routes: {REQUESTS} requests per page route, {DOWNLOADS} downloads of 1 MiB, {CONNECTIONS} connections,"
         " PostgreSQL, A B A B"
@@ -335,7 +329,7 @@ async def _run() -> None:
         for process in (server, baseline):
             if process is not None:
                 stop_server(process)
-        await _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        await drop_database(DATABASE)
     print(f"  {load_average()} (after); logs in {BENCH_DIR}")
 
 

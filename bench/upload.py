@@ -35,14 +35,12 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import psutil
 
-from bench.common import free_port, load_average, start_server, stop_server
+from bench.common import drop_database, free_port, fresh_database, load_average, postgres_url, start_server, stop_server
 
-ADMIN_URL = os.environ.get("CREATORLY_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "bench_upload"
 SIZE_MB = int(os.environ.get("BENCH_UPLOAD_MB", "500"))
 SIZE_BYTES = SIZE_MB * 1024 * 1024
@@ -66,18 +64,13 @@ CHROMIUM_ARGS = [
 BOUNDARY = "----WebKitFormBoundary" + secrets.token_hex(8)
 
 
-def _database_url() -> str:
-    parts = urlsplit(ADMIN_URL)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE}", parts.query, parts.fragment))
-
-
 PORT = free_port()
 SERVER_ENVIRONMENT = {
     "CREATORLY_ENV": "production",
     "CREATORLY_SECRET_KEY": secrets.token_urlsafe(32),
     "CREATORLY_PUBLIC_URL": f"http://127.0.0.1:{PORT}",
     "CREATORLY_PORT": str(PORT),
-    "CREATORLY_DATABASE_URL": _database_url(),
+    "CREATORLY_DATABASE_URL": postgres_url(DATABASE),
     "CREATORLY_DATA_DIR": str(DATA_DIR),
     "CREATORLY_REDIS_URL": "",
     "CREATORLY_LOG_LEVEL": "WARNING",
@@ -94,23 +87,6 @@ from creatorly.services.catalog import files  # noqa: E402
 from creatorly.services.catalog import service as catalog  # noqa: E402
 from creatorly.services.catalog.schemas import NewProduct  # noqa: E402
 from creatorly.services.creators import service as creators  # noqa: E402
-
-
-async def _fresh_database() -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        await admin.close()
-
-
-async def _drop_database() -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 def _make_source(path: Path) -> str:
@@ -324,7 +300,7 @@ async def _app_round(
     number: int, upload: BrowserUpload, source: Path, expected_sha256: str, sampler: RssSampler, session_token: str
 ) -> AppRun:
     filename = f"bench-{number}.pdf"
-    connection = await asyncpg.connect(_database_url())
+    connection = await asyncpg.connect(postgres_url(DATABASE))
     try:
         await asyncio.sleep(1.0)  # let the server settle after the previous round
         before = sampler.total_kib()
@@ -384,7 +360,7 @@ async def _run() -> None:
 
     print(f"Large upload: {SIZE_MB} MB through the product editor's streaming upload (production, PostgreSQL), A B A B")
     print(f"  {load_average()} (before)")
-    await _fresh_database()
+    await fresh_database(DATABASE)
     source = BENCH_DIR / "source.pdf"
     expected_sha256 = await asyncio.to_thread(_make_source, source)
     warm = BENCH_DIR / "warm-up.pdf"
@@ -426,7 +402,7 @@ async def _run() -> None:
     finally:
         stop_server(server)
         await db.dispose_engine()
-        await _drop_database()
+        await drop_database(DATABASE)
     best_app = max(run.per_second for run in app_runs)
     best_cp = max(SIZE_MB / copied for copied, _ in cp_runs)
     best_cp_synced = max(SIZE_MB / synced for _, synced in cp_runs)
