@@ -122,6 +122,7 @@ class ProductEditorState(rx.State):
                 session_token=token, product_id=product_id, filename=name, chunks=stream
             )
         except CreatorlyError as error:
+            await _drain(chunks)  # a refusal before the last byte would otherwise end the request with a 400
             async with self:
                 self.is_uploading, self.upload_error = False, error.message
             yield toast.error(error.message)
@@ -171,3 +172,9 @@ class ProductEditorState(rx.State):
     @rx.event
     def back(self) -> Events:  # type: ignore[misc]
         yield rx.redirect(routes.DASHBOARD_PRODUCTS)
+
+
+async def _drain(chunks: rx.UploadChunkIterator) -> None:
+    """Read what is left of a refused upload (nothing is kept), so its request ends normally."""
+    async for _chunk in chunks:
+        pass
