@@ -26,8 +26,24 @@ DASHBOARD_STOREFRONT = "/dashboard/storefront"
 DASHBOARD_AUDIENCE = "/dashboard/audience"
 PAYOUTS = "/dashboard/payouts"
 DASHBOARD_STATEMENTS = "/dashboard/statements"
+ADMIN = "/admin"
+ADMIN_USERS = "/admin/users"
+ADMIN_USER = "/admin/users/[admin_user_id]"
+ADMIN_CREATORS = "/admin/creators"
+ADMIN_CREATOR = "/admin/creators/[admin_creator_id]"
+ADMIN_PRODUCTS = "/admin/products"
+ADMIN_PRODUCT = "/admin/products/[admin_product_id]"
+ADMIN_ORDERS = "/admin/orders"
+ADMIN_ORDER = "/admin/orders/[admin_order_id]"
+ADMIN_PAYOUTS = "/admin/payouts"
+ADMIN_PAYOUT = "/admin/payouts/[admin_payout_id]"
+ADMIN_EVENTS = "/admin/events"
+ADMIN_EVENT = "/admin/events/[admin_event_id]"
+ADMIN_REPORTS = "/admin/reports"
+ADMIN_REPORT = "/admin/reports/[admin_report_target]"
 ADMIN_RECONCILIATION = "/admin/reconciliation"
 ADMIN_AUDIT = "/admin/audit"
+REPORT = "/report"
 DISCOVER = "/discover"
 AUDIENCE_CONFIRM = "/audience/confirm"
 AUDIENCE_UNSUBSCRIBE = "/audience/unsubscribe"
@@ -101,3 +117,37 @@ def storefront_tiers(handle: str) -> str:
 
 
 DASHBOARD_MEMBERS = "/dashboard/members"
+
+
+def admin_user(user_id: int) -> str:
+    return f"{ADMIN_USERS}/{user_id}"
+
+
+def admin_creator(creator_id: int) -> str:
+    return f"{ADMIN_CREATORS}/{creator_id}"
+
+
+def admin_product(product_id: int) -> str:
+    return f"{ADMIN_PRODUCTS}/{product_id}"
+
+
+def admin_order(order_id: int) -> str:
+    return f"{ADMIN_ORDERS}/{order_id}"
+
+
+def admin_payout(payout_id: int) -> str:
+    return f"{ADMIN_PAYOUTS}/{payout_id}"
+
+
+def admin_event(event_id: int) -> str:
+    return f"{ADMIN_EVENTS}/{event_id}"
+
+
+def admin_report(target_type: str, target_id: int) -> str:
+    """The moderation queue's page for one reported target (every report about it, and its history)."""
+    return f"{ADMIN_REPORTS}/{target_type}-{target_id}"
+
+
+def report(target_type: str, target_id: int) -> str:
+    """The public "Report this" form for a storefront, product, post, comment or review."""
+    return f"{REPORT}?target={target_type}&id={target_id}"

@@ -6,7 +6,18 @@ import reflex as rx
 
 from creatorly.ui import routes
 
-ADMIN_PAGES = (("Reconciliation", routes.ADMIN_RECONCILIATION), ("Audit log", routes.ADMIN_AUDIT))
+ADMIN_PAGES = (
+    ("Overview", routes.ADMIN),
+    ("Reports", routes.ADMIN_REPORTS),
+    ("Users", routes.ADMIN_USERS),
+    ("Creators", routes.ADMIN_CREATORS),
+    ("Products", routes.ADMIN_PRODUCTS),
+    ("Orders", routes.ADMIN_ORDERS),
+    ("Payouts", routes.ADMIN_PAYOUTS),
+    ("Webhook events", routes.ADMIN_EVENTS),
+    ("Reconciliation", routes.ADMIN_RECONCILIATION),
+    ("Audit log", routes.ADMIN_AUDIT),
+)
 
 
 def admin_nav(current: str) -> rx.Component:
@@ -21,4 +32,4 @@ def admin_nav(current: str) -> rx.Component:
         )
         for label, href in ADMIN_PAGES
     ]
-    return rx.el.nav(rx.hstack(*links, spacing="4"), aria_label="Admin")
+    return rx.el.nav(rx.flex(*links, wrap="wrap", gap="4"), aria_label="Admin")

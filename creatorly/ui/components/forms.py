@@ -101,9 +101,10 @@ def text_area_field(
     default: rx.Var[str] | str = "",
     error: rx.Var[str] | str = "",
     hint: str = "",
+    form_id: str = "",
     **props: Any,
 ) -> rx.Component:
-    field_id = f"field-{name}"
+    field_id = field_element_id(name, form_id=form_id)
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         rx.text_area(id=field_id, name=name, default_value=default, width="100%", size="3", **props),

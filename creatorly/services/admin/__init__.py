@@ -1,0 +1,1 @@
+"""The operator's side of the platform: the admin console's reads and actions, and moderation."""
