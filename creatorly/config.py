@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     webhook_tolerance_seconds: int = Field(default=300, ge=30, le=3600)
 
     max_upload_bytes: int = Field(default=2 * 1024**3, ge=1024, le=50 * 1024**3)
+    # clamd reached over TCP (tcp://host:port): every product file is scanned before it can be sold or
+    # downloaded; empty: files are not scanned.
+    clamav_url: str = ""
+    clamav_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
 
     smtp_url: str = ""
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
@@ -177,6 +181,15 @@ class Settings(BaseSettings):
                 raise ValueError("must look like smtp://user:password@host:port (or smtps://, smtp+starttls://)")
         return value
 
+    @field_validator("clamav_url")
+    @classmethod
+    def _check_clamav_url(cls, value: str) -> str:
+        if value:
+            parts = urlsplit(value.strip())
+            if parts.scheme != "tcp" or not parts.hostname or parts.port is None:
+                raise ValueError("must look like tcp://127.0.0.1:3310 (clamd's TCPAddr and TCPSocket)")
+        return value.strip()
+
     @model_validator(mode="after")
     def _check_combinations(self) -> Settings:
         if self.storage == "s3" and not self.s3_bucket:
@@ -237,6 +250,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def is_scanning_enabled(self) -> bool:
+        return bool(self.clamav_url)
 
     @property
     def is_google_enabled(self) -> bool:

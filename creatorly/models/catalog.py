@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from creatorly.kit.clock import utc_now
 from creatorly.models.base import UTCDateTime
-from creatorly.models.enums import PricingModel, ProductStatus
+from creatorly.models.enums import PricingModel, ProductStatus, ScanStatus
 
 
 class Creator(SQLModel, table=True):
@@ -74,6 +74,7 @@ class Product(SQLModel, table=True):
 
 class ProductFile(SQLModel, table=True):
     __tablename__ = "product_files"
+    __table_args__ = (Index("ix_product_files_scan_status", "scan_status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(
@@ -85,4 +86,10 @@ class ProductFile(SQLModel, table=True):
     size_bytes: int = Field(sa_type=BigInteger)
     sha256: str = Field(max_length=64)
     position: int = Field(default=0)
+    # Only a clean file is sold or served. Without a scanner configured a file is clean on upload; an infected
+    # one's bytes are moved to a private quarantine key (storage_key then points there) and never served.
+    scan_status: ScanStatus = Field(default=ScanStatus.CLEAN, sa_type=String(20))
+    scan_signature: str = Field(default="", max_length=200)  # what the scanner matched, or why it could not scan
+    scan_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the latest attempt's start
+    scanned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

@@ -23,6 +23,16 @@ class ProductStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+class ScanStatus(StrEnum):
+    """A product file's virus scan: waiting or under way, then clean, infected (quarantined) or failed."""
+
+    PENDING = "pending"
+    SCANNING = "scanning"
+    CLEAN = "clean"
+    INFECTED = "infected"
+    ERROR = "error"
+
+
 class OrderStatus(StrEnum):
     CREATED = "created"
     PENDING = "pending"

@@ -26,6 +26,8 @@ from creatorly.providers.payouts.razorpay import RazorpayPayoutProvider
 from creatorly.providers.payouts.sandbox import SandboxPayoutProvider
 from creatorly.providers.payouts.stripe import StripePayoutProvider
 from creatorly.providers.ratelimit import RateLimiter
+from creatorly.providers.scanning.base import FileScanner
+from creatorly.providers.scanning.clamd import ClamdScanner
 from creatorly.providers.storage.base import FileStorage
 from creatorly.providers.storage.local import LocalFileStorage
 from creatorly.providers.storage.s3 import S3FileStorage
@@ -54,6 +56,13 @@ def get_storage() -> FileStorage:
     # Keyed by the data folder as configured: resolving it (a system call per path part) happens once per storage.
     location = settings.s3_bucket if settings.storage == "s3" else str(settings.data_dir)
     return _storage(settings.storage, location)
+
+
+def get_scanner() -> FileScanner | None:
+    """clamd when CREATORLY_CLAMAV_URL is set; None: product files are not scanned (clean on upload)."""
+    if not settings.is_scanning_enabled:
+        return None
+    return ClamdScanner(settings.clamav_url, timeout_seconds=settings.clamav_timeout_seconds)
 
 
 # The async Redis client belongs to the event loop that made it: one limiter per running loop.

@@ -15,7 +15,7 @@ from creatorly.models import ProductFile
 from creatorly.providers.registry import get_storage
 from creatorly.providers.storage.base import ObjectTooLarge, StorageUnavailable
 from creatorly.services.accounts import authorization
-from creatorly.services.catalog import repository
+from creatorly.services.catalog import repository, scanning
 from creatorly.services.catalog.schemas import FileView
 from creatorly.services.catalog.service import ProductNotFound
 from creatorly.services.creators import service as creators
@@ -59,6 +59,8 @@ def file_view(item: ProductFile) -> FileView:
         kind=item.content_type,
         size_label=size_label(item.size_bytes),
         sha256=item.sha256,
+        scan_status=str(item.scan_status),
+        scan_label=scanning.status_label(item),
     )
 
 
@@ -144,8 +146,10 @@ async def _record(
                 size_bytes=size,
                 sha256=sha256,
                 position=position,
+                scan_status=scanning.status_for_new_file(),
             )
             await repository.add(session, item)
+            scanning.queue_scan_after_commit(session, item)
             return file_view(item)
     except BaseException:
         # The product vanished, already has this file, or the row could not be written (database down): keep no
@@ -186,6 +190,8 @@ async def add_file_as_platform(*, creator_id: int, product_id: int, filename: st
             size_bytes=stored.size_bytes,
             sha256=stored.sha256,
             position=position,
+            scan_status=scanning.status_for_new_file(),
         )
         await repository.add(session, item)
+        scanning.queue_scan_after_commit(session, item)
         return file_view(item)

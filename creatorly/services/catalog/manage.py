@@ -20,7 +20,7 @@ from creatorly.models import Creator, Product
 from creatorly.models.enums import PricingModel, ProductStatus
 from creatorly.providers.registry import get_storage
 from creatorly.services.accounts import authorization
-from creatorly.services.catalog import repository, rules
+from creatorly.services.catalog import repository, rules, scanning
 from creatorly.services.catalog.files import file_view
 from creatorly.services.catalog.schemas import ProductDetail, ProductInput, ProductRow
 from creatorly.services.catalog.service import ProductNotFound, free_slug
@@ -112,12 +112,16 @@ async def update_product(*, session_token: str, product_id: int, values: Product
 
 
 async def set_status(*, session_token: str, product_id: int, status: str) -> None:
-    """Publish, unpublish (draft) or archive; publishing stamps the first publication time."""
+    """Publish, unpublish (draft) or archive; publishing stamps the first publication time and needs every file
+    to have passed its virus check."""
     if status not in set(ProductStatus):
         raise InvalidInput("Choose published, draft or archived.", field="status")
     async with db.transaction() as session:
         creator = await _mine(session, session_token)
         product = await _my_product(session, creator, product_id)
+        if status == ProductStatus.PUBLISHED:
+            assert product.id is not None
+            scanning.ensure_publishable(await repository.list_files(session, product.id))
         product.status, product.updated_at = ProductStatus(status), utc_now()
         if status == ProductStatus.PUBLISHED and product.published_at is None:
             product.published_at = product.updated_at

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from creatorly.models import Creator, Order, Product, ProductFile
-from creatorly.models.enums import PricingModel, ProductStatus
+from creatorly.models import Creator, Order, Product, ProductFile, User
+from creatorly.models.enums import PricingModel, ProductStatus, ScanStatus
 from creatorly.services.catalog.schemas import DiscoverQuery
 
 
@@ -153,3 +154,36 @@ async def add_sale(session: AsyncSession, product_id: int) -> Product | None:
         .execution_options(populate_existing=True, synchronize_session=False)
     )
     return (await session.exec(statement)).scalars().first()
+
+
+async def get_file_with_owner(
+    session: AsyncSession, file_id: int, *, for_update: bool = False
+) -> tuple[ProductFile, Product, str] | None:
+    """A file with its product and the email address of the creator who owns it, in one query."""
+    statement = (
+        select(ProductFile, Product, User.email)
+        .join(Product, col(Product.id) == col(ProductFile.product_id))
+        .join(Creator, col(Creator.id) == col(Product.creator_id))
+        .join(User, col(User.id) == col(Creator.user_id))
+        .where(col(ProductFile.id) == file_id)
+    )
+    if for_update:
+        statement = statement.with_for_update(of=ProductFile)
+    row = (await session.exec(statement.execution_options(populate_existing=True))).first()
+    return None if row is None else (row[0], row[1], str(row[2]))
+
+
+async def files_to_scan(
+    session: AsyncSession, *, stuck_before: datetime, quarantine_prefix: str, limit: int
+) -> Sequence[int]:
+    """Files whose scan was lost or stalled (waiting, or started, before `stuck_before`) and infected files whose
+    bytes were not yet moved to quarantine, oldest first."""
+    waiting = (col(ProductFile.scan_status) == ScanStatus.PENDING) & (col(ProductFile.created_at) < stuck_before)
+    stalled = (col(ProductFile.scan_status) == ScanStatus.SCANNING) & (
+        col(ProductFile.scan_started_at).is_(None) | (col(ProductFile.scan_started_at) < stuck_before)
+    )
+    unmoved = (col(ProductFile.scan_status) == ScanStatus.INFECTED) & ~col(ProductFile.storage_key).startswith(
+        quarantine_prefix
+    )
+    statement = select(ProductFile.id).where(or_(waiting, stalled, unmoved)).order_by(col(ProductFile.id)).limit(limit)
+    return [file_id for file_id in (await session.exec(statement)).all() if file_id is not None]

@@ -93,6 +93,8 @@ class FileView:
     kind: str
     size_label: str
     sha256: str
+    scan_status: str = "clean"  # a ScanStatus value
+    scan_label: str = ""  # "Scanning…", "Clean", "Infected: … — removed"; "" when never scanned
 
 
 @dataclass(frozen=True, slots=True)

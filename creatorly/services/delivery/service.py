@@ -25,6 +25,7 @@ from creatorly.models.enums import OrderStatus
 from creatorly.providers.registry import get_storage
 from creatorly.providers.storage.base import ObjectMissing
 from creatorly.services.analytics import tracking
+from creatorly.services.catalog import scanning
 from creatorly.services.catalog.files import size_label
 from creatorly.services.delivery import repository
 
@@ -227,13 +228,14 @@ async def download_links_of_orders(session: AsyncSession, orders: Sequence[Order
 
 def _download_link(order: Order, entitlement: Entitlement, item: ProductFile, *, now: datetime) -> DownloadLink:
     downloads_left = max(0, entitlement.download_limit - entitlement.download_count)
-    is_available = _unavailable_reason(order, entitlement, now=now) is None and downloads_left > 0
+    scan_note = scanning.buyer_note(item)  # "This file is being checked…" until its virus check passes
+    is_available = _unavailable_reason(order, entitlement, now=now) is None and downloads_left > 0 and scan_note is None
     return DownloadLink(
         file_name=item.original_name,
         size_label=size_label(item.size_bytes),
         url=download_path(entitlement.id or 0, order.public_id) if is_available else "",
         downloads_left=downloads_left,
-        expires_label=_expires_label(order, entitlement, now=now),
+        expires_label=scan_note or _expires_label(order, entitlement, now=now),
         is_available=is_available,
     )
 
@@ -271,6 +273,8 @@ async def open_download(*, token: str, range_header: str | None) -> DownloadResp
     entitlement, order, item, product = found
     if _unavailable_reason(order, entitlement, now=utc_now()) is not None:
         raise DownloadGone()
+    if (refusal := scanning.download_refusal(item)) is not None:
+        raise refusal  # never served before its virus check passes; never once infected
     if product.stamp_pdf and item.content_type == "application/pdf":
         stamped = await _stamped_download(entitlement, order, item)
         if stamped is not None:

@@ -1,0 +1,1 @@
+"""Virus scanning of uploaded files: the FileScanner interface and its clamd implementation."""
