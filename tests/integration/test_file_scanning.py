@@ -28,8 +28,8 @@ from creatorly.services.delivery import service as delivery
 from creatorly.services.orders import service as orders
 from tests.accounts import outbox_for, signed_up_and_verified
 from tests.clamd import EICAR, REPORTED_SIGNATURE, Clamd
-from tests.clamd import clamd as clamd  # noqa: F401  (fixture)
-from tests.clamd import small_stream_clamd as small_stream_clamd  # noqa: F401  (fixture)
+from tests.clamd import clamd as clamd  # a fixture
+from tests.clamd import small_stream_clamd as small_stream_clamd  # a fixture
 from tests.factories import make_order
 from tests.processes import run_async, running, wait_until, worker_command
 
@@ -194,7 +194,11 @@ async def test_eicar_is_quarantined_audited_reported_and_never_served(
         str(file_id),
     )
     assert entry.creator_id == await _creator_id(product_id)
-    assert json.loads(entry.after) == {"signature": REPORTED_SIGNATURE, "file_name": "eicar.txt", "product_id": product_id}
+    assert json.loads(entry.after) == {
+        "signature": REPORTED_SIGNATURE,
+        "file_name": "eicar.txt",
+        "product_id": product_id,
+    }
     # The creator is told, by email and in the editor.
     [mail] = [m for m in await outbox_for(CREATOR_EMAIL) if "virus" in m.subject]
     assert mail.subject == "eicar.txt was removed: a virus was found"
@@ -295,9 +299,10 @@ def test_the_worker_scans_after_upload_and_retries_until_clamd_is_back(
     clamd.stop()
     with running(worker_command(), log_path=tmp_path / "worker.log", clamav_url=clamd.url):
         token, product_id = run_async(_draft_product())
-        added = run_async(
-            files.add_product_file(session_token=token, product_id=product_id, filename="guide.pdf", chunks=_chunks(PDF))
+        upload = files.add_product_file(
+            session_token=token, product_id=product_id, filename="guide.pdf", chunks=_chunks(PDF)
         )
+        added = run_async(upload)
         # Given clamd is down, the worker's attempt leaves the file waiting as "scanning".
         wait_until(lambda: _status(added.id) == ScanStatus.SCANNING, timeout_seconds=30, what="a failed attempt")
         # When clamd is back, the job's next retry finds the file clean.

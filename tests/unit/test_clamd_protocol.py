@@ -11,8 +11,8 @@ import pytest
 from creatorly.providers.scanning.base import ScanFailed, ScannerUnavailable, ScanVerdict
 from creatorly.providers.scanning.clamd import CHUNK_BYTES, ClamdScanner, parse_clamd_url, parse_verdict
 from tests.clamd import EICAR, REPORTED_SIGNATURE, Clamd
-from tests.clamd import clamd as clamd  # noqa: F401  (fixture)
-from tests.clamd import small_stream_clamd as small_stream_clamd  # noqa: F401  (fixture)
+from tests.clamd import clamd as clamd  # a fixture
+from tests.clamd import small_stream_clamd as small_stream_clamd  # a fixture
 from tests.processes import free_port
 
 

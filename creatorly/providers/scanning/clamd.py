@@ -47,6 +47,13 @@ def _pieces(chunk: bytes) -> list[memoryview]:
     return [view[start : start + CHUNK_BYTES] for start in range(0, len(view), CHUNK_BYTES)]
 
 
+def _forget(answer: asyncio.Future[bytes]) -> None:
+    """Stop listening; an answer that failed unheard is retrieved so asyncio does not report it as lost."""
+    if answer.done() and not answer.cancelled():
+        answer.exception()
+    answer.cancel()
+
+
 class ClamdScanner:
     """A clamd daemon reached over TCP; one connection per scan (clamd's INSTREAM takes one file each)."""
 
@@ -62,7 +69,7 @@ class ClamdScanner:
         reader, writer = await self._connect()
         try:
             await self._send(writer, b"zPING\0")
-            reply = await self._reply(reader, wait_seconds=self._timeout)
+            reply = await self._reply(asyncio.ensure_future(reader.readuntil(b"\0")), wait_seconds=self._timeout)
         finally:
             await self._close(writer)
         if reply != "PONG":
@@ -71,20 +78,33 @@ class ClamdScanner:
     async def scan(self, chunks: AsyncIterator[bytes]) -> ScanVerdict:
         reader, writer = await self._connect()
         try:
+            await self._send(writer, b"zINSTREAM\0")
+            # Listening while sending: clamd answers early (and then drops the connection) when the stream passes
+            # its StreamMaxLength, and that answer must be heard before the broken connection hides it.
+            answer = asyncio.ensure_future(reader.readuntil(b"\0"))
             try:
-                await self._send(writer, b"zINSTREAM\0")
-                async for chunk in chunks:
-                    for piece in _pieces(chunk):
-                        await self._send(writer, struct.pack(">I", len(piece)), piece)
-                await self._send(writer, _END_OF_STREAM)
-            except ScannerUnavailable:
-                # clamd stops reading (and says why) when the stream passes its StreamMaxLength: hear its reason.
-                reply = await self._reply(reader, wait_seconds=self._timeout)
-            else:
-                reply = await self._reply(reader, wait_seconds=self._verdict_timeout)
+                try:
+                    await self._send_stream(writer, chunks, answer)
+                except ScannerUnavailable:
+                    reply = await self._reply(answer, wait_seconds=self._timeout)
+                else:
+                    reply = await self._reply(answer, wait_seconds=self._verdict_timeout)
+            finally:
+                _forget(answer)
         finally:
             await self._close(writer)
         return parse_verdict(reply)
+
+    async def _send_stream(
+        self, writer: asyncio.StreamWriter, chunks: AsyncIterator[bytes], answer: asyncio.Future[bytes]
+    ) -> None:
+        """Each piece as a 4-byte big-endian length and its bytes, then a zero length; stop at an early answer."""
+        async for chunk in chunks:
+            for piece in _pieces(chunk):
+                if answer.done():
+                    return
+                await self._send(writer, struct.pack(">I", len(piece)), piece)
+        await self._send(writer, _END_OF_STREAM)
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         try:
@@ -100,9 +120,9 @@ class ClamdScanner:
         except (OSError, TimeoutError) as error:
             raise ScannerUnavailable(f"clamd stopped taking the stream: {error!r}") from error
 
-    async def _reply(self, reader: asyncio.StreamReader, *, wait_seconds: float) -> str:
+    async def _reply(self, answer: asyncio.Future[bytes], *, wait_seconds: float) -> str:
         try:
-            raw = await asyncio.wait_for(reader.readuntil(b"\0"), wait_seconds)
+            raw = await asyncio.wait_for(answer, wait_seconds)
         except asyncio.IncompleteReadError as error:
             raw = error.partial  # the connection closed: a reply without its terminator still says what happened
         except asyncio.LimitOverrunError as error:
