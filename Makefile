@@ -12,7 +12,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup run test lint format typecheck contracts unit integration e2e test-integration \
-        migrate migration seed worker bench browser clean
+        migrate migration seed worker bench browser clamav clean
 
 help:
 	@echo "make run        set up, migrate, load demo data and serve on http://localhost:$${CREATORLY_PORT:-3000}"
@@ -54,6 +54,15 @@ browser:
 		echo "Browser tests use Playwright's own Chromium"; \
 	else echo "No Chromium for the browser tests: install it with 'sudo apt-get install chromium' and run make test again."; exit 1; fi
 
+# The file scanning tests start their own clamd (Debian's clamav-daemon) with a one-signature database: no
+# freshclam, no system service. Skipped (loudly) only where clamd cannot be installed.
+clamav:
+	@if command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ]; then echo "File scanning tests use $$(command -v clamd || echo /usr/sbin/clamd)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's clamav-daemon for the file scanning tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clamav-daemon >/dev/null; \
+	else echo "No clamd for the file scanning tests (they will be skipped): install it with 'sudo apt-get install clamav-daemon'."; fi
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -68,10 +77,10 @@ typecheck: setup
 contracts: setup
 	$(BIN)/lint-imports
 
-unit: setup
+unit: setup clamav
 	$(BIN)/pytest tests/unit
 
-integration: setup
+integration: setup clamav
 	$(BIN)/pytest tests/integration
 
 # tests/e2e_redis is its own run: its app's build must not replace the bundle tests/e2e's app is serving.
@@ -79,14 +88,14 @@ e2e: setup browser
 	$(BIN)/pytest tests/e2e
 	$(BIN)/pytest tests/e2e_redis
 
-test: setup browser lint typecheck contracts
+test: setup browser clamav lint typecheck contracts
 	$(BIN)/pytest tests/unit tests/integration tests/e2e
 	$(BIN)/pytest tests/e2e_redis
 
 # The integration suite again on PostgreSQL and Redis; INTEGRATION picks files (.ci/run runs the fault
 # suite there when they answer).
 INTEGRATION ?= tests/integration
-test-integration: setup
+test-integration: setup clamav
 	CREATORLY_TEST_DATABASE_URL=$${CREATORLY_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 	CREATORLY_TEST_REDIS_URL=$${CREATORLY_TEST_REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/pytest $(INTEGRATION)

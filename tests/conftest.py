@@ -53,7 +53,13 @@ os.environ["CREATORLY_ENV"] = "test"
 os.environ["CREATORLY_DATA_DIR"] = str(TEST_DATA_DIR)
 os.environ["CREATORLY_REDIS_URL"] = os.environ.get("CREATORLY_TEST_REDIS_URL", "")
 # Empty values (not absent ones) so a developer's .env file cannot switch these on under the tests.
-for name in ("CREATORLY_SMTP_URL", "CREATORLY_PUBLIC_URL", "CREATORLY_SECRET_KEY", "CREATORLY_GOOGLE_CLIENT_ID"):
+for name in (
+    "CREATORLY_SMTP_URL",
+    "CREATORLY_PUBLIC_URL",
+    "CREATORLY_SECRET_KEY",
+    "CREATORLY_GOOGLE_CLIENT_ID",
+    "CREATORLY_CLAMAV_URL",
+):
     os.environ[name] = ""
 os.environ["CREATORLY_STORAGE"] = "local"
 os.environ["CREATORLY_LOG_LEVEL"] = "WARNING"
