@@ -160,6 +160,17 @@ async def _record(
         raise
 
 
+async def list_my_files(*, session_token: str, product_id: int) -> list[FileView]:
+    """The files of one of the signed-in creator's products, with their scan status (the editor polls this)."""
+    user = await authorization.require_user(session_token)
+    async with db.transaction() as session:
+        creator = await creators.creator_of(session, user.id)
+        assert creator.id is not None
+        if await repository.get_product_of_creator(session, creator.id, product_id) is None:
+            raise ProductNotFound()
+        return [file_view(item) for item in await repository.list_files(session, product_id)]
+
+
 async def delete_product_file(*, session_token: str, file_id: int) -> None:
     user = await authorization.require_user(session_token)
     async with db.transaction() as session:

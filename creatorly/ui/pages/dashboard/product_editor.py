@@ -227,12 +227,33 @@ def _cover() -> rx.Component:
     )
 
 
+def _scan_badge(item: EditorFile) -> rx.Component:
+    return rx.cond(
+        item.scan_label != "",
+        rx.badge(
+            rx.cond(
+                (item.scan_status == "pending") | (item.scan_status == "scanning"),
+                rx.spinner(size="1"),
+                rx.icon(rx.match(item.scan_status, ("clean", "shield-check"), "shield-alert"), size=14),
+            ),
+            item.scan_label,
+            color_scheme=rx.match(
+                item.scan_status, ("clean", "green"), ("infected", "red"), ("error", "amber"), "gray"
+            ),
+            variant="soft",
+            role="status",
+            white_space="normal",
+        ),
+    )
+
+
 def _file_row(item: EditorFile) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(item.name),
         rx.table.cell(item.kind),
         rx.table.cell(item.size),
         rx.table.cell(rx.code(item.sha256[:12], title=item.sha256)),
+        rx.table.cell(_scan_badge(item)),
         rx.table.cell(_remove_dialog(item)),
     )
 
@@ -287,7 +308,10 @@ def _files() -> rx.Component:
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
-                            *[rx.table.column_header_cell(name) for name in ("File", "Type", "Size", "SHA-256")],
+                            *[
+                                rx.table.column_header_cell(name)
+                                for name in ("File", "Type", "Size", "SHA-256", "Virus check")
+                            ],
                             rx.table.column_header_cell(rx.el.span("Actions", class_name="visually-hidden")),
                         )
                     ),

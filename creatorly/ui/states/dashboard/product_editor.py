@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict, dataclass, replace
 
 import reflex as rx
@@ -10,7 +11,7 @@ from creatorly.errors import CreatorlyError, InvalidInput
 from creatorly.kit.images import IMAGE_LIMITS, ImagePurpose
 from creatorly.services.catalog import files, manage
 from creatorly.services.catalog.rules import CATEGORIES
-from creatorly.services.catalog.schemas import ProductInput
+from creatorly.services.catalog.schemas import FileView, ProductInput
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.browser import clear_selected_files, toast
@@ -19,6 +20,9 @@ from creatorly.ui.states.events import Events
 
 FILES_UPLOAD_ID = "product-files"
 COVER_UPLOAD_ID = "product-cover"
+SCAN_POLL_SECONDS = 2
+SCAN_POLL_ATTEMPTS = 300  # ten minutes of "Scanning…"; a reload looks again
+_SCAN_WAITING = ("pending", "scanning")
 
 
 @dataclass
@@ -28,6 +32,21 @@ class EditorFile:
     kind: str = ""
     size: str = ""
     sha256: str = ""
+    scan_status: str = "clean"  # pending, scanning, clean, infected or error
+    scan_label: str = ""  # "Scanning…", "Clean", "Infected: <signature> — removed"; "" when never scanned
+
+
+def _editor_file(item: FileView) -> EditorFile:
+    return EditorFile(item.id, item.name, item.kind, item.size_label, item.sha256, item.scan_status, item.scan_label)
+
+
+def _is_waiting(items: list[EditorFile]) -> bool:
+    return any(item.scan_status in _SCAN_WAITING for item in items)
+
+
+def _newly_infected(before: list[EditorFile], after: list[EditorFile]) -> list[EditorFile]:
+    was_infected = {item.id for item in before if item.scan_status == "infected"}
+    return [item for item in after if item.scan_status == "infected" and item.id not in was_infected]
 
 
 class ProductEditorState(rx.State):
@@ -48,6 +67,7 @@ class ProductEditorState(rx.State):
     upload_error: str = ""
     remove_file_id: int = 0  # the file whose removal confirmation is open
     _product_id: int = 0
+    _is_watching_scans: bool = False
 
     async def _token(self) -> str:
         return (await self.get_state(AuthState)).session_token
@@ -66,10 +86,12 @@ class ProductEditorState(rx.State):
         self.form = {name: str(value) for name, value in asdict(detail.values).items()}
         self.status, self.public_url, self.cover_url = detail.status, detail.public_url, detail.cover_url
         self.currency = detail.currency
-        self.files = [EditorFile(item.id, item.name, item.kind, item.size_label, item.sha256) for item in detail.files]
+        self.files = [_editor_file(item) for item in detail.files]
         self.member_tier_options = [[str(option.id), option.name] for option in detail.member_tiers]
         self.is_loading = False
         yield None
+        if _is_waiting(self.files):
+            yield ProductEditorState.watch_scans
 
     @rx.event
     def set_pricing(self, pricing: str) -> None:
@@ -129,9 +151,42 @@ class ProductEditorState(rx.State):
             return
         async with self:
             self.is_uploading, self.upload_progress = False, 100
-            self.files = [*self.files, EditorFile(added.id, added.name, added.kind, added.size_label, added.sha256)]
+            self.files = [*self.files, _editor_file(added)]
             await clear_selected_files(self, FILES_UPLOAD_ID)
-        yield toast.success(f"{added.name} uploaded.")
+        is_scanning = added.scan_status in _SCAN_WAITING
+        yield toast.success(f"{added.name} uploaded." + (" Checking it for viruses…" if is_scanning else ""))
+        if is_scanning:
+            yield ProductEditorState.watch_scans
+
+    @rx.event(background=True)
+    async def watch_scans(self) -> Events:
+        """While any file waits for its virus scan, look again every few seconds; tell the creator of an infection."""
+        async with self:
+            if self._is_watching_scans:
+                return
+            self._is_watching_scans = True
+            token, product_id = (await self.get_state(AuthState)).session_token, self._product_id
+        try:
+            for _ in range(SCAN_POLL_ATTEMPTS):
+                await asyncio.sleep(SCAN_POLL_SECONDS)
+                try:
+                    latest = [
+                        _editor_file(item)
+                        for item in await files.list_my_files(session_token=token, product_id=product_id)
+                    ]
+                except CreatorlyError:
+                    return
+                async with self:
+                    if self._product_id != product_id:
+                        return  # another product is open now
+                    infected, self.files = _newly_infected(self.files, latest), latest
+                for item in infected:
+                    yield toast.error(f"{item.name} was removed: {item.scan_label.removesuffix(' — removed')}.")
+                if not _is_waiting(latest):
+                    return
+        finally:
+            async with self:
+                self._is_watching_scans = False
 
     @rx.event
     def cancel_upload(self) -> Events:  # type: ignore[misc]
