@@ -287,6 +287,32 @@ async def test_the_sweep_finds_scans_whose_job_was_lost(clamd: Clamd, monkeypatc
     assert await scanning.find_files_to_scan() == []
 
 
+async def test_an_infected_file_left_at_its_served_key_is_moved_to_quarantine_by_the_sweep(
+    clamd: Clamd, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an infected file whose move to quarantine did not happen (the storage was down at the time)
+    monkeypatch.setattr(settings, "clamav_url", clamd.url)
+    token, product_id = await _draft_product()
+    file_id = await _upload(token, product_id, "eicar.txt", EICAR)
+    served_key = (await _file(file_id)).storage_key
+    async with db.transaction() as session:
+        item = await session.get(ProductFile, file_id)
+        assert item is not None
+        item.scan_status, item.scan_signature = ScanStatus.INFECTED, REPORTED_SIGNATURE
+
+    # When the sweep runs, then it picks the file up and its job moves the bytes without scanning or auditing again
+    assert await scanning.find_files_to_scan() == [file_id]
+    assert await scanning.scan_product_file(file_id) is ScanOutcome.SKIPPED
+
+    moved = await _file(file_id)
+    assert moved.storage_key.startswith("quarantine/")
+    with pytest.raises(ObjectMissing):
+        await get_storage().size(served_key)
+    assert await get_storage().size(moved.storage_key) == len(EICAR)
+    assert await scanning.find_files_to_scan() == []
+    assert await _audit_entries() == []
+
+
 def _status(file_id: int) -> str:
     return str(run_async(_file(file_id)).scan_status)
 

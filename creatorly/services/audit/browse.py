@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "admin.signed_in": "Admin sign-in",
     "account.data_exported": "Your data downloaded",
     "account.deleted": "Account deleted",
+    "product_file.quarantined": "Infected file quarantined",
 }
 
 

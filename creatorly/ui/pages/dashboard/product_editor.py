@@ -231,10 +231,12 @@ def _scan_badge(item: EditorFile) -> rx.Component:
     return rx.cond(
         item.scan_label != "",
         rx.badge(
-            rx.cond(
-                (item.scan_status == "pending") | (item.scan_status == "scanning"),
-                rx.spinner(size="1"),
-                rx.icon(rx.match(item.scan_status, ("clean", "shield-check"), "shield-alert"), size=14),
+            rx.match(
+                item.scan_status,
+                ("pending", rx.spinner(size="1")),
+                ("scanning", rx.spinner(size="1")),
+                ("clean", rx.icon("shield-check", size=14)),
+                rx.icon("shield-alert", size=14),
             ),
             item.scan_label,
             color_scheme=rx.match(
