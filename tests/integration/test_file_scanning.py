@@ -25,6 +25,7 @@ from creatorly.services.catalog.schemas import ProductInput
 from creatorly.services.creators import service as creators
 from creatorly.services.creators.schemas import ProfileInput
 from creatorly.services.delivery import service as delivery
+from creatorly.services.health import service as health
 from creatorly.services.orders import service as orders
 from tests.accounts import outbox_for, signed_up_and_verified
 from tests.clamd import EICAR, REPORTED_SIGNATURE, Clamd
@@ -311,6 +312,19 @@ async def test_an_infected_file_left_at_its_served_key_is_moved_to_quarantine_by
     assert await get_storage().size(moved.storage_key) == len(EICAR)
     assert await scanning.find_files_to_scan() == []
     assert await _audit_entries() == []
+
+
+async def test_health_reports_the_scanner_without_refusing_to_serve(
+    clamd: Clamd, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "clamav_url", clamd.url)
+    assert (await health.check_health()).components["scanner"] == health.ComponentHealth(True, "ok")
+
+    clamd.stop()
+    report = await health.check_health()
+    assert report.components["scanner"] == health.ComponentHealth(False, "ScannerUnavailable")
+    assert report.components["database"].is_healthy is True
+    assert "scanner" not in health.SERVING_COMPONENTS
 
 
 def _status(file_id: int) -> str:

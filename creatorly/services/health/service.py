@@ -17,7 +17,7 @@ from creatorly import db, queue
 from creatorly.config import settings
 from creatorly.kit.clock import utc_now
 from creatorly.providers import redis as redis_provider
-from creatorly.providers.registry import get_storage
+from creatorly.providers.registry import get_scanner, get_storage
 
 CHECK_TIMEOUT_SECONDS = 3.0
 
@@ -107,6 +107,8 @@ async def _dependency_checks() -> dict[str, ComponentHealth]:
     }
     if settings.redis_url:
         probes["redis"] = lambda: redis_provider.ping(settings.redis_url)
+    if (scanner := get_scanner()) is not None:
+        probes["scanner"] = scanner.ping  # down: new files wait as "scanning"; everything else still serves
     results = await asyncio.gather(*(_check(probe) for probe in probes.values()))
     components = dict(zip(probes, results, strict=True))
     components["worker"] = await asyncio.to_thread(_worker)
