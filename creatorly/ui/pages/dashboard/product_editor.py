@@ -251,11 +251,11 @@ def _scan_badge(item: EditorFile) -> rx.Component:
 
 def _file_row(item: EditorFile) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(item.name),
+        # The virus check sits under the name, so a phone shows it without scrolling the table sideways.
+        rx.table.row_header_cell(rx.vstack(rx.text(item.name), _scan_badge(item), spacing="1", align="start")),
         rx.table.cell(item.kind),
         rx.table.cell(item.size),
         rx.table.cell(rx.code(item.sha256[:12], title=item.sha256)),
-        rx.table.cell(_scan_badge(item)),
         rx.table.cell(_remove_dialog(item)),
     )
 
@@ -310,10 +310,7 @@ def _files() -> rx.Component:
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
-                            *[
-                                rx.table.column_header_cell(name)
-                                for name in ("File", "Type", "Size", "SHA-256", "Virus check")
-                            ],
+                            *[rx.table.column_header_cell(name) for name in ("File", "Type", "Size", "SHA-256")],
                             rx.table.column_header_cell(rx.el.span("Actions", class_name="visually-hidden")),
                         )
                     ),

@@ -181,7 +181,8 @@ class ProductEditorState(rx.State):
                         return  # another product is open now
                     infected, self.files = _newly_infected(self.files, latest), latest
                 for item in infected:
-                    yield toast.error(f"{item.name} was removed: {item.scan_label.removesuffix(' — removed')}.")
+                    found = item.scan_label.removeprefix("Infected: ").removesuffix(" — removed")
+                    yield toast.error(f"{item.name} was removed: the virus check found {found}.")
                 if not _is_waiting(latest):
                     return
         finally:
