@@ -83,14 +83,17 @@ unit: setup clamav
 integration: setup clamav
 	$(BIN)/pytest tests/integration
 
-# tests/e2e_redis is its own run: its app's build must not replace the bundle tests/e2e's app is serving.
-e2e: setup browser
+# tests/e2e_redis and tests/e2e_scanning are runs of their own: each app's build must not replace the bundle
+# another app is serving.
+e2e: setup browser clamav
 	$(BIN)/pytest tests/e2e
 	$(BIN)/pytest tests/e2e_redis
+	$(BIN)/pytest tests/e2e_scanning
 
 test: setup browser clamav lint typecheck contracts
 	$(BIN)/pytest tests/unit tests/integration tests/e2e
 	$(BIN)/pytest tests/e2e_redis
+	$(BIN)/pytest tests/e2e_scanning
 
 # The integration suite again on PostgreSQL and Redis; INTEGRATION picks files (.ci/run runs the fault
 # suite there when they answer).
