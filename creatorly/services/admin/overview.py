@@ -52,6 +52,19 @@ def parse_granularity(text: str) -> Granularity:
         raise InvalidInput("Choose days, weeks or months.", field="granularity") from None
 
 
+async def check_access(*, session_token: str) -> None:
+    """Raise unless the token is an admin's with two-factor on (NotAuthenticated, Forbidden, TwoFactorSetupRequired)."""
+    await admin_actor(session_token=session_token)
+
+
+def rate_text(numerator: int, denominator: int) -> str:
+    """A share as a percentage with one decimal, rounded half up; "—" when there is nothing to divide by."""
+    if denominator <= 0:
+        return "—"
+    tenths = (numerator * 1000 + denominator // 2) // denominator
+    return f"{tenths // 10}.{tenths % 10}%"
+
+
 def _add(target: dict[str, int], currency: str, amount: int) -> None:
     target[currency] = target.get(currency, 0) + amount
 
