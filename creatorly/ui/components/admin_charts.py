@@ -38,7 +38,7 @@ def period_switch(options: list[tuple[str, str]], current: rx.Var[str], on_choos
         role="group",
         aria_label="Period",
         wrap="wrap",
-        gap="2",
+        spacing="2",
     )
 
 

@@ -20,7 +20,7 @@ def search_bar(*fields: rx.Component, on_submit: Any, label: str, is_loading: rx
                 align_self="end",
             ),
             wrap="wrap",
-            gap="3",
+            spacing="3",
             width="100%",
             align="end",
         ),

@@ -124,7 +124,7 @@ def _event_detail() -> rx.Component:
             tab_index=0,
             overflow_x="auto",
             max_height="480px",
-            padding="3",
+            padding="0.75rem",
             border_radius="8px",
             background_color=rx.color("gray", 2),
             width="100%",

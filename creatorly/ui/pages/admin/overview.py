@@ -91,7 +91,7 @@ def _figures() -> rx.Component:
             wrap="wrap",
             align="center",
         ),
-        rx.flex(rx.foreach(State.cards, _card), wrap="wrap", gap="3", width="100%", aria_busy=State.is_loading),
+        rx.flex(rx.foreach(State.cards, _card), wrap="wrap", spacing="3", width="100%", aria_busy=State.is_loading),
         _charts(),
         width="100%",
         spacing="4",
