@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import pyotp
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import open_page, run_in_e2e_app
@@ -48,6 +49,21 @@ def _shot(page: Page, name: str) -> None:
         page.set_viewport_size(size)
 
 
+def _assert_accessible(page: Page) -> None:
+    """No serious or critical axe-core violation once the page has loaded and settled: toasts gone, and the pointer
+    off the link just clicked (a hovered link's colour is Radix's, site-wide, not these pages')."""
+    expect(page.locator('[aria-busy="true"], .rt-Skeleton')).to_have_count(0, timeout=15_000)
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
+    page.mouse.move(1, 400)
+    page.wait_for_function("() => document.getAnimations().every(animation => animation.playState !== 'running')")
+    violations = [
+        f"{violation['id']}: {[node['target'] for node in violation['nodes']]}"
+        for violation in Axe().run(page).response["violations"]
+        if violation.get("impact") in ("serious", "critical")
+    ]
+    assert violations == [], f"{page.url}: {violations}"
+
+
 def _sign_in_with_two_factor(page: Page, app_url: str, email: str) -> None:
     open_page(page, f"{app_url}/signin")
     page.get_by_label("Email").fill(email)
@@ -82,6 +98,7 @@ def test_an_admin_reads_the_figures_finds_a_user_and_retries_a_failed_event(page
     expect(by_day).to_have_attribute("aria-pressed", "true")
     day_range = page.get_by_text(re.compile(r"\(UTC\)$")).inner_text()
     _shot(page, "admin-overview")
+    _assert_accessible(page)
     page.get_by_role("button", name="Last 12 weeks, by week").click()
     expect(page.get_by_role("button", name="Last 12 weeks, by week")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_text(re.compile(r"\(UTC\)$"))).not_to_have_text(day_range)
@@ -94,6 +111,7 @@ def test_an_admin_reads_the_figures_finds_a_user_and_retries_a_failed_event(page
     expect(page.get_by_role("heading", name="Payout", exact=True)).to_be_visible()
     expect(page.get_by_role("region", name="Ledger entries").get_by_role("row").nth(1)).to_contain_text("payout")
     _shot(page, "admin-payout")
+    _assert_accessible(page)
     hold = page.get_by_role("form", name="Hold payouts")
     hold.get_by_label("Reason").fill("Checking a burst of refunds")
     hold.get_by_role("button", name="Hold payouts").click()
@@ -116,6 +134,7 @@ def test_an_admin_reads_the_figures_finds_a_user_and_retries_a_failed_event(page
     expect(details.filter(has_text="admin").first).to_be_visible()
     expect(page.get_by_text("On", exact=True)).to_be_visible()
     _shot(page, "admin-user")
+    _assert_accessible(page)
 
     # Webhook events: find the failed one, retry it with a reason
     admin_nav.get_by_role("link", name="Webhook events").click()
@@ -126,11 +145,13 @@ def test_an_admin_reads_the_figures_finds_a_user_and_retries_a_failed_event(page
     events = page.get_by_role("region", name="Webhook events")
     expect(events.get_by_role("row")).to_have_count(2)
     _shot(page, "admin-events")
+    _assert_accessible(page)
     events.get_by_role("link", name=event_id).click()
     expect(page.get_by_role("heading", name="Webhook event", exact=True)).to_be_visible()
     expect(page.get_by_role("region", name="Payload")).to_contain_text('"note": "hello"')
     expect(page.get_by_text("RuntimeError: handler exploded")).to_be_visible()
     _shot(page, "admin-event")
+    _assert_accessible(page)
     retry = page.get_by_role("form", name="Retry this event")
     retry.get_by_label("Reason").fill("Handler fixed in the last deploy")
     retry.get_by_role("button", name="Retry event").click()
