@@ -359,16 +359,19 @@ def events_stuck() -> None:
 
 @events.command("retry")
 @click.argument("event_id", type=click.IntRange(1))
-def events_retry(event_id: int) -> None:
+@click.option("--reason", required=True, help="Why (the cause you fixed), for the audit log.")
+def events_retry(event_id: int, reason: str) -> None:
     """Handle a stuck event once more now (after fixing its cause) and give it fresh sweeper retries."""
     from creatorly.errors import CreatorlyError
-    from creatorly.services.external_events import service as external_events
+    from creatorly.services.admin.console_actions import retry_webhook_event_as
+    from creatorly.services.audit.service import command_line_actor
 
+    retry = retry_webhook_event_as(actor=command_line_actor(), event_id=event_id, reason=reason)
     try:
-        outcome = asyncio.run(_with_disposal(external_events.retry_stuck(external_event_id=event_id)))
+        outcome = asyncio.run(_with_disposal(retry))
     except CreatorlyError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"Event #{event_id}: {outcome.value}")
+    click.echo(f"Event #{event_id}: {outcome.outcome}")
 
 
 @main.group()
@@ -434,14 +437,14 @@ def admin_set_terms(
 @admin.command("payout-review")
 @click.argument("handle")
 @click.option("--on/--off", "under_review", required=True, help="Hold the creator's payouts, or release them.")
-@click.option("--note", default="", help="The reason shown to the creator while payouts are held.")
-def admin_payout_review(handle: str, under_review: bool, note: str) -> None:
+@click.option("--reason", "--note", "reason", required=True, help="Why: for the audit log, shown to the creator.")
+def admin_payout_review(handle: str, under_review: bool, reason: str) -> None:
     """Put the payouts of the creator HANDLE under review (withdrawals and scheduled payouts stop), or release them."""
     from creatorly.errors import CreatorlyError
+    from creatorly.services.admin.console_actions import review_payouts_as
     from creatorly.services.audit.service import command_line_actor
-    from creatorly.services.payouts.service import set_under_review
 
-    review = set_under_review(handle=handle, under_review=under_review, note=note, actor=command_line_actor())
+    review = review_payouts_as(actor=command_line_actor(), handle=handle, under_review=under_review, reason=reason)
     try:
         asyncio.run(_with_disposal(review))
     except CreatorlyError as error:

@@ -26,7 +26,11 @@ from creatorly.ui.pages.accounts.recovery import (
 from creatorly.ui.pages.accounts.sign_in import sign_in_page, two_factor_page
 from creatorly.ui.pages.accounts.sign_up import sign_up_page
 from creatorly.ui.pages.admin.audit import audit_page
+from creatorly.ui.pages.admin.events import admin_event_page, admin_events_page
+from creatorly.ui.pages.admin.overview import admin_overview_page
+from creatorly.ui.pages.admin.payouts import admin_payout_page, admin_payouts_page
 from creatorly.ui.pages.admin.reconciliation import reconciliation_page
+from creatorly.ui.pages.admin.users import admin_user_page, admin_users_page
 from creatorly.ui.pages.dashboard.audience import audience_page
 from creatorly.ui.pages.dashboard.discounts import discounts_page
 from creatorly.ui.pages.dashboard.home import home_page
@@ -58,7 +62,11 @@ from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState
 from creatorly.ui.states.accounts.recovery import ConfirmEmailChangeState, ResetConfirmState, VerifyEmailState
 from creatorly.ui.states.accounts.sign_in import SignInState, TwoFactorState
 from creatorly.ui.states.admin.audit import AuditLogState
+from creatorly.ui.states.admin.events import AdminEventsState, AdminEventState
+from creatorly.ui.states.admin.overview import AdminOverviewState
+from creatorly.ui.states.admin.payouts import AdminPayoutsState, AdminPayoutState
 from creatorly.ui.states.admin.reconciliation import ReconciliationState
+from creatorly.ui.states.admin.users import AdminUsersState, AdminUserState
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.dashboard.audience import AudienceState
 from creatorly.ui.states.dashboard.discounts import DiscountsState
@@ -236,6 +244,26 @@ app.add_page(
     on_load=[PRIVATE, ReconciliationState.load],
 )
 app.add_page(audit_page, route=routes.ADMIN_AUDIT, title="Audit log · Creatorly", on_load=[PRIVATE, AuditLogState.load])
+app.add_page(
+    admin_overview_page, route=routes.ADMIN, title="Admin · Creatorly", on_load=[PRIVATE, AdminOverviewState.load]
+)
+app.add_page(admin_users_page, route=routes.ADMIN_USERS, title="Users · Admin", on_load=[PRIVATE, AdminUsersState.load])
+app.add_page(admin_user_page, route=routes.ADMIN_USER, title="User · Admin", on_load=[PRIVATE, AdminUserState.load])
+app.add_page(
+    admin_payouts_page, route=routes.ADMIN_PAYOUTS, title="Payouts · Admin", on_load=[PRIVATE, AdminPayoutsState.load]
+)
+app.add_page(
+    admin_payout_page, route=routes.ADMIN_PAYOUT, title="Payout · Admin", on_load=[PRIVATE, AdminPayoutState.load]
+)
+app.add_page(
+    admin_events_page,
+    route=routes.ADMIN_EVENTS,
+    title="Webhook events · Admin",
+    on_load=[PRIVATE, AdminEventsState.load],
+)
+app.add_page(
+    admin_event_page, route=routes.ADMIN_EVENT, title="Webhook event · Admin", on_load=[PRIVATE, AdminEventState.load]
+)
 app.add_page(
     statements_page,
     route=routes.DASHBOARD_STATEMENTS,

@@ -16,6 +16,8 @@ class ExternalEvent(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("provider", "event_id", name="uq_external_events_provider_event_id"),
         Index("ix_external_events_unhandled", "handled_at", "received_at"),
+        Index("ix_external_events_event_id", "event_id"),  # the admin search by id
+        Index("ix_external_events_type_received", "event_type", "received_at"),  # by type, and disputes
     )
 
     id: int | None = Field(default=None, primary_key=True)

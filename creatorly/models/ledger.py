@@ -18,6 +18,7 @@ class LedgerTransaction(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("kind", "reference", name="uq_ledger_transactions_kind_reference"),
         Index("ix_ledger_transactions_creator_created", "creator_id", "created_at"),  # statements by month
+        Index("ix_ledger_transactions_kind_created", "kind", "created_at"),  # the admin overview's fees
     )
 
     id: int | None = Field(default=None, primary_key=True)

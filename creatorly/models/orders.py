@@ -18,6 +18,7 @@ class Order(SQLModel, table=True):
         Index("ix_orders_creator_created_at", "creator_id", "created_at"),
         Index("ix_orders_status_created_at", "status", "created_at"),
         Index("ix_orders_provider_reference", "provider", "provider_reference"),
+        Index("ix_orders_paid_at", "paid_at"),  # the admin overview's date ranges
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -207,7 +207,7 @@ async def test_an_account_under_review_cannot_withdraw_until_released() -> None:
     assert (readiness.can_withdraw, readiness.reason) == (False, refused.value.message)
     assert await payout_rows() == before
 
-    await asyncio.to_thread(_review, seller.handle, "--off")
+    await asyncio.to_thread(_review, seller.handle, "--off", "--reason", "Refunds checked.")
     assert (await withdrawals.withdraw(seller.creator_id, "USD")).amount == 3424
 
 

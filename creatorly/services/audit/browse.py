@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "creator.terms_changed": "Platform fee or hold period changed",
     "payouts.held": "Payouts put under review",
     "payouts.released": "Payouts released from review",
+    "webhook_event.retried": "Webhook event retried",
     "user.role_granted": "Role changed",
     "admin.signed_in": "Admin sign-in",
     "account.data_exported": "Your data downloaded",

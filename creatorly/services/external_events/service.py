@@ -357,6 +357,12 @@ async def stuck_events(*, limit: int = 500) -> list[StuckEvent]:
         ]
 
 
+async def reset_for_retry(session: AsyncSession, *, external_event_id: int) -> bool:
+    """In the caller's transaction (an audited admin retry): fresh sweeper attempts for an unhandled event;
+    False when it is unknown or already handled. Follow the commit with `handle_stored` for the attempt now."""
+    return await repository.reset_attempts(session, external_event_id)
+
+
 async def retry_stuck(*, external_event_id: int) -> HandleOutcome:
     """An operator's retry once the cause is fixed: fresh sweeper attempts, and one attempt right now."""
     async with db.transaction() as session:

@@ -81,7 +81,7 @@ async def _stuck_webhooks() -> list[Mismatch]:
             reference=f"{event.event_type} {event.event_id} (#{event.id})",
             provider=event.provider,
             problem=f"not applied after {event.attempts} attempts; fix the cause, then "
-            f"`creatorly events retry {event.id}`",
+            f'`creatorly events retry {event.id} --reason "what you fixed"` (or Retry on its admin page)',
             ours="unhandled",
             theirs=event.last_error,
         )

@@ -32,4 +32,4 @@ def admin_nav(current: str) -> rx.Component:
         )
         for label, href in ADMIN_PAGES
     ]
-    return rx.el.nav(rx.flex(*links, wrap="wrap", gap="4"), aria_label="Admin")
+    return rx.el.nav(rx.flex(*links, wrap="wrap", spacing="4"), aria_label="Admin")
