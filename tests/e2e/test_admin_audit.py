@@ -32,7 +32,7 @@ def test_an_admin_with_two_factor_reads_and_filters_the_audit_log(page: Page, ap
     expect(activity.get_by_role("row").filter(has_text="Admin sign-in").first).to_be_visible()
 
     page.get_by_role("link", name="Admin", exact=True).click()
-    expect(page.get_by_role("heading", name="Reconciliation")).to_be_visible()
+    expect(page.get_by_role("heading", name="Platform overview")).to_be_visible()
     page.get_by_role("navigation", name="Admin").get_by_role("link", name="Audit log").click()
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
 

@@ -18,9 +18,7 @@ def _account_actions() -> rx.Component:
             rx.link("Dashboard", href=routes.DASHBOARD, size="2", weight="medium"),
             rx.cond(
                 AuthState.role == "admin",
-                rx.link(
-                    "Admin", href=routes.ADMIN_RECONCILIATION, size="2", weight="medium", display=["none", "block"]
-                ),
+                rx.link("Admin", href=routes.ADMIN, size="2", weight="medium", display=["none", "block"]),
             ),
             rx.link(
                 rx.hstack(

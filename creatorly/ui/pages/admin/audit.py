@@ -24,7 +24,7 @@ def _filters() -> rx.Component:
             rx.box(field("Target id", name="target_id"), flex="1 1 140px"),
             rx.box(submit_button("Filter", is_loading=State.is_loading), flex="0 0 120px", align_self="center"),
             wrap="wrap",
-            gap="3",
+            spacing="3",
             width="100%",
         ),
         on_submit=State.search,

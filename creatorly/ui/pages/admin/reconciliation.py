@@ -71,7 +71,7 @@ def _summary() -> rx.Component:
             _figure("Payments compared with providers", State.checked_payments),
             _figure("Mismatches", State.mismatch_count),
             wrap="wrap",
-            gap="3",
+            spacing="3",
             width="100%",
         ),
         rx.foreach(

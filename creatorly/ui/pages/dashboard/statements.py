@@ -47,7 +47,7 @@ def _section(section: CurrencySection) -> rx.Component:
             _figure("Payouts", section.payouts, "Moved to your payout account"),
             _figure("Closing balance", section.closing, "Owed to you when the month ended"),
             wrap="wrap",
-            gap="3",
+            spacing="3",
             width="100%",
         ),
         rx.cond(
@@ -99,7 +99,7 @@ def _toolbar() -> rx.Component:
         rx.button(rx.icon("download", size=16), "Export ledger CSV", variant="soft", on_click=State.export_ledger),
         rx.button(rx.icon("download", size=16), "Export payouts CSV", variant="soft", on_click=State.export_payouts),
         wrap="wrap",
-        gap="3",
+        spacing="3",
         align="end",
         width="100%",
     )

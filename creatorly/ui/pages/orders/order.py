@@ -68,7 +68,7 @@ def _download_row(item: DownloadView) -> rx.Component:
             ),
             direction=rx.breakpoints(initial="column", sm="row"),
             align=rx.breakpoints(initial="start", sm="center"),
-            gap="3",
+            spacing="3",
             width="100%",
         ),
         width="100%",

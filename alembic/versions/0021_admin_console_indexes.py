@@ -3,8 +3,8 @@
 The overview reads paid orders by `paid_at` and earning ledger transactions by (kind, created_at) across every
 creator; the events list searches by an exact event id or the start of an event type (and counts disputes).
 
-Revision ID: 0017_admin_console_indexes
-Revises: 0016_audit_log
+Revision ID: 0021_admin_console_indexes
+Revises: 0020_file_scanning
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0017_admin_console_indexes"
-down_revision: str | None = "0016_audit_log"
+revision: str = "0021_admin_console_indexes"
+down_revision: str | None = "0020_file_scanning"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
