@@ -62,6 +62,9 @@ ACTION_LABELS = {
     "admin.signed_in": "Admin sign-in",
     "account.data_exported": "Your data downloaded",
     "account.deleted": "Account deleted",
+    "creator.suspended": "Storefront suspended",
+    "creator.restored": "Storefront restored",
+    "order.receipt_resent": "Receipt sent again",
 }
 
 
