@@ -22,8 +22,8 @@ from creatorly.config import settings
 from creatorly.errors import Forbidden, InvalidInput
 from creatorly.models import AuditEntry, Creator, Order, OutboxEmail, Refund, SandboxWebhook
 from creatorly.providers.payments.sandbox_signing import sign
-from creatorly.services.accounts import two_factor
 from creatorly.services.accounts import service as accounts
+from creatorly.services.accounts import two_factor
 from creatorly.services.accounts.errors import TwoFactorSetupRequired
 from creatorly.services.accounts.schemas import SignedIn, TwoFactorChallenge
 from creatorly.services.admin import actions, catalog_reads, suspension
@@ -176,7 +176,9 @@ async def test_suspending_is_refused_for_a_non_admin_and_an_admin_without_two_fa
     audit_before, emails_before = await _count(AuditEntry), await _count(OutboxEmail)
 
     with pytest.raises(Forbidden):
-        await suspension.admin_suspend_creator(session_token=creator_token, creator_id=made.creator.id or 0, reason="x y z")
+        await suspension.admin_suspend_creator(
+            session_token=creator_token, creator_id=made.creator.id or 0, reason="x y z"
+        )
     with pytest.raises(TwoFactorSetupRequired):
         await suspension.admin_suspend_creator(
             session_token=fresh_admin_token, creator_id=made.creator.id or 0, reason="Fraud"

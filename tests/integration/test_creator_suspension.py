@@ -88,7 +88,9 @@ async def _tier(creator_id: int) -> Tier:
 
 
 def _tip(handle: str) -> NewTip:
-    return NewTip(handle=handle, amount_text="5", buyer_email="fan@example.com", checkout_key=f"tip-{secrets.token_hex(6)}")
+    return NewTip(
+        handle=handle, amount_text="5", buyer_email="fan@example.com", checkout_key=f"tip-{secrets.token_hex(6)}"
+    )
 
 
 async def _ready_seller() -> Seller:
@@ -165,7 +167,10 @@ async def test_a_suspended_creator_cannot_withdraw_and_the_scheduled_run_skips_t
     assert refused.value.reason_code == SUSPENDED
     assert (run.opened, run.skipped) == (0, 1)
     assert await _count(Payout) == 0
-    assert (readiness.can_withdraw, readiness.reason) == (False, "Your storefront is suspended, so payouts are on hold.")
+    assert (readiness.can_withdraw, readiness.reason) == (
+        False,
+        "Your storefront is suspended, so payouts are on hold.",
+    )
 
 
 async def test_an_earlier_buyer_still_downloads_from_a_suspended_creator() -> None:
