@@ -122,6 +122,16 @@ async def become_creator(*, session_token: str, profile: ProfileInput) -> Creato
         raise HandleUnavailable("That handle is taken. Try another one.", field="handle") from None
 
 
+async def my_suspension_reason(*, session_token: str) -> str | None:
+    """The reason an admin gave for suspending the signed-in creator's storefront; None when it isn't suspended."""
+    user = await authorization.require_user(session_token)
+    async with db.transaction() as session:
+        creator = await repository.get_by_user(session, user.id)
+    if creator is None or not is_suspended(creator):
+        return None
+    return creator.suspension_reason
+
+
 async def get_my_profile(*, session_token: str) -> CreatorProfile:
     user = await authorization.require_user(session_token)
     async with db.transaction() as session:
