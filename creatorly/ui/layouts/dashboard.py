@@ -71,6 +71,7 @@ def _suspension_banner() -> rx.Component:
             ),
         ),
         on_mount=SuspensionBannerState.load,
+        display=rx.cond(SuspensionBannerState.is_suspended, "block", "none"),  # no empty gap above the title
         width="100%",
     )
 

@@ -56,8 +56,7 @@ def search_form(
             width="100%",
         ),
         on_submit=on_submit,
-        role="search",
-        aria_label=label,
+        role="search",  # the page's one search landmark; its field carries the label
         width="100%",
     )
 
