@@ -397,3 +397,35 @@ async def test_the_suspend_command_needs_a_reason() -> None:
 
     assert result.exit_code == 2 and "--reason" in result.output
     assert await _count(AuditEntry) == 0
+
+
+async def test_admin_product_and_order_pages_show_search_results_and_details() -> None:
+    order, _ = await _paid_order()
+    token = await _admin_with_two_factor()
+    assert order.id is not None and order.product_id is not None
+    other = await make_creator(products=[new_product(title="Unrelated Thing", is_published=False)])
+
+    products = await catalog_reads.list_products(session_token=token, text=other.creator.handle)
+    product = await catalog_reads.product_detail(session_token=token, product_id=order.product_id)
+    paid = await catalog_reads.list_orders(session_token=token, text=BUYER.upper(), status="paid")
+    failed = await catalog_reads.list_orders(session_token=token, status="failed")
+    detail = await catalog_reads.order_detail(session_token=token, order_id=order.id)
+
+    assert [(row.title, row.status, row.price_label) for row in products.items] == [
+        ("Unrelated Thing", "draft", "$12.00")
+    ]
+    assert (product.sales_count, product.is_published, product.files) == (1, True, [])
+    assert product.public_url == f"/{product.creator_handle}/{product.slug}"
+    assert [(row.public_id, row.amount_label, row.status_label) for row in paid.items] == [
+        (order.public_id, "$12.00", "Paid")
+    ]
+    assert failed.items == [] and failed.next_cursor is None
+    assert [(line.label, line.amount_label) for line in detail.amounts] == [
+        ("Paid by the buyer", "$12.00"),
+        ("Payment provider fee", "$0.65"),  # the sandbox: 2.9% + $0.30
+        ("Platform fee", "$1.20"),
+        ("Refunded", "$0.00"),
+    ]
+    assert (detail.provider, detail.refundable_amount_label, detail.can_resend_receipt) == ("sandbox", "$12.00", True)
+    with pytest.raises(InvalidInput):
+        await catalog_reads.list_orders(session_token=token, status="lost")
