@@ -22,7 +22,7 @@ from creatorly.models.memberships import Subscription, Tier, TierPrice
 from creatorly.providers.registry import get_storage
 from creatorly.services.admin.suspension import restore_creator, suspend_creator
 from creatorly.services.audit.service import command_line_actor
-from creatorly.services.catalog import public
+from creatorly.services.catalog import page_versions, public
 from creatorly.services.catalog import service as catalog
 from creatorly.services.catalog.schemas import DiscoverQuery
 from creatorly.services.checkout import service as checkout
@@ -109,8 +109,11 @@ async def _emails(address: str) -> list[str]:
 async def test_a_suspended_storefront_and_its_pages_answer_as_not_found_and_leave_sitemap_and_discover() -> None:
     seller = await _ready_seller()
     handle, slug = seller.handle, seller.product.slug
+    cached_pages_version = page_versions.current()
 
     await suspend_creator(actor=CLI, handle=handle, reason="Selling counterfeit goods")
+
+    assert page_versions.current() > cached_pages_version  # cached storefront and product pages are dropped
 
     with pytest.raises(catalog.StorefrontUnavailable) as refused:
         await catalog.get_storefront(handle=handle)
