@@ -52,7 +52,7 @@ def search_form(
             *extra,
             rx.box(submit_button("Search", is_loading=is_loading), flex="0 0 120px", align_self="center"),
             wrap="wrap",
-            gap="3",
+            spacing="3",
             width="100%",
         ),
         on_submit=on_submit,
@@ -103,7 +103,7 @@ def facts(*pairs: tuple[str, Any]) -> rx.Component:
             rx.flex(
                 rx.el.dt(rx.text(name, size="2", color_scheme="gray"), min_width="10rem"),
                 rx.el.dd(value if isinstance(value, rx.Component) else rx.text(value, size="2"), margin="0"),
-                gap="3",
+                spacing="3",
                 wrap="wrap",
             )
             for name, value in pairs
