@@ -465,16 +465,49 @@ async def _set_terms(
     handle: str, fee: Decimal | None, hold_days: int | None, *, keep_fee: bool, keep_hold: bool, reason: str
 ) -> tuple[Decimal | None, int | None]:
     """Options left out keep the creator's current value; the rest are written in one use case."""
+    from creatorly.services.admin.actions import change_creator_terms
     from creatorly.services.audit.service import command_line_actor
     from creatorly.services.creators import service as creators
 
     current = await creators.get_creator_terms(handle=handle)
     fee = current.platform_fee_percent if keep_fee else fee
     hold_days = current.hold_period_days if keep_hold else hold_days
-    await creators.set_creator_terms(
-        handle=handle, platform_fee_percent=fee, hold_period_days=hold_days, actor=command_line_actor(), reason=reason
+    await change_creator_terms(
+        actor=command_line_actor(), handle=handle, platform_fee_percent=fee, hold_period_days=hold_days, reason=reason
     )
     return fee, hold_days
+
+
+@admin.command("suspend")
+@click.argument("handle")
+@click.option("--reason", required=True, help="Why: for the audit log, and emailed to the creator.")
+def admin_suspend(handle: str, reason: str) -> None:
+    """Suspend the creator HANDLE: pages hidden, new orders refused, payouts held; buyers keep their files."""
+    from creatorly.errors import CreatorlyError
+    from creatorly.services.admin.suspension import suspend_creator
+    from creatorly.services.audit.service import command_line_actor
+
+    try:
+        asyncio.run(_with_disposal(suspend_creator(actor=command_line_actor(), handle=handle, reason=reason)))
+    except CreatorlyError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Suspended {handle}.")
+
+
+@admin.command("restore")
+@click.argument("handle")
+@click.option("--reason", required=True, help="Why: for the audit log, and emailed to the creator.")
+def admin_restore(handle: str, reason: str) -> None:
+    """Restore the suspended creator HANDLE: pages, orders and payouts as before the suspension."""
+    from creatorly.errors import CreatorlyError
+    from creatorly.services.admin.suspension import restore_creator
+    from creatorly.services.audit.service import command_line_actor
+
+    try:
+        asyncio.run(_with_disposal(restore_creator(actor=command_line_actor(), handle=handle, reason=reason)))
+    except CreatorlyError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Restored {handle}.")
 
 
 def _terms_text(fee: Decimal | None, hold_days: int | None) -> str:

@@ -26,9 +26,15 @@ from creatorly.ui.pages.accounts.recovery import (
 from creatorly.ui.pages.accounts.sign_in import sign_in_page, two_factor_page
 from creatorly.ui.pages.accounts.sign_up import sign_up_page
 from creatorly.ui.pages.admin.audit import audit_page
+from creatorly.ui.pages.admin.creators import creator_page as admin_creator_page
+from creatorly.ui.pages.admin.creators import creators_page as admin_creators_page
 from creatorly.ui.pages.admin.events import admin_event_page, admin_events_page
+from creatorly.ui.pages.admin.orders import order_page as admin_order_page
+from creatorly.ui.pages.admin.orders import orders_page as admin_orders_page
 from creatorly.ui.pages.admin.overview import admin_overview_page
 from creatorly.ui.pages.admin.payouts import admin_payout_page, admin_payouts_page
+from creatorly.ui.pages.admin.products import product_page as admin_product_page
+from creatorly.ui.pages.admin.products import products_page as admin_products_page
 from creatorly.ui.pages.admin.reconciliation import reconciliation_page
 from creatorly.ui.pages.admin.users import admin_user_page, admin_users_page
 from creatorly.ui.pages.dashboard.audience import audience_page
@@ -62,9 +68,12 @@ from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState
 from creatorly.ui.states.accounts.recovery import ConfirmEmailChangeState, ResetConfirmState, VerifyEmailState
 from creatorly.ui.states.accounts.sign_in import SignInState, TwoFactorState
 from creatorly.ui.states.admin.audit import AuditLogState
+from creatorly.ui.states.admin.creators import AdminCreatorsState, AdminCreatorState
 from creatorly.ui.states.admin.events import AdminEventsState, AdminEventState
+from creatorly.ui.states.admin.orders import AdminOrdersState, AdminOrderState
 from creatorly.ui.states.admin.overview import AdminOverviewState
 from creatorly.ui.states.admin.payouts import AdminPayoutsState, AdminPayoutState
+from creatorly.ui.states.admin.products import AdminProductsState, AdminProductState
 from creatorly.ui.states.admin.reconciliation import ReconciliationState
 from creatorly.ui.states.admin.users import AdminUsersState, AdminUserState
 from creatorly.ui.states.auth import AuthState
@@ -244,6 +253,17 @@ app.add_page(
     on_load=[PRIVATE, ReconciliationState.load],
 )
 app.add_page(audit_page, route=routes.ADMIN_AUDIT, title="Audit log · Creatorly", on_load=[PRIVATE, AuditLogState.load])
+for admin_page, admin_route, admin_title, admin_load in (
+    (admin_creators_page, routes.ADMIN_CREATORS, "Creators", AdminCreatorsState.load),
+    (admin_creator_page, routes.ADMIN_CREATOR, "Creator", AdminCreatorState.load),
+    (admin_products_page, routes.ADMIN_PRODUCTS, "Products", AdminProductsState.load),
+    (admin_product_page, routes.ADMIN_PRODUCT, "Product", AdminProductState.load),
+    (admin_orders_page, routes.ADMIN_ORDERS, "Orders", AdminOrdersState.load),
+    (admin_order_page, routes.ADMIN_ORDER, "Order", AdminOrderState.load),
+):
+    app.add_page(
+        admin_page, route=admin_route, title=f"{admin_title} · Admin · Creatorly", on_load=[PRIVATE, admin_load]
+    )
 app.add_page(
     admin_overview_page, route=routes.ADMIN, title="Admin · Creatorly", on_load=[PRIVATE, AdminOverviewState.load]
 )

@@ -32,6 +32,8 @@ class Creator(SQLModel, table=True):
     timezone: str = Field(default="UTC", max_length=64)
     platform_fee_percent: Decimal | None = Field(default=None, sa_type=Numeric(5, 2))  # None: the platform default
     hold_period_days: int | None = Field(default=None)  # None: the platform default; set by an admin
+    suspended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # set by an admin; None: trading
+    suspension_reason: str = Field(default="", max_length=500)  # shown to the creator while suspended
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 

@@ -64,6 +64,9 @@ ACTION_LABELS = {
     "account.data_exported": "Your data downloaded",
     "account.deleted": "Account deleted",
     "product_file.quarantined": "Infected file quarantined",
+    "creator.suspended": "Storefront suspended",
+    "creator.restored": "Storefront restored",
+    "order.receipt_resent": "Receipt sent again",
 }
 
 

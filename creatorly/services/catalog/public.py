@@ -119,18 +119,19 @@ async def page_meta_for_path(path: str, *, now: datetime | None = None) -> PageM
                 select(Post, Creator)
                 .join(Creator, col(Creator.id) == col(Post.creator_id))
                 .where(Creator.handle == parsed.handle, Post.slug == parsed.post_slug)
+                .where(col(Creator.suspended_at).is_(None))
                 .where(col(Post.published_at).is_not(None), col(Post.published_at) <= (now or utc_now()))
             )
             post_row = (await session.exec(statement)).first()
             return None if post_row is None else _post_meta(*post_row, now=now or utc_now())
         if parsed.slug is None:
             creator = (await session.exec(select(Creator).where(Creator.handle == parsed.handle))).first()
-            return None if creator is None else _storefront_meta(creator)
+            return None if creator is None or creator.suspended_at is not None else _storefront_meta(creator)
         statement_product = (
             select(Product, Creator)
             .join(Creator, col(Creator.id) == col(Product.creator_id))
             .where(Creator.handle == parsed.handle, Product.slug == parsed.slug)
-            .where(Product.status == ProductStatus.PUBLISHED)
+            .where(Product.status == ProductStatus.PUBLISHED, col(Creator.suspended_at).is_(None))
         )
         row = (await session.exec(statement_product)).first()
         return None if row is None else _product_meta(*row)
@@ -198,12 +199,13 @@ async def sitemap_urls(*, now: datetime | None = None) -> list[SitemapUrl]:
     products = (
         select(Creator.handle, Creator.updated_at, Product.slug, Product.updated_at)
         .join(Creator, col(Creator.id) == col(Product.creator_id))
-        .where(Product.status == ProductStatus.PUBLISHED)
+        .where(Product.status == ProductStatus.PUBLISHED, col(Creator.suspended_at).is_(None))
     )
     posts = (
         select(Creator, Post.slug, Post.updated_at, Post.published_at)
         .join(Creator, col(Creator.id) == col(Post.creator_id))
         .where(col(Post.published_at).is_not(None), col(Post.published_at) <= moment)
+        .where(col(Creator.suspended_at).is_(None))
     )
     async with db.transaction() as session:
         product_rows = (await session.exec(products)).all()

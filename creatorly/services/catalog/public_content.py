@@ -49,7 +49,7 @@ async def public_content_for_path(path: str) -> PublicPageContent | None:
         return None
     async with db.transaction() as session:
         creator = (await session.exec(select(Creator).where(Creator.handle == parsed.handle))).first()
-        if creator is None:
+        if creator is None or creator.suspended_at is not None:
             return None
         statement = select(Product).where(Product.creator_id == creator.id, Product.status == ProductStatus.PUBLISHED)
         if parsed.slug is not None:

@@ -105,7 +105,7 @@ async def has_orders(session: AsyncSession, product_id: int) -> bool:
 
 
 def _discover_filters(query: DiscoverQuery) -> list[Any]:
-    filters: list[Any] = [col(Product.status) == ProductStatus.PUBLISHED]
+    filters: list[Any] = [col(Product.status) == ProductStatus.PUBLISHED, col(Creator.suspended_at).is_(None)]
     if query.text:
         pattern = f"%{query.text.lower()}%"
         filters.append(

@@ -26,12 +26,20 @@ from creatorly.services.catalog.schemas import (
     ProductPage,
     Storefront,
 )
+from creatorly.services.creators import service as creators
 from creatorly.services.creators.service import media_url
 
 
 class StorefrontNotFound(NotFound):
     code = "storefront_not_found"
     default_message = "We couldn't find that storefront."
+
+
+class StorefrontUnavailable(StorefrontNotFound):
+    """A suspended creator's storefront: answered as not found, with words that don't claim it never existed."""
+
+    code = "storefront_unavailable"
+    default_message = "This storefront is unavailable."
 
 
 class ProductNotFound(NotFound):
@@ -58,6 +66,8 @@ async def get_storefront(*, handle: str) -> Storefront:
         creator = await repository.get_creator_by_handle(session, handle.strip().casefold())
         if creator is None or creator.id is None:
             raise StorefrontNotFound()
+        if creators.is_suspended(creator):
+            raise StorefrontUnavailable()
         products = await repository.list_published_products(session, creator.id)
         return Storefront(
             handle=creator.handle,
@@ -82,6 +92,8 @@ async def get_product_page(*, handle: str, slug: str) -> ProductPage:
             else await repository.get_product_by_slug(session, creator.id, slug.strip().lower())
         )
         if creator is None or product is None or product.id is None or product.status != ProductStatus.PUBLISHED:
+            raise ProductNotFound()
+        if creators.is_suspended(creator):
             raise ProductNotFound()
         file_count = (await repository.file_counts(session, [product.id])).get(product.id, 0)
         return ProductPage(
@@ -207,6 +219,7 @@ async def published_product(session: AsyncSession, *, handle: str, slug: str) ->
     creator = await repository.get_creator_by_handle(session, handle.strip().casefold())
     if creator is not None:
         db.keep_loaded(session, creator)  # a checkout records its analytics against it in this transaction
+        creators.check_trading(creator)
     product = (
         None
         if creator is None or creator.id is None

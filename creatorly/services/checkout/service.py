@@ -358,7 +358,7 @@ async def _deliver_product(session: AsyncSession, order: Order, paid_at: datetim
     assert order.product_id is not None
     product = await catalog.count_sale(session, order.product_id)
     await _grant_files(session, order, product, paid_at=paid_at)
-    await _queue_receipt(session, order, product)
+    await queue_receipt(session, order, product)
 
 
 register_fulfiller(OrderKind.PRODUCT, _deliver_product)
@@ -375,7 +375,8 @@ async def _grant_files(session: AsyncSession, order: Order, product: Product, *,
     )
 
 
-async def _queue_receipt(session: AsyncSession, order: Order, product: Product) -> None:
+async def queue_receipt(session: AsyncSession, order: Order, product: Product) -> None:
+    """Queue the buyer's receipt of a product order, with the link to their files (sent again by admins)."""
     amount = "Free" if order.amount == 0 else format_money(order.amount, order.currency)
     text_body = (
         f"Thank you for buying {product.title}.\n\n"

@@ -26,6 +26,7 @@ from creatorly.services.accounts import service as accounts
 from creatorly.services.audit import service as audit
 from creatorly.services.audit.schemas import SYSTEM, Actor
 from creatorly.services.creators import repository, rules
+from creatorly.services.creators.errors import CreatorSuspended
 from creatorly.services.creators.rules import HandleUnavailable
 from creatorly.services.creators.rules import normalize_handle as normalize_handle_text
 from creatorly.services.creators.schemas import CreatorProfile, ProfileInput
@@ -121,6 +122,16 @@ async def become_creator(*, session_token: str, profile: ProfileInput) -> Creato
         raise HandleUnavailable("That handle is taken. Try another one.", field="handle") from None
 
 
+async def my_suspension_reason(*, session_token: str) -> str | None:
+    """The reason an admin gave for suspending the signed-in creator's storefront; None when it isn't suspended."""
+    user = await authorization.require_user(session_token)
+    async with db.transaction() as session:
+        creator = await repository.get_by_user(session, user.id)
+    if creator is None or not is_suspended(creator):
+        return None
+    return creator.suspension_reason
+
+
 async def get_my_profile(*, session_token: str) -> CreatorProfile:
     user = await authorization.require_user(session_token)
     async with db.transaction() as session:
@@ -191,6 +202,37 @@ async def checked_image(data: bytes, purpose: ImagePurpose) -> ProcessedImage:
 async def creator_by_handle(session: AsyncSession, handle: str) -> Creator | None:
     """A storefront's creator by (case-insensitive) handle, in the caller's transaction."""
     return await repository.get_by_handle(session, normalize_handle_text(handle))
+
+
+def is_suspended(creator: Creator) -> bool:
+    """Whether an admin has suspended the creator (their public pages answer as not found)."""
+    return creator.suspended_at is not None
+
+
+def check_trading(creator: Creator) -> None:
+    """Raise CreatorSuspended when the creator may not take new orders, tips, members or payouts."""
+    if is_suspended(creator):
+        raise CreatorSuspended()
+
+
+async def public_creator_by_handle(session: AsyncSession, handle: str) -> Creator | None:
+    """The creator behind a public page: None for an unknown handle and for a suspended creator."""
+    creator = await creator_by_handle(session, handle)
+    return None if creator is None or is_suspended(creator) else creator
+
+
+async def trading_creator_by_handle(session: AsyncSession, handle: str) -> Creator | None:
+    """The creator a new checkout is for: None when unknown, CreatorSuspended when suspended."""
+    creator = await creator_by_handle(session, handle)
+    if creator is not None:
+        check_trading(creator)
+    return creator
+
+
+async def is_creator_suspended(session: AsyncSession, creator_id: int) -> bool:
+    """Whether the creator with this id is suspended (payouts ask by id)."""
+    creator = await session.get(Creator, creator_id)
+    return creator is not None and is_suspended(creator)
 
 
 MAX_PLATFORM_FEE_PERCENT = Decimal(50)

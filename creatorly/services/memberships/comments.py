@@ -74,7 +74,7 @@ async def add_comment(
     if reader.user_id is None:
         raise CommentingNotAllowed(SIGN_IN_TO_COMMENT)
     async with db.transaction() as session:
-        creator = await creators.creator_by_handle(session, handle)
+        creator = await creators.public_creator_by_handle(session, handle)
         post = (
             None
             if creator is None or creator.id is None

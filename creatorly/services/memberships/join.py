@@ -107,7 +107,7 @@ async def _open(
 async def _tier_and_price(
     session: AsyncSession, handle: str, tier_public_id: str, interval: str
 ) -> tuple[Tier, TierPrice]:
-    creator = await creators.creator_by_handle(session, handle)
+    creator = await creators.trading_creator_by_handle(session, handle)
     if creator is None or creator.id is None:
         raise TierNotFound()
     # Locking the tier serialises joins of it: the member cap holds under concurrency.

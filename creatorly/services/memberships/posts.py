@@ -221,7 +221,7 @@ async def list_public_posts(*, handle: str, session_token: str = "", now: dateti
     moment = now or utc_now()
     reader = await access.reader_of(session_token)
     async with db.transaction() as session:
-        creator = await creators.creator_by_handle(session, handle)
+        creator = await creators.public_creator_by_handle(session, handle)
         if creator is None or creator.id is None:
             return []
         gate = await access.gate_for(session, creator, reader, moment)
@@ -246,7 +246,7 @@ async def get_post_page(*, handle: str, slug: str, session_token: str = "", now:
     moment = now or utc_now()
     reader = await access.reader_of(session_token)
     async with db.transaction() as session:
-        creator = await creators.creator_by_handle(session, handle)
+        creator = await creators.public_creator_by_handle(session, handle)
         post = (
             None
             if creator is None or creator.id is None

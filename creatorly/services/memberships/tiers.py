@@ -265,7 +265,7 @@ async def public_tiers(session: AsyncSession, creator_id: int, *, now: datetime)
 async def list_public_tiers(*, handle: str, now: datetime | None = None) -> list[PublicTier]:
     """A storefront's published tiers; an unknown handle has none."""
     async with db.transaction() as session:
-        creator = await creators.creator_by_handle(session, handle)
+        creator = await creators.public_creator_by_handle(session, handle)
         if creator is None or creator.id is None:
             return []
         return await public_tiers(session, creator.id, now=now or utc_now())

@@ -47,6 +47,7 @@ _TRANSITIONS: dict[PayoutStatus, frozenset[PayoutStatus]] = {
 BELOW_MINIMUM = "below_minimum"
 ABOVE_AVAILABLE = "above_available"
 UNDER_REVIEW = "under_review"
+SUSPENDED = "creator_suspended"
 NO_PAYOUT_ACCOUNT = "no_payout_account"
 NEGATIVE_BALANCE = "negative_balance"
 NOTHING_AVAILABLE = "nothing_available"
@@ -84,6 +85,7 @@ class PayoutSituation:
     available: int
     under_review: bool = False
     review_note: str = ""
+    is_suspended: bool = False  # the creator's storefront is suspended: payouts wait for its restoration
     has_payout_account: bool = False
     has_open_payout: bool = False
 
@@ -113,6 +115,10 @@ def refusal_of(situation: PayoutSituation, *, amount: int | None = None) -> Refu
     """The first reason the payout of `amount` (None: everything available) cannot go, or None when it can."""
     currency, available = situation.currency, situation.available
     minimum = minimum_payout(currency)
+    if situation.is_suspended:
+        return Refusal(
+            SUSPENDED, "Your storefront is suspended, so payouts are on hold.", "They resume when it is restored."
+        )
     if situation.under_review:
         return _under_review(situation.review_note)
     if situation.has_open_payout:

@@ -16,6 +16,7 @@ from creatorly.models import Payout, PayoutAccount, PayoutEvent
 from creatorly.models.enums import PayoutStatus
 from creatorly.observability import get_logger
 from creatorly.providers.registry import payout_provider_name_for
+from creatorly.services.creators import service as creators
 from creatorly.services.ledger import service as ledger
 from creatorly.services.payouts import accounts, repository, rules
 from creatorly.services.payouts.rules import PayoutRefused, PayoutSituation, Refusal
@@ -55,6 +56,7 @@ async def situation_of(
         available=available,
         under_review=payout_settings is not None and payout_settings.under_review,
         review_note=payout_settings.review_note if payout_settings is not None else "",
+        is_suspended=await creators.is_creator_suspended(session, creator_id),
         has_payout_account=account is not None,
         has_open_payout=await repository.has_open_payout(session, creator_id, currency),
     )

@@ -21,8 +21,8 @@ from creatorly.observability import get_logger
 from creatorly.providers.payments.base import CreatedRefund, RefundRequest
 from creatorly.providers.registry import get_payment_provider
 from creatorly.services.accounts.authorization import require_user
-from creatorly.services.accounts.schemas import CurrentUser
 from creatorly.services.audit import service as audit
+from creatorly.services.audit.schemas import Actor
 from creatorly.services.creators import service as creators
 from creatorly.services.ledger.service import RefundExceedsPayment
 from creatorly.services.orders import service as orders
@@ -35,7 +35,14 @@ REFUNDABLE_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDE
 
 logger = get_logger(__name__)
 
-__all__ = ["OrderNotRefundable", "RefundExceedsPayment", "RefundUnavailable", "RefundView", "refund_order"]
+__all__ = [
+    "OrderNotRefundable",
+    "RefundExceedsPayment",
+    "RefundUnavailable",
+    "RefundView",
+    "refund_order",
+    "request_refund",
+]
 
 
 class OrderNotRefundable(CreatorlyError):
@@ -73,12 +80,28 @@ async def refund_order(*, session_token: str, order_public_id: str, amount_text:
     the first has gone through.)
     """
     user = await require_user(session_token)
+    return await request_refund(
+        actor=audit.actor_of(user),
+        owner_user_id=user.id,
+        order_public_id=order_public_id,
+        amount_text=amount_text,
+        reason=reason,
+    )
+
+
+async def request_refund(
+    *, actor: Actor, owner_user_id: int | None, order_public_id: str, amount_text: str, reason: str = ""
+) -> RefundView:
+    """The one refund path: a creator's own order (`owner_user_id`), or any order for an admin (None).
+
+    The caller has already decided who `actor` is and that they may refund; the refund is audited as theirs.
+    """
     reason_text = " ".join(reason.split())
     if len(reason_text) > MAX_REASON_LENGTH:
         raise InvalidInput("Keep the reason under 200 characters.", field="reason")
     async with db.transaction() as session:
         order, refund = await _requested_refund(
-            session, user, order_public_id.strip(), amount_text=amount_text, reason=reason_text
+            session, actor, owner_user_id, order_public_id.strip(), amount_text=amount_text, reason=reason_text
         )
     payment_reference = order.provider_payment_id or order.provider_reference
     assert payment_reference is not None
@@ -105,14 +128,20 @@ async def refund_order(*, session_token: str, order_public_id: str, amount_text:
     )
 
 
+async def _refundable_order(session: AsyncSession, owner_user_id: int | None, public_id: str) -> Order:
+    """The order, locked; OrderNotFound when it is not the owner's (with an owner given)."""
+    creator_id = None if owner_user_id is None else (await creators.creator_of(session, owner_user_id)).id
+    order = await orders.find_by_public_id(session, public_id, for_update=True)
+    if order is None or (owner_user_id is not None and order.creator_id != creator_id):
+        raise orders.OrderNotFound()
+    return order
+
+
 async def _requested_refund(
-    session: AsyncSession, user: CurrentUser, public_id: str, *, amount_text: str, reason: str
+    session: AsyncSession, actor: Actor, owner_user_id: int | None, public_id: str, *, amount_text: str, reason: str
 ) -> tuple[Order, Refund]:
     """Transaction 1: the refund to ask for, new or the one a repeated click is repeating (audited once)."""
-    creator = await creators.creator_of(session, user.id)
-    order = await orders.find_by_public_id(session, public_id, for_update=True)
-    if order is None or order.creator_id != creator.id:
-        raise orders.OrderNotFound()
+    order = await _refundable_order(session, owner_user_id, public_id)
     if order.status not in REFUNDABLE_STATUSES or order.provider_reference is None or order.amount == 0:
         raise OrderNotRefundable()
     if order.provider == PaymentProviderName.RAZORPAY and order.provider_payment_id is None:
@@ -137,7 +166,7 @@ async def _requested_refund(
     )
     await audit.record(
         session,
-        actor=audit.actor_of(user),
+        actor=actor,
         action="refund.requested",
         target_type="order",
         target_id=order.public_id,

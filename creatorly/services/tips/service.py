@@ -118,6 +118,7 @@ async def _open_tip_order(new: NewTip, tip: Tip, *, buyer_email: str, key: str) 
             if await orders.find_by_checkout_key(session, key) is not None:
                 return None
             creator = await _creator_by_handle(session, new.handle)
+            creators.check_trading(creator)
             assert creator.id is not None
             currency = jar.store_currency(creator)
             amount = rules.parse_tip_amount(new.amount_text, currency)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.layouts.site import site_layout
+from creatorly.ui.states.dashboard.suspension import SuspensionBannerState
 
 SECTIONS: list[tuple[str, str, str]] = [
     ("Overview", routes.DASHBOARD, "layout-dashboard"),
@@ -51,11 +52,42 @@ def _nav(active: str) -> rx.Component:
     )
 
 
+def _suspension_banner() -> rx.Component:
+    """Shown on every dashboard page while an admin has suspended the storefront, with the admin's reason."""
+    return rx.box(
+        rx.cond(
+            SuspensionBannerState.is_suspended,
+            rx.callout(
+                rx.text(
+                    rx.text.strong("Your storefront is suspended. "),
+                    "Its pages are hidden, new orders are refused and payouts are on hold; buyers keep their "
+                    "downloads. Reason: ",
+                    SuspensionBannerState.reason,
+                ),
+                icon="ban",
+                color_scheme="red",
+                role="alert",
+                width="100%",
+            ),
+        ),
+        on_mount=SuspensionBannerState.load,
+        display=rx.cond(SuspensionBannerState.is_suspended, "block", "none"),  # no empty gap above the title
+        width="100%",
+    )
+
+
 def dashboard_layout(active: str, title: str, *children: rx.Component) -> rx.Component:
     return site_layout(
         rx.flex(
             _nav(active),
-            rx.vstack(rx.heading(title, as_="h1", size="7"), *children, spacing="5", width="100%", min_width="0"),
+            rx.vstack(
+                _suspension_banner(),
+                rx.heading(title, as_="h1", size="7"),
+                *children,
+                spacing="5",
+                width="100%",
+                min_width="0",
+            ),
             direction=rx.breakpoints(initial="column", md="row"),
             gap="2rem",
             width="100%",

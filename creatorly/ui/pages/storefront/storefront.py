@@ -88,10 +88,24 @@ def _storefront() -> rx.Component:
 
 
 def _missing() -> rx.Component:
+    return rx.cond(
+        StorefrontState.is_unavailable,
+        _missing_view(
+            title="This storefront is unavailable",
+            text="This creator's storefront isn't available right now. Browse every creator's products instead.",
+        ),
+        _missing_view(
+            title="Storefront not found",
+            text="There's no creator at this address. Check the link, or browse every creator's products.",
+        ),
+    )
+
+
+def _missing_view(*, title: str, text: str) -> rx.Component:
     return empty_state(
         icon="store",
-        title="Storefront not found",
-        text="There's no creator at this address. Check the link, or browse every creator's products.",
+        title=title,
+        text=text,
         action=rx.flex(
             link_button("Discover products", href=routes.DISCOVER),
             link_button("Back to Creatorly", href=routes.LANDING, variant="soft"),

@@ -92,6 +92,7 @@ class StorefrontState(rx.State):
 
     is_loading: bool = True
     is_missing: bool = False
+    is_unavailable: bool = False  # a suspended storefront: not found, with words that don't deny it exists
     display_name: str = ""
     handle: str = ""
     bio_html: str = ""
@@ -107,7 +108,7 @@ class StorefrontState(rx.State):
     def page_title(self) -> str:
         """The tab title follows the creator on screen, so hydration never replaces the server's name."""
         if self.is_missing:
-            return "Storefront not found · Creatorly"
+            return "Storefront unavailable · Creatorly" if self.is_unavailable else "Storefront not found · Creatorly"
         return f"{self.display_name} · Creatorly" if self.display_name else "Storefront · Creatorly"
 
     @rx.event
@@ -120,10 +121,11 @@ class StorefrontState(rx.State):
             yield None
         try:
             storefront = await catalog.get_storefront(handle=requested)
-        except NotFound:
+        except NotFound as error:
             self.is_missing, self.is_loading, self.handle, self.products = True, False, "", []
+            self.is_unavailable = isinstance(error, catalog.StorefrontUnavailable)
             return
-        self.is_missing = False
+        self.is_missing, self.is_unavailable = False, False
         self.display_name, self.handle, self.bio_html = storefront.display_name, storefront.handle, storefront.bio_html
         self.avatar_url, self.banner_url = storefront.avatar_url, storefront.banner_url
         self.social_links = [to_social_link(url) for url in storefront.social_links]

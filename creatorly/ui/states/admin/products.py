@@ -1,0 +1,141 @@
+"""States of `/admin/products` (search by title or creator, load more) and `/admin/products/[admin_product_id]`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from creatorly.errors import CreatorlyError
+from creatorly.services.admin import catalog_reads
+from creatorly.services.admin.catalog_schemas import ProductDetail
+from creatorly.services.audit import browse
+from creatorly.ui import routes
+from creatorly.ui.states.admin.creators import session_token_of, when
+from creatorly.ui.states.admin.guard import refusal
+from creatorly.ui.states.browser import toast
+from creatorly.ui.states.events import Events
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class ProductListRow:
+    title: str = ""
+    creator_handle: str = ""
+    price: str = ""
+    status: str = ""
+    sold: int = 0
+    href: str = ""
+
+
+@dataclass
+class FileRow:
+    name: str = ""
+    content_type: str = ""
+    size: str = ""
+
+
+class AdminProductsState(rx.State):
+    is_allowed: bool = False
+    is_loading: bool = False
+    query: str = ""
+    rows: list[ProductListRow] = []
+    next_cursor: int = 0
+
+    @rx.event
+    async def load(self) -> Events:
+        token = await session_token_of(self)
+        refused = await refusal(lambda: browse.check_admin_access(session_token=token), self.router.url.path)
+        if refused:
+            self.is_allowed, self.rows, self.next_cursor = False, [], 0
+            for event in refused:
+                yield event
+            return
+        self.is_allowed = True
+        async for event in self._fetch(more=False):
+            yield event
+
+    @rx.event
+    async def search(self, form: dict[str, str]) -> Events:
+        self.query = form.get("query", "").strip()
+        async for event in self._fetch(more=False):
+            yield event
+
+    @rx.event
+    async def load_more(self) -> Events:
+        async for event in self._fetch(more=True):
+            yield event
+
+    async def _fetch(self, *, more: bool) -> Events:
+        self.is_loading = True
+        yield
+        try:
+            page = await catalog_reads.list_products(
+                session_token=await session_token_of(self),
+                text=self.query,
+                before_id=self.next_cursor if more and self.next_cursor else None,
+                limit=PAGE_SIZE,
+            )
+        except CreatorlyError as error:
+            self.is_loading = False
+            yield toast.error(error.message)
+            return
+        rows = [
+            ProductListRow(
+                title=row.title,
+                creator_handle=row.creator_handle,
+                price=row.price_label,
+                status=row.status.capitalize(),
+                sold=row.sold_count,
+                href=routes.admin_product(row.id),
+            )
+            for row in page.items
+        ]
+        self.rows = [*self.rows, *rows] if more else rows
+        self.next_cursor, self.is_loading = page.next_cursor or 0, False
+
+
+class AdminProductState(rx.State):
+    """One product; the moderation actions (unpublish) are added to its page's actions area by their owner."""
+
+    is_allowed: bool = False
+    is_found: bool = False
+    product_id: int = 0
+    title: str = ""
+    creator_handle: str = ""
+    creator_name: str = ""
+    creator_href: str = ""
+    price: str = ""
+    status: str = ""
+    is_published: bool = False
+    public_href: str = ""
+    sales_count: int = 0
+    created: str = ""
+    files: list[FileRow] = []
+
+    @rx.event
+    async def load(self) -> Events:
+        token = await session_token_of(self)
+        refused = await refusal(lambda: browse.check_admin_access(session_token=token), self.router.url.path)
+        self.is_allowed = not refused
+        if refused:
+            for event in refused:
+                yield event
+            return
+        raw = str(getattr(self, "admin_product_id", "") or "")
+        try:
+            detail = await catalog_reads.product_detail(session_token=token, product_id=int(raw))
+        except (ValueError, CreatorlyError):
+            self.is_found = False
+            return
+        self._show(detail)
+
+    def _show(self, detail: ProductDetail) -> None:
+        self.is_found, self.product_id, self.title = True, detail.id, detail.title
+        self.creator_handle, self.creator_name = detail.creator_handle, detail.creator_name
+        self.creator_href, self.price = routes.admin_creator(detail.creator_id), detail.price_label
+        self.status, self.is_published = detail.status.capitalize(), detail.is_published
+        self.public_href, self.sales_count = detail.public_url, detail.sales_count
+        self.created = when(detail.created_at)
+        self.files = [FileRow(line.name, line.content_type, line.size_label) for line in detail.files]
