@@ -62,6 +62,15 @@ ACTION_LABELS = {
     "admin.signed_in": "Admin sign-in",
     "account.data_exported": "Your data downloaded",
     "account.deleted": "Account deleted",
+    "moderation.decided": "Reports decided",
+    "moderation.appealed": "Moderation decision appealed",
+    "moderation.appeal_decided": "Appeal decided",
+    "product.taken_down": "Product taken down",
+    "product.restored": "Product restored after appeal",
+    "post.hidden": "Post hidden by a moderator",
+    "post.shown_again": "Post shown again after appeal",
+    "comment.hidden": "Comment hidden by a moderator",
+    "comment.shown_again": "Comment shown again after appeal",
 }
 
 
