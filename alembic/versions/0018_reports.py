@@ -53,6 +53,14 @@ def _create_cases() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_cases")),
     )
     op.create_index("ix_moderation_cases_target", "moderation_cases", ["target_type", "target_id"])
+    op.create_index(
+        "uq_moderation_cases_active",
+        "moderation_cases",
+        ["target_type", "target_id"],
+        unique=True,
+        sqlite_where=sa.text("status IN ('open', 'appealed')"),
+        postgresql_where=sa.text("status IN ('open', 'appealed')"),
+    )
     op.create_index("ix_moderation_cases_status_updated", "moderation_cases", ["status", "updated_at"])
     op.create_index("ix_moderation_cases_creator", "moderation_cases", ["creator_id", "decided_at"])
 
@@ -97,5 +105,6 @@ def downgrade() -> None:
     op.drop_table("reports")
     op.drop_index("ix_moderation_cases_creator", table_name="moderation_cases")
     op.drop_index("ix_moderation_cases_status_updated", table_name="moderation_cases")
+    op.drop_index("uq_moderation_cases_active", table_name="moderation_cases")
     op.drop_index("ix_moderation_cases_target", table_name="moderation_cases")
     op.drop_table("moderation_cases")

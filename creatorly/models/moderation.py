@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 from creatorly.kit.clock import utc_now
 from creatorly.models.base import UTCDateTime
+
+_ACTIVE_CASE = text("status IN ('open', 'appealed')")
 
 
 class ModerationCase(SQLModel, table=True):
@@ -21,6 +23,15 @@ class ModerationCase(SQLModel, table=True):
     __tablename__ = "moderation_cases"
     __table_args__ = (
         Index("ix_moderation_cases_target", "target_type", "target_id"),
+        # One open or appealed case per target, even when its first two reports arrive at the same moment.
+        Index(
+            "uq_moderation_cases_active",
+            "target_type",
+            "target_id",
+            unique=True,
+            sqlite_where=_ACTIVE_CASE,
+            postgresql_where=_ACTIVE_CASE,
+        ),
         Index("ix_moderation_cases_status_updated", "status", "updated_at"),
         Index("ix_moderation_cases_creator", "creator_id", "decided_at"),
     )

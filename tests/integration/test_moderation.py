@@ -4,6 +4,7 @@ that write nothing when refused, and hidden or taken-down content kept off publi
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections.abc import Awaitable, Callable
@@ -440,3 +441,16 @@ async def test_a_registered_review_handler_is_used_for_review_reports_and_takedo
         targets._handlers.pop("review", None)
     assert taken == [(7, "Fake review")]
     assert [entry.target_type for entry in await _audit("review.taken_down")] == ["review"]
+
+
+async def test_first_reports_arriving_together_share_one_case() -> None:
+    made = await make_creator(products=[new_product()])
+    product_id = made.products[0].id
+    assert product_id is not None
+
+    await asyncio.gather(*[_report("product", product_id) for _ in range(3)])
+
+    async with db.transaction() as session:
+        cases = (await session.exec(select(ModerationCase))).all()
+    assert [(case.status, case.report_count) for case in cases] == [("open", 3)]
+    assert await _count(Report) == 3

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from sqlalchemy.exc import IntegrityError
+
 from creatorly import db
 from creatorly.config import settings
 from creatorly.errors import InvalidInput
@@ -88,7 +90,24 @@ async def submit_report(*, session_token: str, values: ReportInput, ip: str) -> 
     text = rules.check_report_text(values.details)
     user_id, email = await _reporter(session_token, values.email)
     await _count_report(ip=ip, email=email)
-    now = utc_now()
+    report = Report(
+        case_id=0,
+        target_type=kind,
+        target_id=number,
+        category=category,
+        text=text,
+        reporter_user_id=user_id,
+        reporter_email=email,
+        ip_hash=ip_hash(ip),
+    )
+    try:
+        return await _file_report(report)
+    except IntegrityError:  # another report opened the target's case at the same moment: join it
+        return await _file_report(report)
+
+
+async def _file_report(values: Report) -> int:
+    kind, number, now = values.target_type, values.target_id, utc_now()
     async with db.transaction() as session:
         target = await targets.find_target(session, kind, number)
         if not target.is_visible:
@@ -98,17 +117,13 @@ async def submit_report(*, session_token: str, values: ReportInput, ip: str) -> 
             case = ModerationCase(target_type=kind, target_id=number, creator_id=target.creator_id, created_at=now)
             await repository.add(session, case)
         assert case.id is not None
-        report = Report(
-            case_id=case.id,
-            target_type=kind,
-            target_id=number,
-            creator_id=target.creator_id,
-            category=category,
-            text=text,
-            reporter_user_id=user_id,
-            reporter_email=email,
-            ip_hash=ip_hash(ip),
-            created_at=now,
+        report = Report.model_validate(
+            {
+                **values.model_dump(exclude={"id"}),
+                "case_id": case.id,
+                "creator_id": target.creator_id,
+                "created_at": now,
+            }
         )
         await repository.add(session, report)
         case.report_count += 1
