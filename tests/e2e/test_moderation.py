@@ -13,6 +13,7 @@ import pyotp
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import open_page, open_storefront_with_product, run_in_e2e_app, sign_up_and_confirm
+from tests.e2e.test_accessibility import _serious_violations as serious_axe_violations
 
 PASSWORD = "correct horse battery staple"
 REASON = "Copies another artist's illustrations"
@@ -24,6 +25,13 @@ def _screenshot(page: Page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def _axe(page: Page) -> list[str]:
+    """Serious axe findings once the pointer is off the links and earlier toasts have gone."""
+    page.mouse.move(0, 0)
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
+    return serious_axe_violations(page)
 
 
 def _admin_with_two_factor(page: Page, app_url: str) -> None:
@@ -46,7 +54,8 @@ def _fan_reports(fan: Page, product_url: str) -> None:
     fan.get_by_role("link", name="Report this product").click()
     expect(fan.get_by_role("heading", name="Report content")).to_be_visible()
     fan.wait_for_selector('#app-ready[data-ready="true"]', state="attached")
-    _screenshot(fan, "report-form")
+    _screenshot(fan, "report-form-phone")
+    assert _axe(fan) == []
     fan.get_by_label("What is wrong?").select_option("copyright")
     fan.get_by_label("Details").fill("These illustrations are mine; this shop copied them from my portfolio.")
     fan.get_by_label("Your email").fill("reporter@example.com")
@@ -62,9 +71,11 @@ def _admin_removes(admin: Page, app_url: str, title: str) -> None:
     row = queue.get_by_role("row").filter(has_text=title)
     expect(row).to_contain_text("Copyright or trademark 1")
     _screenshot(admin, "reports-queue")
+    assert _axe(admin) == []
     row.get_by_role("link", name=re.compile(title)).click()
     expect(admin.get_by_role("heading", name="Report case")).to_be_visible()
     expect(admin.get_by_text("These illustrations are mine")).to_be_visible()
+    assert _axe(admin) == []
     admin.get_by_label("Decision", exact=True).select_option("content_removed")
     admin.get_by_label("Reason").fill(REASON)
     _screenshot(admin, "report-case")
@@ -83,7 +94,7 @@ def test_a_reported_product_is_removed_and_its_creator_appeals(page: Page, app_u
 
     browser = page.context.browser
     assert browser is not None
-    fan = browser.new_context().new_page()
+    fan = browser.new_context(viewport={"width": 390, "height": 844}).new_page()  # a phone
     _fan_reports(fan, product_url)
 
     admin = browser.new_context().new_page()
@@ -103,6 +114,7 @@ def test_a_reported_product_is_removed_and_its_creator_appeals(page: Page, app_u
     decision = page.get_by_role("article", name=re.compile(title))
     expect(decision).to_contain_text(REASON)
     _screenshot(page, "creator-decisions")
+    assert _axe(page) == []
     decision.get_by_label("Your appeal").fill("I drew these myself; my sketches are in my portfolio from 2021.")
     decision.get_by_role("button", name="Send appeal").click()
     expect(page.get_by_text("Appeal sent.")).to_be_visible()
