@@ -216,7 +216,15 @@ def _history(item: HistoryItem) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.badge(item.status),
-                rx.text("Opened ", item.opened, " · ", item.report_count, " reports", size="1", color_scheme="gray"),
+                rx.text(
+                    "Opened ",
+                    item.opened,
+                    " · ",
+                    item.report_count,
+                    rx.cond(item.report_count == 1, " report", " reports"),
+                    size="1",
+                    color_scheme="gray",
+                ),
                 spacing="2",
                 wrap="wrap",
             ),
