@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -96,9 +96,14 @@ async def add(session: AsyncSession, row: ModerationCase | Report) -> None:
     await session.flush()
 
 
-async def touch(session: AsyncSession, case: ModerationCase, now: datetime) -> None:
-    case.updated_at = now
-    session.add(case)
+async def count_report(session: AsyncSession, case_id: int, now: datetime) -> None:
+    """One more report on the case, by one atomic UPDATE: reports arriving together never lose a count."""
+    statement = (
+        update(ModerationCase)
+        .where(col(ModerationCase.id) == case_id)
+        .values(report_count=col(ModerationCase.report_count) + 1, updated_at=now)
+    )
+    await session.exec(statement)
 
 
 # --- The reported content ------------------------------------------------------------------------

@@ -126,8 +126,7 @@ async def _file_report(values: Report) -> int:
             }
         )
         await repository.add(session, report)
-        case.report_count += 1
-        await repository.touch(session, case, now)
+        await repository.count_report(session, case.id, now)
         return case.id
 
 
