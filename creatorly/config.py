@@ -120,6 +120,7 @@ class Settings(BaseSettings):
     rate_limit_sign_up: str = "3/hour"
     rate_limit_account_email: str = "3/hour"
     rate_limit_analytics: str = "120/minute"  # page-view beacons per IP
+    rate_limit_report: str = "5/hour"  # content reports, counted per IP and per reporter email
 
     sweeper_interval_minutes: int = Field(default=1, ge=1, le=60)
     # The sweeper stops retrying a stored webhook event whose handler failed this many times (reconcile lists it).
@@ -142,7 +143,13 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value
 
-    @field_validator("rate_limit_sign_in", "rate_limit_sign_up", "rate_limit_account_email", "rate_limit_analytics")
+    @field_validator(
+        "rate_limit_sign_in",
+        "rate_limit_sign_up",
+        "rate_limit_account_email",
+        "rate_limit_analytics",
+        "rate_limit_report",
+    )
     @classmethod
     def _check_rate(cls, value: str) -> str:
         if not _RATE.match(value):

@@ -36,11 +36,13 @@ from creatorly.ui.pages.admin.payouts import admin_payout_page, admin_payouts_pa
 from creatorly.ui.pages.admin.products import product_page as admin_product_page
 from creatorly.ui.pages.admin.products import products_page as admin_products_page
 from creatorly.ui.pages.admin.reconciliation import reconciliation_page
+from creatorly.ui.pages.admin.reports import report_case_page, reports_page
 from creatorly.ui.pages.admin.users import admin_user_page, admin_users_page
 from creatorly.ui.pages.dashboard.audience import audience_page
 from creatorly.ui.pages.dashboard.discounts import discounts_page
 from creatorly.ui.pages.dashboard.home import home_page
 from creatorly.ui.pages.dashboard.members import members_page
+from creatorly.ui.pages.dashboard.moderation import moderation_page
 from creatorly.ui.pages.dashboard.onboarding import onboarding_page
 from creatorly.ui.pages.dashboard.order_detail import order_detail_page
 from creatorly.ui.pages.dashboard.orders import orders_page
@@ -58,6 +60,7 @@ from creatorly.ui.pages.sandbox.pay import sandbox_pay_page
 from creatorly.ui.pages.site.landing import landing_page
 from creatorly.ui.pages.site.legal import LEGAL_DOCUMENTS, legal_page
 from creatorly.ui.pages.site.not_found import not_found_page
+from creatorly.ui.pages.site.report import report_page
 from creatorly.ui.pages.storefront.audience import confirm_subscription_page, unsubscribe_page
 from creatorly.ui.pages.storefront.discover import discover_page
 from creatorly.ui.pages.storefront.post import post_page
@@ -75,12 +78,14 @@ from creatorly.ui.states.admin.overview import AdminOverviewState
 from creatorly.ui.states.admin.payouts import AdminPayoutsState, AdminPayoutState
 from creatorly.ui.states.admin.products import AdminProductsState, AdminProductState
 from creatorly.ui.states.admin.reconciliation import ReconciliationState
+from creatorly.ui.states.admin.reports import ReportCaseState, ReportsQueueState
 from creatorly.ui.states.admin.users import AdminUsersState, AdminUserState
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.dashboard.audience import AudienceState
 from creatorly.ui.states.dashboard.discounts import DiscountsState
 from creatorly.ui.states.dashboard.home import DashboardHomeState
 from creatorly.ui.states.dashboard.members import MembersDashboardState
+from creatorly.ui.states.dashboard.moderation import ModerationDashboardState
 from creatorly.ui.states.dashboard.onboarding import OnboardingState
 from creatorly.ui.states.dashboard.order_detail import OrderDetailState
 from creatorly.ui.states.dashboard.orders import OrdersState
@@ -96,6 +101,7 @@ from creatorly.ui.states.live import push_notice
 from creatorly.ui.states.orders.library import LibraryState
 from creatorly.ui.states.orders.order import OrderPageState
 from creatorly.ui.states.sandbox.pay import SandboxPayState
+from creatorly.ui.states.site.report import ReportState
 from creatorly.ui.states.storefront.audience import AudienceConfirmState, AudienceUnsubscribeState
 from creatorly.ui.states.storefront.discover import DiscoverState
 from creatorly.ui.states.storefront.memberships import StorefrontMembershipState
@@ -283,6 +289,22 @@ app.add_page(
 )
 app.add_page(
     admin_event_page, route=routes.ADMIN_EVENT, title="Webhook event · Admin", on_load=[PRIVATE, AdminEventState.load]
+)
+app.add_page(
+    reports_page, route=routes.ADMIN_REPORTS, title="Reports · Creatorly", on_load=[PRIVATE, ReportsQueueState.load]
+)
+app.add_page(
+    report_case_page,
+    route=routes.ADMIN_REPORT,
+    title="Report case · Creatorly",
+    on_load=[PRIVATE, ReportCaseState.load],
+)
+app.add_page(report_page, route=routes.REPORT, title="Report content · Creatorly", on_load=[PUBLIC, ReportState.load])
+app.add_page(
+    moderation_page,
+    route=routes.DASHBOARD_MODERATION,
+    title="Reports & decisions · Creatorly",
+    on_load=[PRIVATE, ModerationDashboardState.load],
 )
 app.add_page(
     statements_page,

@@ -20,6 +20,7 @@ from creatorly.models.memberships import (
     TipSettings,
     TrialUse,
 )
+from creatorly.models.moderation import ModerationCase, Report
 from creatorly.models.orders import DiscountCode, Entitlement, Order, OrderEvent, PaymentAttempt, Refund
 from creatorly.models.payouts import Payout, PayoutAccount, PayoutEvent, PayoutSettings, SandboxPayoutTransfer
 from creatorly.models.sandbox import SandboxPayment, SandboxWebhook
@@ -40,6 +41,7 @@ __all__ = [
     "ExternalIdentity",
     "LedgerEntry",
     "LedgerTransaction",
+    "ModerationCase",
     "Order",
     "OrderEvent",
     "OutboxEmail",
@@ -53,6 +55,7 @@ __all__ = [
     "Product",
     "ProductFile",
     "Refund",
+    "Report",
     "SandboxPayment",
     "SandboxPayoutTransfer",
     "SandboxWebhook",

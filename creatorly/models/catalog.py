@@ -70,6 +70,9 @@ class Product(SQLModel, table=True):
     )
     status: ProductStatus = Field(default=ProductStatus.DRAFT, sa_type=String(20))
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Taken down by a moderator: kept unpublished, and the creator can't publish it until an appeal restores it.
+    taken_down_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    takedown_reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 

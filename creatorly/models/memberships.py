@@ -160,6 +160,8 @@ class Post(SQLModel, table=True):
     )
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: a draft
     public_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # early access ends: everyone may read
+    hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # hidden by a moderator: nobody else sees it
+    hidden_reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
@@ -174,7 +176,9 @@ class PostComment(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     body: str = Field(sa_type=Text)  # sanitized plain text / Markdown
-    is_hidden: bool = Field(default=False)
+    is_hidden: bool = Field(default=False)  # hidden by the creator
+    hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # hidden by a moderator
+    hidden_reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 

@@ -67,6 +67,15 @@ ACTION_LABELS = {
     "creator.suspended": "Storefront suspended",
     "creator.restored": "Storefront restored",
     "order.receipt_resent": "Receipt sent again",
+    "moderation.decided": "Reports decided",
+    "moderation.appealed": "Moderation decision appealed",
+    "moderation.appeal_decided": "Appeal decided",
+    "product.taken_down": "Product taken down",
+    "product.restored": "Product restored after appeal",
+    "post.hidden": "Post hidden by a moderator",
+    "post.shown_again": "Post shown again after appeal",
+    "comment.hidden": "Comment hidden by a moderator",
+    "comment.shown_again": "Comment shown again after appeal",
 }
 
 

@@ -29,6 +29,12 @@ from creatorly.services.creators.service import checked_image, media_url
 from creatorly.services.memberships.tiers import TierNotFound, tier_options
 
 
+class ProductTakenDown(CreatorlyError):
+    code = "product_taken_down"
+    status = 409
+    default_message = "This product was taken down by Creatorly's moderators. See Reports & decisions to appeal."
+
+
 class ProductHasSales(CreatorlyError):
     code = "product_has_sales"
     status = 409
@@ -121,6 +127,8 @@ async def set_status(*, session_token: str, product_id: int, status: str) -> Non
         product = await _my_product(session, creator, product_id)
         if status == ProductStatus.PUBLISHED:
             assert product.id is not None
+            if product.taken_down_at is not None:
+                raise ProductTakenDown()
             scanning.ensure_publishable(await repository.list_files(session, product.id))
         product.status, product.updated_at = ProductStatus(status), utc_now()
         if status == ProductStatus.PUBLISHED and product.published_at is None:

@@ -65,6 +65,7 @@ class Storefront:
     avatar_url: str = ""
     banner_url: str = ""
     social_links: list[str] = field(default_factory=list)
+    creator_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class ProductPage:
     tags: list[str] = field(default_factory=list)
     minimum_amount_text: str = ""  # pay what you want: the least a buyer may pay, e.g. "5.00"
     suggested_amount_text: str = ""
+    product_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)

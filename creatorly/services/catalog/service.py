@@ -78,6 +78,7 @@ async def get_storefront(*, handle: str) -> Storefront:
             avatar_url=media_url(creator.avatar_key),
             banner_url=media_url(creator.banner_key),
             social_links=list(json.loads(creator.social_links or "[]")),
+            creator_id=creator.id,
             products=[to_card(product, creator) for product in products],
         )
 
@@ -112,6 +113,7 @@ async def get_product_page(*, handle: str, slug: str) -> ProductPage:
             tags=[tag for tag in product.tags.split(",") if tag],
             minimum_amount_text=_amount_text(product.price_amount, product.currency),
             suggested_amount_text=_amount_text(product.suggested_amount, product.currency),
+            product_id=product.id,
         )
 
 

@@ -57,7 +57,7 @@ async def visible_comments(
             author_name=name or "Member",
             body=comment.body,
             created_at=comment.created_at,
-            is_hidden=comment.is_hidden,
+            is_hidden=comment.is_hidden or comment.hidden_at is not None,
             is_author_blocked=comment.author_user_id in blocked,
         )
         for comment, name in rows
@@ -83,7 +83,7 @@ async def add_comment(
         if creator is None or creator.id is None or post is None or post.id is None:
             raise NotFound("We couldn't find that post.")
         gate = await access.gate_for(session, creator, reader, moment)
-        if not gate.is_owner and not rules.is_published(post.published_at, moment):
+        if not gate.is_owner and (not rules.is_published(post.published_at, moment) or post.hidden_at is not None):
             raise NotFound("We couldn't find that post.")
         allowed, reason = await comment_permission(
             session, creator_id=creator.id, reader=reader, is_readable=gate.can_read(post, moment)

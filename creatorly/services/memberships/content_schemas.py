@@ -155,3 +155,4 @@ class PostPage:
     can_comment: bool
     comment_block_reason: str
     comments: list[CommentView] = field(default_factory=list)
+    post_id: int = 0

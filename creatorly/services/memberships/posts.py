@@ -255,7 +255,7 @@ async def get_post_page(*, handle: str, slug: str, session_token: str = "", now:
         if creator is None or creator.id is None or post is None or post.id is None:
             raise PostNotFound()
         gate = await access.gate_for(session, creator, reader, moment)
-        if not gate.is_owner and not rules.is_published(post.published_at, moment):
+        if not gate.is_owner and (not rules.is_published(post.published_at, moment) or post.hidden_at is not None):
             raise PostNotFound()
         is_readable = gate.can_read(post, moment)
         is_gated = rules.is_gated(access.post_facts(post, {}), moment)
@@ -282,4 +282,5 @@ async def get_post_page(*, handle: str, slug: str, session_token: str = "", now:
             )
             if is_readable
             else [],
+            post_id=post.id,
         )

@@ -108,6 +108,7 @@ async def published_posts(session: AsyncSession, creator_id: int, now: datetime,
     statement = (
         select(Post)
         .where(Post.creator_id == creator_id, col(Post.published_at).is_not(None), col(Post.published_at) <= now)
+        .where(col(Post.hidden_at).is_(None))
         .order_by(col(Post.published_at).desc(), col(Post.id).desc())
         .limit(limit)
     )
@@ -155,7 +156,7 @@ async def comments_of_post(
         .where(PostComment.post_id == post_id)
     )
     if not is_hidden_included:
-        statement = statement.where(col(PostComment.is_hidden).is_(False))
+        statement = statement.where(col(PostComment.is_hidden).is_(False), col(PostComment.hidden_at).is_(None))
     statement = statement.order_by(col(PostComment.created_at), col(PostComment.id)).limit(limit)
     return (await session.exec(statement)).all()
 

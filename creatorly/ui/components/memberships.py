@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from creatorly.ui.components.forms import field, form_error
+from creatorly.ui.components.report_link import report_link
 from creatorly.ui.theme import card_style
 
 _STATIC_CARD = {**card_style, "_hover": {}}
@@ -180,6 +181,7 @@ def comment_item(comment: Any, *, is_owner: rx.Var[bool], on_hide: Any, on_show:
                 rx.text(comment.date, size="1", color_scheme="gray"),
                 rx.cond(comment.is_hidden, rx.badge("hidden", color_scheme="gray")),
                 rx.cond(comment.is_author_blocked, rx.badge("blocked", color_scheme="red")),
+                rx.cond(~is_owner, report_link(comment.report_href, label="Report this comment")),
                 spacing="2",
                 align="center",
                 wrap="wrap",

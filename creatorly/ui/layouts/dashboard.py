@@ -21,6 +21,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("Tips", routes.DASHBOARD_TIPS, "heart"),
     ("Storefront", routes.DASHBOARD_STOREFRONT, "store"),
     ("Audience", routes.DASHBOARD_AUDIENCE, "users"),
+    ("Reports & decisions", routes.DASHBOARD_MODERATION, "flag"),
     ("Account", routes.ACCOUNT, "user-round"),
 ]
 

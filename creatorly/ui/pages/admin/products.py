@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from creatorly.ui import routes
+from creatorly.ui.components.admin_action import admin_action_form
 from creatorly.ui.pages.admin.creators import (
     admin_shell,
     admin_table,
@@ -59,10 +60,24 @@ def _file_row(row: FileRow) -> rx.Component:
 
 
 def product_actions() -> rx.Component:
-    """The product's admin actions. Moderation (unpublish) adds its form here."""
+    """The product's admin actions: taking it down while it is on sale."""
+    state = AdminProductState
     return rx.vstack(
         rx.heading("Actions", as_="h2", size="4"),
-        rx.text("No actions on products here yet.", size="2", color_scheme="gray"),
+        rx.cond(
+            state.is_published,
+            admin_action_form(
+                title="Unpublish this product",
+                description="Takes it off the storefront; the creator can't publish it again unless an appeal "
+                "reverses this. Existing buyers keep their downloads.",
+                button_label="Unpublish product",
+                on_submit=state.unpublish,
+                target_id=state.product_id,
+                form_id="unpublish",
+                is_loading=state.is_working,
+            ),
+            rx.text("The product is not on sale, so there is nothing to take down.", size="2", color_scheme="gray"),
+        ),
         spacing="3",
         width="100%",
     )

@@ -8,6 +8,7 @@ from creatorly.ui import routes
 from creatorly.ui.components.feedback import empty_state
 from creatorly.ui.components.forms import form_error
 from creatorly.ui.components.memberships import comment_item, lock_badge
+from creatorly.ui.components.report_link import report_link
 from creatorly.ui.components.storefront import link_button
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.states.storefront.post import PostPageState
@@ -25,7 +26,13 @@ def _header() -> rx.Component:
             wrap="wrap",
         ),
         rx.heading(State.title, as_="h1", size=rx.breakpoints(initial="7", sm="8"), class_name="wrap-anywhere"),
-        rx.text("by ", rx.link(State.creator_name, href=State.creator_href, weight="medium"), color_scheme="gray"),
+        rx.hstack(
+            rx.text("by ", rx.link(State.creator_name, href=State.creator_href, weight="medium"), color_scheme="gray"),
+            rx.cond(~State.is_owner, report_link(State.report_href, label="Report this post")),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+        ),
         spacing="2",
         width="100%",
     )

@@ -7,6 +7,7 @@ import reflex as rx
 from creatorly.ui import routes
 from creatorly.ui.components.feedback import empty_state
 from creatorly.ui.components.forms import field, form_error
+from creatorly.ui.components.report_link import report_link
 from creatorly.ui.components.storefront import link_button, product_cover, product_skeleton, tag_list
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.states.storefront.product import ProductState
@@ -168,6 +169,7 @@ def _product() -> rx.Component:
             align_items="start",
         ),
         _description(),
+        report_link(ProductState.report_href, label="Report this product"),
         spacing="7",
         width="100%",
     )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.components.feedback import empty_state
+from creatorly.ui.components.report_link import report_link
 from creatorly.ui.components.storefront import (
     creator_header,
     email_capture_card,
@@ -82,6 +83,7 @@ def _storefront() -> rx.Component:
             width="100%",
             padding_top="1.5rem",
         ),
+        report_link(StorefrontState.report_href, label="Report this storefront"),
         spacing="5",
         width="100%",
     )

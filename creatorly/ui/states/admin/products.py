@@ -8,6 +8,7 @@ import reflex as rx
 
 from creatorly.errors import CreatorlyError
 from creatorly.services.admin import catalog_reads
+from creatorly.services.admin import moderation as takedowns
 from creatorly.services.admin.catalog_schemas import ProductDetail
 from creatorly.services.audit import browse
 from creatorly.ui import routes
@@ -97,9 +98,10 @@ class AdminProductsState(rx.State):
 
 
 class AdminProductState(rx.State):
-    """One product; the moderation actions (unpublish) are added to its page's actions area by their owner."""
+    """One product, and its takedown (unpublish with a reason: the creator is emailed and may appeal)."""
 
     is_allowed: bool = False
+    is_working: bool = False
     is_found: bool = False
     product_id: int = 0
     title: str = ""
@@ -139,3 +141,22 @@ class AdminProductState(rx.State):
         self.public_href, self.sales_count = detail.public_url, detail.sales_count
         self.created = when(detail.created_at)
         self.files = [FileRow(line.name, line.content_type, line.size_label) for line in detail.files]
+
+    @rx.event
+    async def unpublish(self, form: dict[str, str]) -> Events:
+        if self.is_working or not self.product_id:
+            return
+        self.is_working = True
+        yield
+        token = await session_token_of(self)
+        try:
+            await takedowns.unpublish_product(
+                session_token=token, product_id=self.product_id, reason=form.get("reason", "")
+            )
+            self._show(await catalog_reads.product_detail(session_token=token, product_id=self.product_id))
+        except CreatorlyError as error:
+            self.is_working = False
+            yield toast.error(error.message)
+            return
+        self.is_working = False
+        yield toast.success("Product unpublished. The creator has been emailed and may appeal.")

@@ -23,6 +23,7 @@ class CommentItem:
     date: str = ""
     is_hidden: bool = False
     is_author_blocked: bool = False
+    report_href: str = ""
 
 
 def to_comment_item(comment: CommentView) -> CommentItem:
@@ -33,6 +34,7 @@ def to_comment_item(comment: CommentView) -> CommentItem:
         date=comment.created_at.strftime("%d %b %Y, %H:%M"),
         is_hidden=comment.is_hidden,
         is_author_blocked=comment.is_author_blocked,
+        report_href=routes.report("comment", comment.id),
     )
 
 
@@ -56,6 +58,7 @@ class PostPageState(rx.State):
     comments: list[CommentItem] = []
     comment_error: str = ""
     is_commenting: bool = False
+    report_href: str = ""
     _handle: str = ""
     _slug: str = ""
 
@@ -88,6 +91,7 @@ class PostPageState(rx.State):
         self.is_owner, self.can_comment = page.is_owner, page.can_comment
         self.comment_block_reason = page.comment_block_reason
         self.comments = [to_comment_item(comment) for comment in page.comments]
+        self.report_href = routes.report("post", page.post_id)
         self.comment_error, self.is_missing, self.is_loading = "", False, False
 
     @rx.event

@@ -35,6 +35,7 @@ class ProductState(rx.State):
     files_label: str = ""
     creator_name: str = ""
     creator_href: str = ""
+    report_href: str = ""
     buy_label: str = "Buy now"
     is_sold_out: bool = False
     is_pay_what_you_want: bool = False
@@ -85,6 +86,7 @@ class ProductState(rx.State):
         self.is_pay_what_you_want = product.pricing == PAY_WHAT_YOU_WANT
         self.minimum_amount, self.suggested_amount = product.minimum_amount_text, product.suggested_amount_text
         self._handle, self._slug = product.handle, product.slug
+        self.report_href = routes.report("product", product.product_id)
         self.buy_label = _buy_label(product.pricing, is_sold_out=product.is_sold_out)
         await self._load_member_offer()
         self.is_missing, self.is_loading = False, False

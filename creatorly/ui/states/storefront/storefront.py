@@ -98,6 +98,7 @@ class StorefrontState(rx.State):
     bio_html: str = ""
     avatar_url: str = ""
     banner_url: str = ""
+    report_href: str = ""
     social_links: list[SocialLink] = []
     products: list[CardView] = []
     is_subscribing: bool = False
@@ -128,6 +129,7 @@ class StorefrontState(rx.State):
         self.is_missing, self.is_unavailable = False, False
         self.display_name, self.handle, self.bio_html = storefront.display_name, storefront.handle, storefront.bio_html
         self.avatar_url, self.banner_url = storefront.avatar_url, storefront.banner_url
+        self.report_href = routes.report("storefront", storefront.creator_id)
         self.social_links = [to_social_link(url) for url in storefront.social_links]
         self.products = [to_card_view(card) for card in storefront.products]
         self.is_loading = False

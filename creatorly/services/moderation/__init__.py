@@ -1,0 +1,1 @@
+"""Reports about public content, the moderation queue, decisions, takedowns and appeals."""
