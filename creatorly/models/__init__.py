@@ -22,6 +22,7 @@ from creatorly.models.memberships import (
 )
 from creatorly.models.orders import DiscountCode, Entitlement, Order, OrderEvent, PaymentAttempt, Refund
 from creatorly.models.payouts import Payout, PayoutAccount, PayoutEvent, PayoutSettings, SandboxPayoutTransfer
+from creatorly.models.reviews import Review, ReviewVote
 from creatorly.models.sandbox import SandboxPayment, SandboxWebhook
 
 __all__ = [
@@ -53,6 +54,8 @@ __all__ = [
     "Product",
     "ProductFile",
     "Refund",
+    "Review",
+    "ReviewVote",
     "SandboxPayment",
     "SandboxPayoutTransfer",
     "SandboxWebhook",
