@@ -56,7 +56,7 @@ async def summaries_of_tiers(session: AsyncSession, tier_ids: Sequence[int]) -> 
 # --- Reading ------------------------------------------------------------------------------------------------
 
 
-async def _reader(session_token: str) -> CurrentUser | None:
+async def reader_of(session_token: str) -> CurrentUser | None:
     if not session_token:
         return None
     try:
@@ -78,7 +78,7 @@ async def reviews_page(
     *, target: ReviewTarget, session_token: str = "", sort: str = "newest", page: int = 1, now: datetime | None = None
 ) -> ReviewsPage:
     """The target's summary and one page of its visible reviews, with what this reader may do."""
-    reader = await _reader(session_token)
+    reader = await reader_of(session_token)
     sort, page = rules.checked_sort(sort), max(page, 1)
     async with db.transaction() as session:
         await eligibility.target_creator_id(session, target)
