@@ -15,6 +15,8 @@ import httpx
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.helpers import buy_with_sandbox_card, open_page, open_storefront_with_product, sign_up_and_confirm
+from tests.e2e.test_membership_flow import _create_tier as create_tier
+from tests.e2e.test_membership_flow import _join_with_sandbox_card as join_with_sandbox_card
 
 PASSWORD = "correct horse battery staple"
 SCREENSHOTS = Path(os.environ.get("CREATORLY_SCREENSHOTS", "/tmp/creatorly-review-shots"))
@@ -121,3 +123,41 @@ def test_a_buyer_rates_a_product_and_everyone_sees_it(page: Page, browser: Brows
     expect(review.get_by_role("button", name="Helpful (1)")).to_be_visible()
     _screenshots(buyer, product_url, "product-reviews")
     buyer_context.close()
+
+
+def test_an_active_member_rates_their_tier_on_the_storefront(page: Page, browser: Browser, app_url: str) -> None:
+    handle = f"tiered{secrets.token_hex(3)}"
+    sign_up_and_confirm(page, app_url, email=f"{handle}@example.com", password=PASSWORD, name="Tia Maker")
+    open_storefront_with_product(page, app_url, handle=handle, title="Sketchbook", price="4")
+    create_tier(page, app_url)
+
+    fan_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    fan = fan_context.new_page()
+    sign_up_and_confirm(fan, app_url, email=f"member-{handle}@example.com", password=PASSWORD, name="Mo Member")
+    join_with_sandbox_card(fan, app_url, handle)
+    rate = fan.get_by_role("button", name="Rate or read reviews of Inner circle")
+    for _ in range(30):  # the membership turns live when the payment's webhook has been handled
+        open_page(fan, f"{app_url}/{handle}")
+        if rate.count() > 0:
+            break
+        fan.wait_for_timeout(1000)
+    section = fan.get_by_role("region", name="Member reviews")
+    expect(section.get_by_text("No reviews yet")).to_be_visible()
+    rate.click()
+    form = fan.get_by_role("form", name="Rate this")
+    form.get_by_label("5 stars").check()
+    form.get_by_label("Your review (optional)").fill("Monthly notes are the best part.")
+    form.get_by_role("button", name="Post review").click()
+    expect(fan.get_by_text("Thanks for your review!")).to_be_visible()
+    expect(section.get_by_text("Rated 5.0 out of 5 from 1 review").first).to_be_visible()
+    expect(section.get_by_role("article", name="Review by Mo Member")).to_contain_text(
+        "Monthly notes are the best part."
+    )
+    _screenshots(fan, f"{app_url}/{handle}", "storefront-tier-reviews")
+    fan_context.close()
+
+    # A visitor reads the summary but gets no form.
+    open_page(page, f"{app_url}/{handle}")
+    page.get_by_role("button", name="Read reviews of Inner circle").click()
+    expect(page.get_by_role("article", name="Review by Mo Member")).to_be_visible()
+    expect(page.get_by_role("form", name="Rate this")).to_have_count(0)

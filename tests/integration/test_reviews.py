@@ -32,6 +32,7 @@ from creatorly.services.memberships import tiers
 from creatorly.services.memberships.content_schemas import TierInput
 from creatorly.services.reviews import creator as creator_reviews
 from creatorly.services.reviews import moderation
+from creatorly.services.reviews import privacy as review_privacy
 from creatorly.services.reviews import service as reviews
 from creatorly.services.reviews.errors import (
     AlreadyReplied,
@@ -442,3 +443,34 @@ async def test_the_product_json_ld_carries_the_exact_aggregate_rating(pages: htt
     expected = {"@type": "AggregateRating", "ratingValue": "4.5", "reviewCount": 2, "bestRating": 5, "worstRating": 1}
     assert product_ld["aggregateRating"] == expected
     assert storefront_ld["hasPart"][0]["aggregateRating"] == expected
+
+
+# --- Privacy -----------------------------------------------------------------------------------------------
+
+
+async def test_a_persons_reviews_are_exported_and_erased_with_their_votes() -> None:
+    _owner, product = await _shop()
+    writer = await _buyer(product, "ana@example.com")
+    voter = await _buyer(product, "bo@example.com")
+    mine = await reviews.write_review(session_token=writer, target=_target(product), rating=4, text="Nice", now=NOW)
+    theirs = await reviews.write_review(session_token=voter, target=_target(product), rating=2, now=NOW)
+    await reviews.mark_helpful(session_token=voter, review_id=mine)
+    await reviews.mark_helpful(session_token=writer, review_id=theirs)
+    [review] = [row for row in await _reviews() if row.id == mine]
+
+    async with db.transaction() as session:
+        exported = await review_privacy.export_reviews_of(session, user_id=review.reviewer_user_id)
+        await review_privacy.erase_reviews_of(session, user_id=review.reviewer_user_id)
+
+    assert exported == [
+        {
+            "product_id": product.id,
+            "tier_id": None,
+            "rating": 4,
+            "text": "Nice",
+            "created_at": NOW.isoformat(),
+            "updated_at": NOW.isoformat(),
+        }
+    ]
+    assert [(row.id, row.helpful_count) for row in await _reviews()] == [(theirs, 0)]
+    assert await _count(ReviewVote) == 0

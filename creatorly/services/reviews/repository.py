@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, update
+from sqlalchemy import ColumnElement, delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -213,3 +213,18 @@ async def reviews_of_creator(
         .limit(limit)
     )
     return [tuple(row) for row in (await session.exec(statement)).all()]  # type: ignore[misc]
+
+
+async def reviews_by(session: AsyncSession, user_id: int) -> Sequence[Review]:
+    statement = select(Review).where(col(Review.reviewer_user_id) == user_id).order_by(col(Review.id))
+    return (await session.exec(statement)).all()
+
+
+async def delete_reviews_by(session: AsyncSession, user_id: int) -> None:
+    """The person's reviews and votes go; counts of votes they cast on others' reviews go down with them."""
+    voted = select(col(ReviewVote.review_id)).where(col(ReviewVote.user_id) == user_id)
+    await session.exec(
+        update(Review).where(col(Review.id).in_(voted)).values(helpful_count=col(Review.helpful_count) - 1)
+    )
+    await session.exec(delete(ReviewVote).where(col(ReviewVote.user_id) == user_id))
+    await session.exec(delete(Review).where(col(Review.reviewer_user_id) == user_id))

@@ -125,11 +125,11 @@ def _star_choice(number: int, *, my_rating: Any) -> rx.Component:
     )
 
 
-def rating_form(*, state: Any, on_submit: Any, form_id: str = "review") -> rx.Component:
+def rating_form(*, state: Any, on_submit: Any, form_id: str = "review", heading_as: str = "h3") -> rx.Component:
     """Rate 1–5 with optional text; pre-filled with the reader's review when they wrote one (saving edits it)."""
     return rx.form(
         rx.vstack(
-            rx.heading(rx.cond(state.has_my_review, "Edit your review", "Rate this"), as_="h3", size="4"),
+            rx.heading(rx.cond(state.has_my_review, "Edit your review", "Rate this"), as_=heading_as, size="4"),
             rx.el.fieldset(
                 rx.el.legend("Your rating", class_name="field-label"),
                 rx.flex(
@@ -229,7 +229,8 @@ def tier_reviews_section(*, state: Any) -> rx.Component:
                 rx.vstack(
                     rx.heading("Reviews of " + state.chosen_tier_name, as_="h4", size="3"),
                     rx.cond(
-                        state.can_review, rating_form(state=state, on_submit=state.save_tier_review, form_id="tier")
+                        state.can_review,
+                        rating_form(state=state, on_submit=state.save_tier_review, form_id="tier", heading_as="h5"),
                     ),
                     reviews_list(state=state),
                     spacing="3",

@@ -85,7 +85,13 @@ def _pager() -> rx.Component:
 def _list() -> rx.Component:
     return rx.cond(
         State.rows.length() > 0,
-        rx.vstack(rx.foreach(State.rows, _review), _pager(), spacing="3", width="100%", max_width="48rem"),
+        rx.vstack(
+            rx.foreach(State.rows, _review),
+            rx.cond((State.page > 1) | State.has_more, _pager()),
+            spacing="3",
+            width="100%",
+            max_width="48rem",
+        ),
         empty_state(
             icon="star",
             title="No reviews yet",
