@@ -50,6 +50,7 @@ from creatorly.ui.pages.dashboard.payouts import payouts_page
 from creatorly.ui.pages.dashboard.posts import post_editor_page, posts_page
 from creatorly.ui.pages.dashboard.product_editor import product_editor_page
 from creatorly.ui.pages.dashboard.products import products_page
+from creatorly.ui.pages.dashboard.reviews import reviews_page
 from creatorly.ui.pages.dashboard.statements import statements_page
 from creatorly.ui.pages.dashboard.storefront_settings import storefront_settings_page
 from creatorly.ui.pages.dashboard.tiers import tier_editor_page, tiers_page
@@ -93,6 +94,7 @@ from creatorly.ui.states.dashboard.payouts import PayoutsState
 from creatorly.ui.states.dashboard.posts import PostEditorState, PostsState
 from creatorly.ui.states.dashboard.product_editor import ProductEditorState
 from creatorly.ui.states.dashboard.products import ProductsState
+from creatorly.ui.states.dashboard.reviews import CreatorReviewsState
 from creatorly.ui.states.dashboard.statements import StatementsState
 from creatorly.ui.states.dashboard.storefront_settings import StorefrontSettingsState
 from creatorly.ui.states.dashboard.tiers import TierEditorState, TiersState
@@ -107,6 +109,7 @@ from creatorly.ui.states.storefront.discover import DiscoverState
 from creatorly.ui.states.storefront.memberships import StorefrontMembershipState
 from creatorly.ui.states.storefront.post import PostPageState
 from creatorly.ui.states.storefront.product import ProductState
+from creatorly.ui.states.storefront.reviews import ProductReviewsState, TierReviewsState
 from creatorly.ui.states.storefront.storefront import StorefrontState
 
 configure_logging()
@@ -153,10 +156,15 @@ app.add_page(
     storefront_page,
     route=routes.STOREFRONT,
     title=StorefrontState.page_title,
-    on_load=[PUBLIC, StorefrontState.load, StorefrontMembershipState.load],
+    on_load=[PUBLIC, StorefrontState.load, StorefrontMembershipState.load, TierReviewsState.load],
 )
 app.add_page(post_page, route=routes.POST, title="Post · Creatorly", on_load=[PUBLIC, PostPageState.load])
-app.add_page(product_page, route=routes.PRODUCT, title=ProductState.page_title, on_load=[PUBLIC, ProductState.load])
+app.add_page(
+    product_page,
+    route=routes.PRODUCT,
+    title=ProductState.page_title,
+    on_load=[PUBLIC, ProductState.load, ProductReviewsState.load],
+)
 app.add_page(
     discover_page, route=routes.DISCOVER, title="Discover products · Creatorly", on_load=[PUBLIC, DiscoverState.load]
 )
@@ -341,5 +349,11 @@ app.add_page(
     route=routes.DASHBOARD_MEMBERS,
     title="Members · Creatorly",
     on_load=[PRIVATE, MembersDashboardState.load],
+)
+app.add_page(
+    reviews_page,
+    route=routes.DASHBOARD_REVIEWS,
+    title="Reviews · Creatorly",
+    on_load=[PRIVATE, CreatorReviewsState.load],
 )
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly", on_load=PUBLIC)

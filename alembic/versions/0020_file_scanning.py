@@ -3,7 +3,7 @@
 Files stored before scanning existed are marked clean (they were served as such until now).
 
 Revision ID: 0020_file_scanning
-Revises: 0018_reports
+Revises: 0019_reviews
 Create Date: 2026-12-07 12:45:00
 """
 
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0020_file_scanning"
-down_revision: str | None = "0018_reports"
+down_revision: str | None = "0019_reviews"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -51,6 +51,14 @@ def _product_ld(card: PublicProductCard, content: PublicPageContent) -> dict[str
     }
     if card.cover_url:
         data["image"] = card.cover_url
+    if card.review_count > 0:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": card.rating_value,
+            "reviewCount": card.review_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
     return data
 
 

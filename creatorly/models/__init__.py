@@ -23,6 +23,7 @@ from creatorly.models.memberships import (
 from creatorly.models.moderation import ModerationCase, Report
 from creatorly.models.orders import DiscountCode, Entitlement, Order, OrderEvent, PaymentAttempt, Refund
 from creatorly.models.payouts import Payout, PayoutAccount, PayoutEvent, PayoutSettings, SandboxPayoutTransfer
+from creatorly.models.reviews import Review, ReviewVote
 from creatorly.models.sandbox import SandboxPayment, SandboxWebhook
 
 __all__ = [
@@ -56,6 +57,8 @@ __all__ = [
     "ProductFile",
     "Refund",
     "Report",
+    "Review",
+    "ReviewVote",
     "SandboxPayment",
     "SandboxPayoutTransfer",
     "SandboxWebhook",

@@ -118,6 +118,7 @@ def storefront_tiers(handle: str) -> str:
 
 
 DASHBOARD_MEMBERS = "/dashboard/members"
+DASHBOARD_REVIEWS = "/dashboard/reviews"
 
 
 def admin_user(user_id: int) -> str:

@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from creatorly import db
 from creatorly.config import settings
 from creatorly.errors import Forbidden, InvalidInput
-from creatorly.models import AuditEntry, ModerationCase, OutboxEmail, Post, PostComment, Product, Report
+from creatorly.models import AuditEntry, ModerationCase, OutboxEmail, Post, PostComment, Product, Report, Review
 from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts import two_factor
 from creatorly.services.accounts.errors import TooManyAttempts, TwoFactorSetupRequired
@@ -29,10 +29,10 @@ from creatorly.services.catalog.manage import ProductTakenDown, set_status
 from creatorly.services.catalog.service import ProductNotFound
 from creatorly.services.memberships import comments, posts
 from creatorly.services.memberships.content_schemas import PostInput
-from creatorly.services.moderation import decisions, targets
+from creatorly.services.moderation import decisions
 from creatorly.services.moderation import service as moderation
 from creatorly.services.moderation.errors import AppealNotAllowed, CaseNotFound, ReportTargetNotFound
-from creatorly.services.moderation.schemas import ReportInput, Target
+from creatorly.services.moderation.schemas import ReportInput
 from tests.accounts import PASSWORD, new_requester, outbox_for, signed_up_and_verified
 from tests.factories import make_creator, new_product
 
@@ -417,30 +417,36 @@ async def test_admin_actions_are_refused_to_non_admins_and_admins_without_two_fa
     assert handle
 
 
-async def test_a_registered_review_handler_is_used_for_review_reports_and_takedowns() -> None:
-    made = await make_creator()
-    taken: list[tuple[int, str]] = []
-
-    async def find(_session: object, review_id: int) -> Target | None:
-        return Target("review", review_id, made.creator.id, "Review #7", "", is_visible=review_id == 7)
-
-    async def take_down(_session: object, review_id: int, reason: str, _now: object) -> targets.Changes:
-        taken.append((review_id, reason))
-        return {"hidden": False}, {"hidden": True}
-
-    targets.register_takedown("review", targets.TakedownHandler(find, take_down))  # type: ignore[arg-type]
-    try:
-        admin = await _admin()
-        await _report("review", 7, category="other")
-        with pytest.raises(ReportTargetNotFound):
-            await _report("review", 8)
-        await decisions.resolve_case(
-            session_token=admin, target_type="review", target_id=7, decision="content_removed", reason="Fake review"
+async def test_a_reported_review_is_hidden_by_a_removal_and_audited() -> None:
+    made = await make_creator(products=[new_product(title="Brushes")])
+    product_id = made.products[0].id
+    assert product_id is not None and made.creator.id is not None
+    async with db.transaction() as session:
+        review = Review(
+            creator_id=made.creator.id,
+            product_id=product_id,
+            reviewer_user_id=made.creator.user_id,
+            rating=1,
+            body="Spam",
         )
-    finally:
-        targets._handlers.pop("review", None)
-    assert taken == [(7, "Fake review")]
-    assert [entry.target_type for entry in await _audit("review.taken_down")] == ["review"]
+        session.add(review)
+        await session.flush()
+        review_id = review.id
+    assert review_id is not None
+    admin = await _admin()
+    await _report("review", review_id, category="other")
+    with pytest.raises(ReportTargetNotFound):
+        await _report("review", review_id + 1)
+    await decisions.resolve_case(
+        session_token=admin, target_type="review", target_id=review_id, decision="content_removed", reason="Fake review"
+    )
+    async with db.transaction() as session:
+        hidden = await session.get(Review, review_id)
+    assert hidden is not None and hidden.hidden_at is not None and hidden.hidden_reason == "Fake review"
+    [entry] = await _audit("review.taken_down")
+    assert (entry.target_type, entry.target_id) == ("review", str(review_id))
+    with pytest.raises(ReportTargetNotFound):
+        await _report("review", review_id)
 
 
 async def test_first_reports_arriving_together_share_one_case() -> None:

@@ -1,6 +1,6 @@
 """A counter of changes to what public pages show, for caches of rendered storefront and product pages.
 
-Every SQL statement this process sends that writes the creators, products or posts tables (ORM flushes, bulk
+Every SQL statement this process sends that writes the creators, products, posts or reviews tables (ORM flushes, bulk
 `update()`s, raw SQL, TRUNCATE) moves the counter on when it runs and again when its transaction ends, so a page
 rendered before a change committed is never served after it: a cache stores the counter read *before* its database
 reads and drops the entry once the counter has moved. Writes made by other processes (another web worker, the job
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-WATCHED_TABLES = ("creators", "products", "posts")
+WATCHED_TABLES = ("creators", "products", "posts", "reviews")  # reviews: ratings in the structured data
 _names = "|".join(WATCHED_TABLES)
 _WRITES_WATCHED = re.compile(
     rf"""\s*(?:(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(?:{_names})["`]?(?![\w])"""

@@ -16,6 +16,8 @@ from creatorly.models import Creator, Product
 from creatorly.models.enums import ProductStatus
 from creatorly.services.catalog import rules
 from creatorly.services.catalog.public import absolute_url, media_url, public_page_path
+from creatorly.services.reviews import service as reviews
+from creatorly.services.reviews.schemas import RatingSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,8 @@ class PublicProductCard:
     cover_url: str | None
     is_available: bool
     description_html: str = ""  # sanitised; filled on a product page only
+    rating_value: str = ""  # the average of its visible reviews, "4.5"; "" without reviews
+    review_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +59,13 @@ async def public_content_for_path(path: str) -> PublicPageContent | None:
         if parsed.slug is not None:
             statement = statement.where(Product.slug == parsed.slug)
         rows = (await session.exec(statement.order_by(col(Product.published_at).desc(), col(Product.id)))).all()
+        ratings = await reviews.summaries_of_products(session, [product.id for product in rows if product.id])
     if parsed.slug is not None and not rows:
         return None
-    cards = tuple(_card(product, creator.handle, with_description=parsed.slug is not None) for product in rows)
+    cards = tuple(
+        _card(product, creator.handle, with_description=parsed.slug is not None, rating=ratings.get(product.id or 0))
+        for product in rows
+    )
     return PublicPageContent(
         creator_name=creator.display_name,
         creator_bio=plain_text_excerpt(creator.bio_markdown, limit=500),
@@ -68,7 +76,7 @@ async def public_content_for_path(path: str) -> PublicPageContent | None:
     )
 
 
-def _card(product: Product, handle: str, *, with_description: bool) -> PublicProductCard:
+def _card(product: Product, handle: str, *, with_description: bool, rating: RatingSummary | None) -> PublicProductCard:
     price = Money(product.price_amount, product.currency)
     path = f"/{handle}/{product.slug}"
     is_sold_out = product.quantity_limit is not None and product.sold_count >= product.quantity_limit
@@ -89,4 +97,6 @@ def _card(product: Product, handle: str, *, with_description: bool) -> PublicPro
         cover_url=media_url(product.cover_key) if product.cover_key else None,
         is_available=not is_sold_out,
         description_html=description,
+        rating_value=rating.average_label if rating else "",
+        review_count=rating.count if rating else 0,
     )

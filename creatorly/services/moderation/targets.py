@@ -1,7 +1,7 @@
 """What each kind of reported content is and how it is taken down or restored: a dict of target type → handler.
 
-Reviews are registered from outside (`register_takedown("review", handler)`); a storefront has no takedown here
-(removing one means an admin suspends the creator), so its handler's take_down and restore are None.
+Other domains' content can be registered from outside (`register_takedown(kind, handler)`); a storefront has no
+takedown here (removing one means an admin suspends the creator), so its handler's take_down and restore are None.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from creatorly.services.catalog import page_versions
 from creatorly.services.moderation import repository
 from creatorly.services.moderation.errors import ReportTargetNotFound, TakedownNotAvailable
 from creatorly.services.moderation.schemas import Target
+from creatorly.services.reviews import moderation as reviews
+from creatorly.services.reviews.errors import ReviewNotFound
 
 Changes = tuple[dict[str, Any], dict[str, Any]]  # (before, after) for the audit log
 Finder = Callable[[AsyncSession, int], Awaitable[Target | None]]
@@ -192,7 +194,43 @@ async def _restore_comment(session: AsyncSession, target_id: int) -> Changes:
     return before, {"hidden": False}
 
 
+async def _find_review(session: AsyncSession, target_id: int) -> Target | None:
+    try:
+        facts = await reviews.review_facts(session, review_id=target_id)
+    except ReviewNotFound:
+        return None
+    creator = await repository.creator_by_id(session, facts["creator_id"])
+    if creator is None:
+        return None
+    path = f"/{creator.handle}"
+    if facts["product_id"] is not None:
+        found = await repository.product_with_creator(session, facts["product_id"])
+        path = f"/{creator.handle}/{found[0].slug}" if found is not None else path
+    body, kind = str(facts["body"]), "product" if facts["product_id"] else "tier"
+    excerpt = body if len(body) <= 60 else body[:57] + "…"
+    return Target(
+        "review",
+        target_id,
+        creator.id,
+        f'Review ({facts["rating"]} of 5) "{excerpt}" of a {kind} by {creator.display_name}',
+        path,
+        is_visible=facts["hidden_at"] is None,
+        is_removed=facts["hidden_at"] is not None,
+    )
+
+
+async def _take_down_review(session: AsyncSession, target_id: int, reason: str, now: datetime) -> Changes:
+    changes = await reviews.hide_review(session, review_id=target_id, reason=reason, now=now)
+    return changes["before"], changes["after"]
+
+
+async def _restore_review(session: AsyncSession, target_id: int) -> Changes:
+    changes = await reviews.restore_review(session, review_id=target_id)
+    return changes["before"], changes["after"]
+
+
 register_takedown("storefront", TakedownHandler(find=_find_storefront))
+register_takedown("review", TakedownHandler(_find_review, _take_down_review, _restore_review))
 register_takedown("product", TakedownHandler(_find_product, _take_down_product, _restore_product))
 register_takedown("post", TakedownHandler(_find_post, _take_down_post, _restore_post))
 register_takedown("comment", TakedownHandler(_find_comment, _take_down_comment, _restore_comment))

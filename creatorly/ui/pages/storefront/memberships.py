@@ -6,7 +6,9 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.components.memberships import join_dialog, post_card, tier_card, tier_grid
+from creatorly.ui.components.reviews import tier_reviews_section
 from creatorly.ui.states.storefront.memberships import StorefrontMembershipState
+from creatorly.ui.states.storefront.reviews import TierReviewsState
 
 State = StorefrontMembershipState
 
@@ -18,6 +20,7 @@ def _tiers_section() -> rx.Component:
             rx.heading("Memberships", size="6", as_="h2", id="tiers-title"),
             rx.text("Support every month and unlock members-only posts.", color_scheme="gray"),
             tier_grid(rx.foreach(State.tiers, lambda tier: tier_card(tier, on_join=State.open_join))),
+            tier_reviews_section(state=TierReviewsState),
             join_dialog(
                 is_open=State.is_join_open,
                 on_open_change=State.set_join_open,

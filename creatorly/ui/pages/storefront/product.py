@@ -8,9 +8,11 @@ from creatorly.ui import routes
 from creatorly.ui.components.feedback import empty_state
 from creatorly.ui.components.forms import field, form_error
 from creatorly.ui.components.report_link import report_link
+from creatorly.ui.components.reviews import rating_summary, reviews_section
 from creatorly.ui.components.storefront import link_button, product_cover, product_skeleton, tag_list
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.states.storefront.product import ProductState
+from creatorly.ui.states.storefront.reviews import ProductReviewsState
 
 
 def _facts() -> rx.Component:
@@ -23,6 +25,7 @@ def _facts() -> rx.Component:
             color_scheme="gray",
         ),
         rx.text(rx.el.span("Price: ", class_name="visually-hidden"), ProductState.price_label, size="6", weight="bold"),
+        _rating(),
         rx.cond(ProductState.summary != "", rx.text(ProductState.summary, size="4", color_scheme="gray")),
         _member_badge(),
         rx.cond(ProductState.is_member_free, _member_button(), _buy_button()),
@@ -38,6 +41,22 @@ def _facts() -> rx.Component:
         spacing="4",
         align="start",
         width="100%",
+    )
+
+
+def _rating() -> rx.Component:
+    return rx.cond(
+        ProductReviewsState.review_count > 0,
+        rx.link(
+            rating_summary(
+                stars=ProductReviewsState.average_stars,
+                summary_text=ProductReviewsState.summary_text,
+                count=ProductReviewsState.review_count,
+                size="2",
+            ),
+            href="#reviews",
+            underline="hover",
+        ),
     )
 
 
@@ -169,6 +188,7 @@ def _product() -> rx.Component:
             align_items="start",
         ),
         _description(),
+        rx.box(reviews_section(state=ProductReviewsState), id="reviews", width="100%"),
         report_link(ProductState.report_href, label="Report this product"),
         spacing="7",
         width="100%",

@@ -92,7 +92,10 @@ class ProductState(rx.State):
         self.is_missing, self.is_loading = False, False
         self._loaded_path = routes.product(handle, slug)
         await count_page_view(self, EventKind.PRODUCT_VIEW, product.handle, product.slug)
-        if self.router.url.query_parameters.get("buy") == "1" and not self.is_sold_out and not self.is_checkout_open:
+        if self.router.url.query_parameters.get("buy") != "1":
+            # Coming back (from the payment page, say) shows the product, not the checkout left open in this tab.
+            self.is_checkout_open = False
+        elif not self.is_sold_out and not self.is_checkout_open:
             # A shared "Buy" link (also the no-JavaScript page's) lands with the checkout open.
             auth = await self.get_state(AuthState)
             self._checkout_key = secrets.token_urlsafe(24)
