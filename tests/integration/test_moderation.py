@@ -23,6 +23,7 @@ from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts import two_factor
 from creatorly.services.accounts.errors import TooManyAttempts, TwoFactorSetupRequired
 from creatorly.services.accounts.schemas import SignedIn, TwoFactorChallenge
+from creatorly.services.admin import catalog_reads
 from creatorly.services.admin import moderation as takedowns
 from creatorly.services.catalog import service as catalog
 from creatorly.services.catalog.manage import ProductTakenDown, set_status
@@ -460,3 +461,24 @@ async def test_first_reports_arriving_together_share_one_case() -> None:
         cases = (await session.exec(select(ModerationCase))).all()
     assert [(case.status, case.report_count) for case in cases] == [("open", 3)]
     assert await _count(Report) == 3
+
+
+async def test_an_admin_finds_a_creators_posts_and_removes_one_nobody_reported() -> None:
+    handle, _creator_token, post_id, _comment_id = await _post_with_comment()
+    admin = await _admin()
+    async with db.transaction() as session:
+        post = await session.get(Post, post_id)
+        assert post is not None
+        creator_id = post.creator_id
+
+    listed = (await catalog_reads.creator_detail(session_token=admin, creator_id=creator_id)).recent_posts
+    case = await moderation.admin_case(session_token=admin, target_key=f"post-{post_id}")
+    await decisions.take_down_content(session_token=admin, target_type="post", target_id=post_id, reason="Scam links")
+
+    assert [(line.id, line.title, line.state) for line in listed] == [(post_id, "Hello world", "Published")]
+    assert (case.current, case.reports, case.can_take_down, case.target.is_visible) == (None, [], True, True)
+    after = (await catalog_reads.creator_detail(session_token=admin, creator_id=creator_id)).recent_posts
+    assert [line.state for line in after] == ["Hidden"]
+    assert await posts.list_public_posts(handle=handle) == []
+    [entry] = await _audit("post.hidden")
+    assert (_changes(entry), entry.reason) == (({"hidden": False}, {"hidden": True}), "Scam links")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from creatorly import db
@@ -10,7 +11,7 @@ from creatorly.config import settings
 from creatorly.errors import InvalidInput, NotFound
 from creatorly.kit.clock import utc_now
 from creatorly.kit.money import format_money
-from creatorly.models import Creator, Order, Product, Refund
+from creatorly.models import Creator, Order, Post, Product, Refund
 from creatorly.models.enums import OrderKind, OrderStatus, ProductStatus
 from creatorly.services.admin import catalog_repository as repository
 from creatorly.services.admin.access import admin_actor
@@ -24,6 +25,7 @@ from creatorly.services.admin.catalog_schemas import (
     OrderDetail,
     OrderRow,
     Page,
+    PostLine,
     ProductDetail,
     ProductFileLine,
     ProductRow,
@@ -38,6 +40,7 @@ from creatorly.services.refunds import service as refunds
 
 MAX_SEARCH_LENGTH = 100
 RECENT_ORDERS = 10
+RECENT_POSTS = 20
 RECEIPT_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED})
 
 
@@ -97,6 +100,7 @@ async def creator_detail(*, session_token: str, creator_id: int) -> CreatorDetai
         recent = await repository.search_orders(
             session, text="", status=None, creator_id=creator_id, before_id=None, limit=RECENT_ORDERS
         )
+        posts = await repository.recent_posts(session, creator_id, limit=RECENT_POSTS)
     return CreatorDetail(
         id=creator_id,
         handle=creator.handle,
@@ -124,7 +128,19 @@ async def creator_detail(*, session_token: str, creator_id: int) -> CreatorDetai
             for balance in balances
         ],
         recent_orders=[_order_row(*row) for row in recent],
+        recent_posts=[_post_line(post, now=utc_now()) for post in posts],
     )
+
+
+def _post_line(post: Post, *, now: datetime) -> PostLine:
+    assert post.id is not None
+    if post.hidden_at is not None:
+        state = "Hidden"
+    elif post.published_at is None:
+        state = "Draft"
+    else:
+        state = "Published" if post.published_at <= now else "Scheduled"
+    return PostLine(id=post.id, title=post.title, state=state)
 
 
 def _fee_label(percent: Decimal | None) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from creatorly.models import Creator, Order, PayoutSettings, Product, ProductFile, Refund, User
+from creatorly.models import Creator, Order, PayoutSettings, Post, Product, ProductFile, Refund, User
 from creatorly.models.enums import OrderKind, OrderStatus
 from creatorly.services.orders.rules import PAID_STATUSES
 
@@ -136,3 +136,8 @@ async def paid_sales_count(session: AsyncSession, product_id: int) -> int:
         .where(col(Order.status).in_(list(PAID_STATUSES)))
     )
     return int((await session.exec(statement)).one())
+
+
+async def recent_posts(session: AsyncSession, creator_id: int, *, limit: int) -> Sequence[Post]:
+    statement = select(Post).where(Post.creator_id == creator_id).order_by(col(Post.id).desc()).limit(limit)
+    return (await session.exec(statement)).all()

@@ -63,6 +63,14 @@ class CreatorDetail:
     created_at: datetime
     balances: list[BalanceLine] = field(default_factory=list)
     recent_orders: list[OrderRow] = field(default_factory=list)
+    recent_posts: list[PostLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PostLine:
+    id: int
+    title: str
+    state: str  # Draft, Scheduled, Published or Hidden (by a moderator)
 
 
 @dataclass(frozen=True, slots=True)

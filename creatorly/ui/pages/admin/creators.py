@@ -20,6 +20,7 @@ from creatorly.ui.states.admin.creators import (
     AdminCreatorsState,
     AdminCreatorState,
     AdminOrderRow,
+    AdminPostRow,
     BalanceRow,
     CreatorListRow,
 )
@@ -248,6 +249,26 @@ def _recent_orders() -> rx.Component:
     )
 
 
+def _post_row(row: AdminPostRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(rx.text(row.title, size="2")),
+        rx.table.cell(rx.badge(row.state, color_scheme=rx.cond(row.state == "Hidden", "red", "gray"))),
+        rx.table.cell(rx.link("Moderate", href=row.moderation_href, size="2", aria_label="Moderate " + row.title)),
+    )
+
+
+def _posts() -> rx.Component:
+    state = AdminCreatorState
+    return section(
+        "Posts",
+        rx.cond(
+            state.posts.length() > 0,
+            admin_table(label="Posts", columns=("Title", "State", ""), rows=state.posts, render=_post_row),
+            rx.text("No posts yet.", size="2", color_scheme="gray"),
+        ),
+    )
+
+
 def creator_actions() -> rx.Component:
     """Suspend or restore, and change the fee and hold; every action asks for a reason."""
     state = AdminCreatorState
@@ -326,6 +347,7 @@ def creator_page() -> rx.Component:
                     width="100%",
                 ),
                 _recent_orders(),
+                _posts(),
                 spacing="4",
                 width="100%",
             ),

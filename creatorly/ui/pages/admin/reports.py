@@ -258,10 +258,24 @@ def _list_section(title: str, items: Any, render: Any, empty: str) -> rx.Compone
     )
 
 
+def _take_down_form() -> rx.Component:
+    return admin_action_form(
+        title="Remove this content",
+        description="No open reports: remove it on your own judgement. The creator is emailed your reason and may "
+        "appeal once.",
+        button_label="Remove content",
+        on_submit=Case.take_down,
+        target_id=Case.target_key,
+        form_id="take-down",
+        is_loading=Case.is_working,
+    )
+
+
 def _case() -> rx.Component:
     return rx.vstack(
         _summary(),
         rx.cond(Case.current_status == "open", _resolve_form()),
+        rx.cond((Case.current_status == "") & Case.is_visible & Case.can_take_down, _take_down_form()),
         rx.cond(Case.current_status == "appealed", _appeal_form()),
         _list_section("Reports", Case.reports, _report, "No reports: an admin acted directly."),
         _list_section("History", Case.history, _history, "No decisions yet."),

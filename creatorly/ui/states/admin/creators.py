@@ -59,6 +59,13 @@ class BalanceRow:
     paid_out: str = ""
 
 
+@dataclass
+class AdminPostRow:
+    title: str = ""
+    state: str = ""
+    moderation_href: str = ""
+
+
 def to_order_row(row: OrderRow) -> AdminOrderRow:
     return AdminOrderRow(
         public_id=row.public_id,
@@ -159,6 +166,7 @@ class AdminCreatorState(rx.State):
     storefront_href: str = ""
     balances: list[BalanceRow] = []
     recent_orders: list[AdminOrderRow] = []
+    posts: list[AdminPostRow] = []
 
     @rx.event
     async def load(self) -> Events:
@@ -193,6 +201,9 @@ class AdminCreatorState(rx.State):
             for line in detail.balances
         ]
         self.recent_orders = [to_order_row(row) for row in detail.recent_orders]
+        self.posts = [
+            AdminPostRow(line.title, line.state, routes.admin_report("post", line.id)) for line in detail.recent_posts
+        ]
 
     async def _reload(self) -> None:
         self._show(

@@ -212,6 +212,27 @@ class ReportCaseState(rx.State):
         async for event in self._act(form, is_appeal=True):
             yield event
 
+    @rx.event
+    async def take_down(self, form: dict[str, str]) -> Events:
+        """Remove content nobody has reported (yet): recorded as a decision the creator is emailed and may appeal."""
+        if self.is_working:
+            return
+        self.is_working = True
+        yield None
+        token = (await self.get_state(AuthState)).session_token
+        try:
+            kind, number = self._target()
+            await decisions.take_down_content(
+                session_token=token, target_type=kind, target_id=number, reason=form.get("reason", "")
+            )
+        except CreatorlyError as error:
+            yield toast.error(error.message)
+        else:
+            yield toast.success("Content removed. The creator has been emailed and may appeal.")
+            await self._fetch()
+        finally:
+            self.is_working = False
+
     async def _act(self, form: dict[str, str], *, is_appeal: bool) -> Events:
         if self.is_working:
             return
