@@ -19,6 +19,7 @@ from creatorly import db
 from creatorly.config import settings
 from creatorly.errors import Forbidden, InvalidInput
 from creatorly.models import AuditEntry, ModerationCase, OutboxEmail, Post, PostComment, Product, Report, Review
+from creatorly.services.accounts import privacy as account_privacy
 from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts import two_factor
 from creatorly.services.accounts.errors import TooManyAttempts, TwoFactorSetupRequired
@@ -482,3 +483,24 @@ async def test_an_admin_finds_a_creators_posts_and_removes_one_nobody_reported()
     assert await posts.list_public_posts(handle=handle) == []
     [entry] = await _audit("post.hidden")
     assert (_changes(entry), entry.reason) == (({"hidden": False}, {"hidden": True}), "Scam links")
+
+
+async def test_a_reporters_download_holds_their_reports_and_deleting_the_account_forgets_who_sent_them() -> None:
+    made = await make_creator(products=[new_product()])
+    product_id = made.products[0].id
+    assert product_id is not None
+    fan = await signed_up_and_verified("reporter@example.com")
+    await _report("product", product_id, category="fraud", token=fan.session_token)
+    await _report("product", product_id, category="other", email="Reporter@Example.com")
+    await _report("product", product_id, category="other", email="someone-else@example.com")
+
+    exported = await account_privacy.export_my_data(session_token=fan.session_token)
+    await account_privacy.delete_my_account(session_token=fan.session_token, password=PASSWORD, confirmation="DELETE")
+
+    assert [row["category"] for row in exported["reports"]] == ["fraud", "other"]
+    async with db.transaction() as session:
+        rows = (await session.exec(select(Report).order_by(col(Report.id)))).all()
+    assert [(row.reporter_user_id, row.reporter_email.startswith("deleted-user-"), row.ip_hash == "") for row in rows][
+        :2
+    ] == [(None, True, True), (None, True, True)]
+    assert (rows[2].reporter_email, rows[2].ip_hash != "") == ("someone-else@example.com", True)

@@ -15,6 +15,7 @@ from creatorly.services.audit.schemas import Actor
 from creatorly.services.catalog import service as catalog
 from creatorly.services.email import service as email_service
 from creatorly.services.memberships import library as memberships_library
+from creatorly.services.moderation import privacy as moderation
 from creatorly.services.orders import service as orders
 from creatorly.services.reviews import privacy as reviews
 from creatorly.services.tips import service as tips
@@ -66,6 +67,9 @@ async def export_my_data(*, session_token: str) -> dict[str, Any]:
                 session, user_id=user.id, email=user.email if user.email_verified_at is not None else None
             ),
             "reviews": await reviews.export_reviews_of(session, user_id=user.id),
+            "reports": await moderation.export_reports_of(
+                session, user_id=user.id, email=user.email if user.email_verified_at is not None else ""
+            ),
         }
 
 
@@ -83,6 +87,7 @@ async def delete_my_account(*, session_token: str, password: str, confirmation: 
         await catalog.retire_creator(session, user_id=user.id)
         await email_service.erase_address(session, original_email)
         await reviews.erase_reviews_of(session, user_id=user.id)
+        await moderation.forget_reporter(session, user_id=user.id, email=original_email, replacement_email=placeholder)
         await repository.erase_personal_rows(session, user.id)
         now = utc_now()
         user.email, user.display_name, user.password_hash = placeholder, "", None

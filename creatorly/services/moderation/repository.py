@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -162,3 +163,23 @@ async def comment_for_update(session: AsyncSession, comment_id: int) -> PostComm
 async def user_email(session: AsyncSession, user_id: int) -> str:
     user = await session.get(User, user_id)
     return "" if user is None else user.email
+
+
+def _reports_by(user_id: int, email: str) -> Any:
+    """By the account, or (when given) sent from its address while signed out."""
+    by_account = col(Report.reporter_user_id) == user_id
+    return or_(by_account, func.lower(col(Report.reporter_email)) == email.lower()) if email else by_account
+
+
+async def reports_by(session: AsyncSession, *, user_id: int, email: str) -> Sequence[Report]:
+    statement = select(Report).where(_reports_by(user_id, email)).order_by(col(Report.id))
+    return (await session.exec(statement)).all()
+
+
+async def forget_reporter(session: AsyncSession, *, user_id: int, email: str, replacement_email: str) -> None:
+    """Reports stay (a decision and its appeal rest on them); who sent them does not."""
+    await session.exec(
+        update(Report)
+        .where(_reports_by(user_id, email))
+        .values(reporter_user_id=None, reporter_email=replacement_email, ip_hash="")
+    )
