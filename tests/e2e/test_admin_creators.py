@@ -62,7 +62,7 @@ def test_an_admin_suspends_restores_and_refunds(page: Page, app_url: str, browse
     creators = page.get_by_role("region", name="Creators")
     expect(creators.get_by_role("row")).to_have_count(2)  # the header and the one match
     creators.get_by_role("link", name=handle).click()
-    expect(page.get_by_role("heading", name="Creator", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Creator", exact=True, level=1)).to_be_visible()
     expect(page.get_by_text(f"{handle.title()} Studio").first).to_be_visible()
 
     suspend = page.get_by_role("form", name="Suspend storefront")
@@ -89,7 +89,7 @@ def test_an_admin_suspends_restores_and_refunds(page: Page, app_url: str, browse
     ).to_be_visible()
 
     page.get_by_role("region", name="Recent orders").get_by_role("link", name=re.compile("^ord_")).click()
-    expect(page.get_by_role("heading", name="Order", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Order", exact=True, level=1)).to_be_visible()
     refund = page.get_by_role("form", name="Refund")
     refund.get_by_label("Amount").fill("4.00")
     refund.get_by_label("Reason").fill("Buyer asked within the refund window")
