@@ -25,6 +25,7 @@ from creatorly.config import settings
 
 T = TypeVar("T")
 _AFTER_COMMIT_KEY = "creatorly_after_commit"
+_COMMITTING_KEY = "creatorly_committing"  # set on a session once its work is done and COMMIT is sent
 
 # Async connections belong to the event loop that opened them (asyncpg refuses to cross loops), and
 # Reflex, the worker and pytest each run their own loops: keep one engine per running loop (and URL).
@@ -145,6 +146,7 @@ async def transaction() -> AsyncIterator[SQLModelAsyncSession]:
     async with _session_factory()() as session:
         try:
             yield session
+            session.info[_COMMITTING_KEY] = True
             await session.commit()
         except BaseException:
             await session.rollback()
@@ -213,13 +215,19 @@ def is_retryable(error: BaseException) -> bool:
 
 async def in_transaction_retrying(work: Callable[[SQLModelAsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one transaction, again (a bounded number of times, after a short pause) when the database
-    picked it as a deadlock or serialization victim; any other error, or the last failure, is raised."""
+    picked it as a deadlock or serialization victim or the connection was found dead before COMMIT; any other
+    error, or the last failure, is raised."""
     for attempt in range(1, RETRY_ATTEMPTS + 1):
+        session: SQLModelAsyncSession | None = None
         try:
             async with transaction() as session:
                 return await work(session)
         except DBAPIError as error:
-            if attempt == RETRY_ATTEMPTS or not is_retryable(error):
+            # A connection found dead before COMMIT (one the database dropped while it sat in the pool, just
+            # before the pool could notice) lost nothing: SQLAlchemy has invalidated the pool's older connections,
+            # so the next attempt runs on a fresh one. A connection lost during COMMIT may have committed: raised.
+            lost_before_commit = error.connection_invalidated and not (session and session.info.get(_COMMITTING_KEY))
+            if attempt == RETRY_ATTEMPTS or not (is_retryable(error) or lost_before_commit):
                 raise
             await asyncio.sleep(0.05 * attempt * (1 + random.random()))  # noqa: S311 (jitter, not a secret)
     raise AssertionError("unreachable")

@@ -51,6 +51,10 @@ def _before_cursor_execute(
 
 
 def _after_transaction(connection: Any) -> None:
+    if connection.invalidated:
+        # The database connection was lost mid-transaction (nothing of it was committed); its info is gone with
+        # it, and asking for it would raise over the error that is on its way to the caller.
+        return
     if connection.info.pop(_PENDING, False):
         note_change()
 
