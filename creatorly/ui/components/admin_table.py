@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from creatorly.ui.components.feedback import empty_state
 from creatorly.ui.components.forms import field
 
 
@@ -25,6 +26,7 @@ def search_bar(*fields: rx.Component, on_submit: Any, label: str, is_loading: rx
             align="end",
         ),
         on_submit=on_submit,
+        role="search",
         aria_label=label,
         width="100%",
     )
@@ -50,31 +52,46 @@ def status_select(label: str, *, name: str, options: list[tuple[str, str]]) -> r
 
 
 def admin_table(
-    *,
-    columns: tuple[str, ...],
-    rows: rx.Var[list[Any]],
-    render_row: Callable[[Any], rx.Component],
-    label: str,
-    has_more: rx.Var[bool],
-    on_load_more: Any,
-    is_loading: rx.Var[bool],
+    *, label: str, columns: tuple[str, ...], rows: rx.Var[list[Any]], render: Callable[[Any], rx.Component]
 ) -> rx.Component:
-    return rx.vstack(
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(name) for name in columns])),
-                rx.table.body(rx.foreach(rows, render_row)),
-                width="100%",
-            ),
-            overflow_x="auto",
+    """A table in a focusable region that scrolls sideways on a phone."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(name) for name in columns])),
+            rx.table.body(rx.foreach(rows, render)),
             width="100%",
-            tab_index=0,
-            role="region",
-            aria_label=label,
         ),
-        rx.cond(has_more, rx.button("Load more", variant="soft", on_click=on_load_more, loading=is_loading)),
+        overflow_x="auto",
         width="100%",
-        spacing="3",
+        tab_index=0,
+        role="region",
+        aria_label=label,
+    )
+
+
+def list_body(
+    *,
+    label: str,
+    columns: tuple[str, ...],
+    state: Any,
+    render: Callable[[Any], rx.Component],
+    empty: str,
+    icon: str = "search",
+    title: str = "Nothing found",
+) -> rx.Component:
+    """A searched list (an AdminListMixin state): its table and "Load more", or a note that nothing matches."""
+    return rx.cond(
+        state.rows.length() > 0,
+        rx.vstack(
+            admin_table(label=label, columns=columns, rows=state.rows, render=render),
+            rx.cond(
+                state.next_cursor > 0,
+                rx.button("Load more", variant="soft", on_click=state.load_more, loading=state.is_loading),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        empty_state(icon=icon, title=title, text=empty),
     )
 
 

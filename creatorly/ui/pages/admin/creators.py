@@ -1,11 +1,10 @@
 """`/admin/creators` (search, load more) and `/admin/creators/[admin_creator_id]` (state, terms, money, actions).
 
-Also the small layout pieces the admin products and orders pages share: search form, table, facts list.
+Also the small layout pieces the admin products and orders pages share: the page shell, sections, facts list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -13,8 +12,9 @@ import reflex as rx
 from creatorly.ui import routes
 from creatorly.ui.components.admin_action import admin_action_form
 from creatorly.ui.components.admin_nav import admin_nav
+from creatorly.ui.components.admin_table import admin_table, list_body, search_bar, search_field
 from creatorly.ui.components.feedback import card_skeletons, empty_state
-from creatorly.ui.components.forms import field, submit_button
+from creatorly.ui.components.forms import field
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.states.admin.creators import (
     AdminCreatorsState,
@@ -41,60 +41,6 @@ def admin_shell(current: str, title: str, intro: str, is_allowed: rx.Var[bool], 
             spacing="5",
             width="100%",
         )
-    )
-
-
-def search_form(
-    *, label: str, placeholder: str, on_submit: Any, is_loading: rx.Var[bool], extra: tuple[rx.Component, ...] = ()
-) -> rx.Component:
-    return rx.form(
-        rx.flex(
-            rx.box(field(label, name="query", input_type="search", placeholder=placeholder), flex="1 1 240px"),
-            *extra,
-            rx.box(submit_button("Search", is_loading=is_loading), flex="0 0 120px", align_self="center"),
-            wrap="wrap",
-            spacing="3",
-            width="100%",
-        ),
-        on_submit=on_submit,
-        role="search",  # the page's one search landmark; its field carries the label
-        width="100%",
-    )
-
-
-def admin_table(
-    *, label: str, columns: tuple[str, ...], rows: rx.Var[list[Any]], render: Callable[[Any], rx.Component]
-) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(name) for name in columns])),
-            rx.table.body(rx.foreach(rows, render)),
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
-        tab_index=0,
-        role="region",
-        aria_label=label,
-    )
-
-
-def list_body(
-    *, label: str, columns: tuple[str, ...], state: Any, render: Callable[[Any], rx.Component], empty: str
-) -> rx.Component:
-    """A searched list: its table and "Load more", or a note that nothing matches."""
-    return rx.cond(
-        state.rows.length() > 0,
-        rx.vstack(
-            admin_table(label=label, columns=columns, rows=state.rows, render=render),
-            rx.cond(
-                state.next_cursor > 0,
-                rx.button("Load more", variant="soft", on_click=state.load_more, loading=state.is_loading),
-            ),
-            spacing="3",
-            width="100%",
-        ),
-        empty_state(icon="search", title="Nothing found", text=empty),
     )
 
 
@@ -154,10 +100,10 @@ def creators_page() -> rx.Component:
         "Find a creator by handle, name or email.",
         state.is_allowed,
         rx.vstack(
-            search_form(
-                label="Search creators",
-                placeholder="handle, name or email",
+            search_bar(
+                search_field("Search creators", name="query", input_type="search", placeholder="handle, name or email"),
                 on_submit=state.search,
+                label="Creator search",
                 is_loading=state.is_loading,
             ),
             list_body(

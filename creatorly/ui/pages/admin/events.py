@@ -7,7 +7,7 @@ import reflex as rx
 from creatorly.ui import routes
 from creatorly.ui.components.admin_action import admin_action_form
 from creatorly.ui.components.admin_nav import admin_nav
-from creatorly.ui.components.admin_table import admin_table, fact, search_bar, search_field, status_select
+from creatorly.ui.components.admin_table import fact, list_body, search_bar, search_field, status_select
 from creatorly.ui.components.feedback import card_skeletons, empty_state
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.states.admin.events import STATUS_OPTIONS, AdminEventsState, AdminEventState, EventListRow
@@ -57,18 +57,14 @@ def admin_events_page() -> rx.Component:
                         label="Search webhook events",
                         is_loading=state.is_loading,
                     ),
-                    rx.cond(
-                        state.rows.length() > 0,
-                        admin_table(
-                            columns=COLUMNS,
-                            rows=state.rows,
-                            render_row=_row,
-                            label="Webhook events",
-                            has_more=state.next_cursor > 0,
-                            on_load_more=state.load_more,
-                            is_loading=state.is_loading,
-                        ),
-                        empty_state(icon="webhook", title="No events", text="No webhook event matches this search."),
+                    list_body(
+                        label="Webhook events",
+                        columns=COLUMNS,
+                        state=state,
+                        render=_row,
+                        empty="No webhook event matches this search.",
+                        icon="webhook",
+                        title="No events",
                     ),
                     width="100%",
                     spacing="4",

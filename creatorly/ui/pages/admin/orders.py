@@ -6,18 +6,9 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.components.admin_action import admin_action_form
+from creatorly.ui.components.admin_table import admin_table, list_body, search_bar, search_field
 from creatorly.ui.components.forms import field, select_field
-from creatorly.ui.pages.admin.creators import (
-    ORDER_COLUMNS,
-    admin_shell,
-    admin_table,
-    facts,
-    list_body,
-    not_found,
-    order_row,
-    search_form,
-    section,
-)
+from creatorly.ui.pages.admin.creators import ORDER_COLUMNS, admin_shell, facts, not_found, order_row, section
 from creatorly.ui.states.admin.orders import AdminOrdersState, AdminOrderState, AmountRow, RefundRow
 
 
@@ -29,17 +20,17 @@ def orders_page() -> rx.Component:
         "Find an order by its id, the buyer's email or the creator's handle.",
         state.is_allowed,
         rx.vstack(
-            search_form(
-                label="Search orders",
-                placeholder="order id, buyer email or creator handle",
-                on_submit=state.search,
-                is_loading=state.is_loading,
-                extra=(
-                    rx.box(
-                        select_field("Status", name="status", options=state.status_options, default=state.status_label),
-                        flex="0 1 200px",
-                    ),
+            search_bar(
+                search_field(
+                    "Search orders",
+                    name="query",
+                    input_type="search",
+                    placeholder="order id, buyer email or creator handle",
                 ),
+                select_field("Status", name="status", options=state.status_options, default=state.status_label),
+                on_submit=state.search,
+                label="Order search",
+                is_loading=state.is_loading,
             ),
             list_body(
                 label="Orders",

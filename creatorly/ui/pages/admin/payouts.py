@@ -9,7 +9,7 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.components.admin_nav import admin_nav
-from creatorly.ui.components.admin_table import admin_table, fact, search_bar, search_field, status_select
+from creatorly.ui.components.admin_table import fact, list_body, search_bar, search_field, status_select
 from creatorly.ui.components.feedback import card_skeletons, empty_state
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.pages.admin.users import payout_review_actions
@@ -52,18 +52,14 @@ def admin_payouts_page() -> rx.Component:
                         label="Search payouts",
                         is_loading=state.is_loading,
                     ),
-                    rx.cond(
-                        state.rows.length() > 0,
-                        admin_table(
-                            columns=COLUMNS,
-                            rows=state.rows,
-                            render_row=_row,
-                            label="Payouts",
-                            has_more=state.next_cursor > 0,
-                            on_load_more=state.load_more,
-                            is_loading=state.is_loading,
-                        ),
-                        empty_state(icon="banknote", title="No payouts", text="No payout matches this search."),
+                    list_body(
+                        label="Payouts",
+                        columns=COLUMNS,
+                        state=state,
+                        render=_row,
+                        empty="No payout matches this search.",
+                        icon="banknote",
+                        title="No payouts",
                     ),
                     width="100%",
                     spacing="4",

@@ -6,15 +6,8 @@ import reflex as rx
 
 from creatorly.ui import routes
 from creatorly.ui.components.admin_action import admin_action_form
-from creatorly.ui.pages.admin.creators import (
-    admin_shell,
-    admin_table,
-    facts,
-    list_body,
-    not_found,
-    search_form,
-    section,
-)
+from creatorly.ui.components.admin_table import admin_table, list_body, search_bar, search_field
+from creatorly.ui.pages.admin.creators import admin_shell, facts, not_found, section
 from creatorly.ui.states.admin.products import AdminProductsState, AdminProductState, FileRow, ProductListRow
 
 
@@ -36,10 +29,12 @@ def products_page() -> rx.Component:
         "Find a product by its title or its creator.",
         state.is_allowed,
         rx.vstack(
-            search_form(
-                label="Search products",
-                placeholder="title, creator handle or name",
+            search_bar(
+                search_field(
+                    "Search products", name="query", input_type="search", placeholder="title, creator handle or name"
+                ),
                 on_submit=state.search,
+                label="Product search",
                 is_loading=state.is_loading,
             ),
             list_body(

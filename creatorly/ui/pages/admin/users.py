@@ -9,7 +9,7 @@ import reflex as rx
 from creatorly.ui import routes
 from creatorly.ui.components.admin_action import admin_action_form
 from creatorly.ui.components.admin_nav import admin_nav
-from creatorly.ui.components.admin_table import admin_table, fact, search_bar, search_field
+from creatorly.ui.components.admin_table import fact, list_body, search_bar, search_field
 from creatorly.ui.components.feedback import card_skeletons, empty_state
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.states.admin.users import AdminUsersState, AdminUserState, UserListRow
@@ -47,18 +47,14 @@ def admin_users_page() -> rx.Component:
                         label="Search users",
                         is_loading=state.is_loading,
                     ),
-                    rx.cond(
-                        state.rows.length() > 0,
-                        admin_table(
-                            columns=COLUMNS,
-                            rows=state.rows,
-                            render_row=_row,
-                            label="Users",
-                            has_more=state.next_cursor > 0,
-                            on_load_more=state.load_more,
-                            is_loading=state.is_loading,
-                        ),
-                        empty_state(icon="users", title="No users", text="Nobody matches this search."),
+                    list_body(
+                        label="Users",
+                        columns=COLUMNS,
+                        state=state,
+                        render=_row,
+                        empty="Nobody matches this search.",
+                        icon="users",
+                        title="No users",
                     ),
                     width="100%",
                     spacing="4",

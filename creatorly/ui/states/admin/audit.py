@@ -9,8 +9,7 @@ import reflex as rx
 from creatorly.errors import CreatorlyError
 from creatorly.services.audit import browse
 from creatorly.services.audit.schemas import AuditFilter, AuditPage
-from creatorly.ui.states.admin.guard import refusal
-from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.admin.guard import admin_refusal, session_token_of
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
@@ -40,13 +39,9 @@ class AuditLogState(rx.State):
     rows: list[AuditRow] = []
     next_cursor: int = 0
 
-    async def _token(self) -> str:
-        return (await self.get_state(AuthState)).session_token
-
     @rx.event
     async def load(self) -> Events:
-        token = await self._token()
-        refused = await refusal(lambda: browse.check_admin_access(session_token=token), self.router.url.path)
+        refused = await admin_refusal(self)
         if refused:
             self.is_allowed, self.rows, self.next_cursor = False, [], 0
             for event in refused:
@@ -78,7 +73,7 @@ class AuditLogState(rx.State):
         yield
         try:
             page = await browse.admin_entries(
-                session_token=await self._token(),
+                session_token=await session_token_of(self),
                 wanted=wanted,
                 before_id=self.next_cursor if older and self.next_cursor else None,
                 page_size=PAGE_SIZE,

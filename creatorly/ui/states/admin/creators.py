@@ -12,14 +12,11 @@ from creatorly.errors import CreatorlyError, InvalidInput
 from creatorly.services.admin import actions as admin_actions
 from creatorly.services.admin import catalog_reads, suspension
 from creatorly.services.admin.catalog_schemas import CreatorDetail, OrderRow
-from creatorly.services.audit import browse
 from creatorly.ui import routes
-from creatorly.ui.states.admin.guard import refusal
-from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.admin.guard import admin_refusal, session_token_of
+from creatorly.ui.states.admin.listing import PAGE_SIZE, AdminListMixin
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
-
-PAGE_SIZE = 25
 
 
 def when(moment: object) -> str:
@@ -79,55 +76,17 @@ def to_order_row(row: OrderRow) -> AdminOrderRow:
     )
 
 
-async def session_token_of(state: rx.State) -> str:
-    return (await state.get_state(AuthState)).session_token
-
-
-class AdminCreatorsState(rx.State):
-    is_allowed: bool = False
-    is_loading: bool = False
+class AdminCreatorsState(AdminListMixin, rx.State):
     query: str = ""
     rows: list[CreatorListRow] = []
-    next_cursor: int = 0
 
-    @rx.event
-    async def load(self) -> Events:
-        token = await session_token_of(self)
-        refused = await refusal(lambda: browse.check_admin_access(session_token=token), self.router.url.path)
-        if refused:
-            self.is_allowed, self.rows, self.next_cursor = False, [], 0
-            for event in refused:
-                yield event
-            return
-        self.is_allowed = True
-        async for event in self._fetch(more=False):
-            yield event
+    def _take_search(self, form: dict[str, str]) -> None:
+        self.query = form.get("query", "")
 
-    @rx.event
-    async def search(self, form: dict[str, str]) -> Events:
-        self.query = form.get("query", "").strip()
-        async for event in self._fetch(more=False):
-            yield event
-
-    @rx.event
-    async def load_more(self) -> Events:
-        async for event in self._fetch(more=True):
-            yield event
-
-    async def _fetch(self, *, more: bool) -> Events:
-        self.is_loading = True
-        yield
-        try:
-            page = await catalog_reads.list_creators(
-                session_token=await session_token_of(self),
-                text=self.query,
-                before_id=self.next_cursor if more and self.next_cursor else None,
-                limit=PAGE_SIZE,
-            )
-        except CreatorlyError as error:
-            self.is_loading = False
-            yield toast.error(error.message)
-            return
+    async def _fetch_page(self, session_token: str, before_id: int | None) -> tuple[list[CreatorListRow], int | None]:
+        page = await catalog_reads.list_creators(
+            session_token=session_token, text=self.query, before_id=before_id, limit=PAGE_SIZE
+        )
         rows = [
             CreatorListRow(
                 handle=row.handle,
@@ -140,8 +99,10 @@ class AdminCreatorsState(rx.State):
             )
             for row in page.items
         ]
+        return rows, page.next_cursor
+
+    def _show_rows(self, rows: list[CreatorListRow], *, more: bool) -> None:
         self.rows = [*self.rows, *rows] if more else rows
-        self.next_cursor, self.is_loading = page.next_cursor or 0, False
 
 
 class AdminCreatorState(rx.State):
@@ -171,7 +132,7 @@ class AdminCreatorState(rx.State):
     @rx.event
     async def load(self) -> Events:
         token = await session_token_of(self)
-        refused = await refusal(lambda: browse.check_admin_access(session_token=token), self.router.url.path)
+        refused = await admin_refusal(self)
         self.is_allowed = not refused
         if refused:
             for event in refused:

@@ -9,11 +9,11 @@ from datetime import datetime
 import reflex as rx
 
 from creatorly.errors import CreatorlyError
-from creatorly.services.admin import console, console_actions, overview
+from creatorly.services.admin import console, console_actions
 from creatorly.services.admin.schemas import EventDetail, EventRow
 from creatorly.ui import routes
-from creatorly.ui.states.admin.guard import refusal
-from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.admin.guard import admin_refusal, session_token_of
+from creatorly.ui.states.admin.listing import AdminListMixin
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
@@ -53,59 +53,22 @@ def event_list_row(row: EventRow) -> EventListRow:
     )
 
 
-async def _token(state: rx.State) -> str:
-    return (await state.get_state(AuthState)).session_token
-
-
-class AdminEventsState(rx.State):
-    is_allowed: bool = False
-    is_loading: bool = False
+class AdminEventsState(AdminListMixin, rx.State):
     status: str = ""
     search_text: str = ""
     rows: list[EventListRow] = []
-    next_cursor: int = 0
 
-    @rx.event
-    async def load(self) -> Events:
-        token = await _token(self)
-        refused = await refusal(lambda: overview.check_access(session_token=token), self.router.url.path)
-        if refused:
-            self.is_allowed, self.rows, self.next_cursor = False, [], 0
-            for event in refused:
-                yield event
-            return
-        self.is_allowed = True
-        async for event in self._fetch(more=False):
-            yield event
+    def _take_search(self, form: dict[str, str]) -> None:
+        self.status, self.search_text = form.get("status", ""), form.get("query", "")
 
-    @rx.event
-    async def search(self, form: dict[str, str]) -> Events:
-        self.status, self.search_text = form.get("status", "").strip(), form.get("query", "").strip()
-        async for event in self._fetch(more=False):
-            yield event
+    async def _fetch_page(self, session_token: str, before_id: int | None) -> tuple[list[EventListRow], int | None]:
+        page = await console.list_events(
+            session_token=session_token, status=self.status, search=self.search_text, before_id=before_id
+        )
+        return [event_list_row(row) for row in page.items], page.next_cursor
 
-    @rx.event
-    async def load_more(self) -> Events:
-        async for event in self._fetch(more=True):
-            yield event
-
-    async def _fetch(self, *, more: bool) -> Events:
-        self.is_loading = True
-        yield
-        try:
-            page = await console.list_events(
-                session_token=await _token(self),
-                status=self.status,
-                search=self.search_text,
-                before_id=self.next_cursor if more and self.next_cursor else None,
-            )
-        except CreatorlyError as error:
-            self.is_loading = False
-            yield toast.error(error.message)
-            return
-        rows = [event_list_row(row) for row in page.items]
+    def _show_rows(self, rows: list[EventListRow], *, more: bool) -> None:
         self.rows = [*self.rows, *rows] if more else rows
-        self.next_cursor, self.is_loading = page.next_cursor or 0, False
 
 
 class AdminEventState(rx.State):
@@ -120,8 +83,8 @@ class AdminEventState(rx.State):
 
     @rx.event
     async def load(self) -> Events:
-        token = await _token(self)
-        refused = await refusal(lambda: overview.check_access(session_token=token), self.router.url.path)
+        token = await session_token_of(self)
+        refused = await admin_refusal(self)
         if refused:
             self.is_allowed, self.is_found, self.payload = False, False, ""
             for event in refused:
@@ -148,7 +111,7 @@ class AdminEventState(rx.State):
     async def retry(self, form: dict[str, str]) -> Events:
         self.is_retrying = True
         yield
-        token = await _token(self)
+        token = await session_token_of(self)
         try:
             done = await console_actions.retry_webhook_event(
                 session_token=token, event_id=self.event.id, reason=form.get("reason", "")

@@ -9,10 +9,16 @@ import reflex as rx
 
 from creatorly.errors import Forbidden
 from creatorly.services.accounts.errors import NotAuthenticated, TwoFactorSetupRequired
+from creatorly.services.admin import overview
 from creatorly.ui import routes
+from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.browser import toast
 
 ADMINS_ONLY = "This page is for Creatorly admins only."
+
+
+async def session_token_of(state: rx.State) -> str:
+    return (await state.get_state(AuthState)).session_token
 
 
 async def refusal(check: Callable[[], Awaitable[object]], path: str) -> list[Any]:
@@ -26,3 +32,9 @@ async def refusal(check: Callable[[], Awaitable[object]], path: str) -> list[Any
     except Forbidden:
         return [toast.error(ADMINS_ONLY), rx.redirect(routes.ACCOUNT)]
     return []
+
+
+async def admin_refusal(state: rx.State) -> list[Any]:
+    """`refusal` for a page only admins (with two-factor on) may open."""
+    token = await session_token_of(state)
+    return await refusal(lambda: overview.check_access(session_token=token), state.router.url.path)

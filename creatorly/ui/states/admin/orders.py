@@ -10,15 +10,14 @@ from creatorly.errors import CreatorlyError
 from creatorly.services.admin import actions as admin_actions
 from creatorly.services.admin import catalog_reads
 from creatorly.services.admin.catalog_schemas import OrderDetail
-from creatorly.services.audit import browse
 from creatorly.services.orders.status_labels import ORDER_STATUS_LABELS
 from creatorly.ui import routes
-from creatorly.ui.states.admin.creators import AdminOrderRow, session_token_of, to_order_row, when
-from creatorly.ui.states.admin.guard import refusal
+from creatorly.ui.states.admin.creators import AdminOrderRow, to_order_row, when
+from creatorly.ui.states.admin.guard import admin_refusal, session_token_of
+from creatorly.ui.states.admin.listing import PAGE_SIZE, AdminListMixin
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
-PAGE_SIZE = 25
 ANY_STATUS = "Any status"
 STATUS_BY_LABEL = {label: str(status) for status, label in ORDER_STATUS_LABELS.items()}
 STATUS_OPTIONS = [ANY_STATUS, *STATUS_BY_LABEL]
@@ -38,58 +37,28 @@ class RefundRow:
     reason: str = ""
 
 
-class AdminOrdersState(rx.State):
-    is_allowed: bool = False
-    is_loading: bool = False
+class AdminOrdersState(AdminListMixin, rx.State):
     query: str = ""
     status_label: str = ANY_STATUS
     status_options: list[str] = STATUS_OPTIONS
     rows: list[AdminOrderRow] = []
-    next_cursor: int = 0
 
-    @rx.event
-    async def load(self) -> Events:
-        token = await session_token_of(self)
-        refused = await refusal(lambda: browse.check_admin_access(session_token=token), self.router.url.path)
-        if refused:
-            self.is_allowed, self.rows, self.next_cursor = False, [], 0
-            for event in refused:
-                yield event
-            return
-        self.is_allowed = True
-        async for event in self._fetch(more=False):
-            yield event
-
-    @rx.event
-    async def search(self, form: dict[str, str]) -> Events:
-        self.query = form.get("query", "").strip()
+    def _take_search(self, form: dict[str, str]) -> None:
+        self.query = form.get("query", "")
         self.status_label = form.get("status", ANY_STATUS) or ANY_STATUS
-        async for event in self._fetch(more=False):
-            yield event
 
-    @rx.event
-    async def load_more(self) -> Events:
-        async for event in self._fetch(more=True):
-            yield event
+    async def _fetch_page(self, session_token: str, before_id: int | None) -> tuple[list[AdminOrderRow], int | None]:
+        page = await catalog_reads.list_orders(
+            session_token=session_token,
+            text=self.query,
+            status=STATUS_BY_LABEL.get(self.status_label, ""),
+            before_id=before_id,
+            limit=PAGE_SIZE,
+        )
+        return [to_order_row(row) for row in page.items], page.next_cursor
 
-    async def _fetch(self, *, more: bool) -> Events:
-        self.is_loading = True
-        yield
-        try:
-            page = await catalog_reads.list_orders(
-                session_token=await session_token_of(self),
-                text=self.query,
-                status=STATUS_BY_LABEL.get(self.status_label, ""),
-                before_id=self.next_cursor if more and self.next_cursor else None,
-                limit=PAGE_SIZE,
-            )
-        except CreatorlyError as error:
-            self.is_loading = False
-            yield toast.error(error.message)
-            return
-        rows = [to_order_row(row) for row in page.items]
+    def _show_rows(self, rows: list[AdminOrderRow], *, more: bool) -> None:
         self.rows = [*self.rows, *rows] if more else rows
-        self.next_cursor, self.is_loading = page.next_cursor or 0, False
 
 
 class AdminOrderState(rx.State):
@@ -116,7 +85,7 @@ class AdminOrderState(rx.State):
     @rx.event
     async def load(self) -> Events:
         token = await session_token_of(self)
-        refused = await refusal(lambda: browse.check_admin_access(session_token=token), self.router.url.path)
+        refused = await admin_refusal(self)
         self.is_allowed = not refused
         if refused:
             for event in refused:

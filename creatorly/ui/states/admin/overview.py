@@ -11,8 +11,7 @@ from creatorly.errors import CreatorlyError
 from creatorly.kit.money import exponent_of, format_money
 from creatorly.services.admin import overview
 from creatorly.services.admin.schemas import BucketFigures, Granularity, PlatformOverview
-from creatorly.ui.states.admin.guard import refusal
-from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.admin.guard import admin_refusal, session_token_of
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
@@ -110,13 +109,9 @@ class AdminOverviewState(rx.State):
     chart: list[dict[str, str | int | float]] = []
     in_flight: list[InFlightRow] = []
 
-    async def _token(self) -> str:
-        return (await self.get_state(AuthState)).session_token
-
     @rx.event
     async def load(self) -> Events:
-        token = await self._token()
-        refused = await refusal(lambda: overview.check_access(session_token=token), self.router.url.path)
+        refused = await admin_refusal(self)
         if refused:
             self.is_allowed, self.cards, self.chart, self.in_flight = False, [], [], []
             for event in refused:
@@ -144,7 +139,9 @@ class AdminOverviewState(rx.State):
         self.is_loading = True
         yield
         try:
-            found = await overview.platform_overview(session_token=await self._token(), granularity=self.granularity)
+            found = await overview.platform_overview(
+                session_token=await session_token_of(self), granularity=self.granularity
+            )
         except CreatorlyError as error:
             self.is_loading = False
             yield toast.error(error.message)

@@ -9,11 +9,11 @@ import reflex as rx
 
 from creatorly.errors import CreatorlyError
 from creatorly.kit.money import format_money
-from creatorly.services.admin import console, console_actions, overview
+from creatorly.services.admin import console, console_actions
 from creatorly.services.admin.schemas import PayoutDetail, PayoutRow
 from creatorly.ui import routes
-from creatorly.ui.states.admin.guard import refusal
-from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.admin.guard import admin_refusal, session_token_of
+from creatorly.ui.states.admin.listing import AdminListMixin
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
@@ -69,59 +69,22 @@ def payout_list_row(row: PayoutRow) -> PayoutListRow:
     )
 
 
-async def _token(state: rx.State) -> str:
-    return (await state.get_state(AuthState)).session_token
-
-
-class AdminPayoutsState(rx.State):
-    is_allowed: bool = False
-    is_loading: bool = False
+class AdminPayoutsState(AdminListMixin, rx.State):
     status: str = ""
     search_text: str = ""
     rows: list[PayoutListRow] = []
-    next_cursor: int = 0
 
-    @rx.event
-    async def load(self) -> Events:
-        token = await _token(self)
-        refused = await refusal(lambda: overview.check_access(session_token=token), self.router.url.path)
-        if refused:
-            self.is_allowed, self.rows, self.next_cursor = False, [], 0
-            for event in refused:
-                yield event
-            return
-        self.is_allowed = True
-        async for event in self._fetch(more=False):
-            yield event
+    def _take_search(self, form: dict[str, str]) -> None:
+        self.status, self.search_text = form.get("status", ""), form.get("creator", "")
 
-    @rx.event
-    async def search(self, form: dict[str, str]) -> Events:
-        self.status, self.search_text = form.get("status", "").strip(), form.get("creator", "").strip()
-        async for event in self._fetch(more=False):
-            yield event
+    async def _fetch_page(self, session_token: str, before_id: int | None) -> tuple[list[PayoutListRow], int | None]:
+        page = await console.list_payouts(
+            session_token=session_token, status=self.status, search=self.search_text, before_id=before_id
+        )
+        return [payout_list_row(row) for row in page.items], page.next_cursor
 
-    @rx.event
-    async def load_more(self) -> Events:
-        async for event in self._fetch(more=True):
-            yield event
-
-    async def _fetch(self, *, more: bool) -> Events:
-        self.is_loading = True
-        yield
-        try:
-            page = await console.list_payouts(
-                session_token=await _token(self),
-                status=self.status,
-                search=self.search_text,
-                before_id=self.next_cursor if more and self.next_cursor else None,
-            )
-        except CreatorlyError as error:
-            self.is_loading = False
-            yield toast.error(error.message)
-            return
-        rows = [payout_list_row(row) for row in page.items]
+    def _show_rows(self, rows: list[PayoutListRow], *, more: bool) -> None:
         self.rows = [*self.rows, *rows] if more else rows
-        self.next_cursor, self.is_loading = page.next_cursor or 0, False
 
 
 class AdminPayoutState(rx.State):
@@ -142,8 +105,8 @@ class AdminPayoutState(rx.State):
 
     @rx.event
     async def load(self) -> Events:
-        token = await _token(self)
-        refused = await refusal(lambda: overview.check_access(session_token=token), self.router.url.path)
+        token = await session_token_of(self)
+        refused = await admin_refusal(self)
         if refused:
             self.is_allowed, self.is_found = False, False
             for event in refused:
@@ -204,7 +167,7 @@ class AdminPayoutState(rx.State):
     async def _review(self, form: dict[str, str], *, hold: bool) -> Events:
         self.is_acting = True
         yield
-        token = await _token(self)
+        token = await session_token_of(self)
         action = console_actions.hold_payouts if hold else console_actions.release_payouts
         try:
             await action(session_token=token, creator_id=self.creator_id, reason=form.get("reason", ""))

@@ -10,8 +10,7 @@ from creatorly.errors import CreatorlyError, Forbidden
 from creatorly.services.reconciliation import service as reconciliation
 from creatorly.services.reconciliation.schemas import Mismatch, ReconciliationReport
 from creatorly.ui import routes
-from creatorly.ui.states.admin.guard import ADMINS_ONLY, refusal
-from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.admin.guard import ADMINS_ONLY, refusal, session_token_of
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
@@ -43,13 +42,10 @@ class ReconciliationState(rx.State):
     rows: list[MismatchRow] = []
     notes: list[str] = []
 
-    async def _token(self) -> str:
-        return (await self.get_state(AuthState)).session_token
-
     @rx.event
     async def load(self) -> Events:
         """Only admins stay on the page; everyone else is told so and sent away (each run checks again)."""
-        token = await self._token()
+        token = await session_token_of(self)
         refused = await refusal(lambda: reconciliation.check_access(session_token=token), self.router.url.path)
         if refused:
             self._forget()
@@ -70,7 +66,7 @@ class ReconciliationState(rx.State):
             if self.is_running:
                 return
             self.is_running = True
-            token, days = await self._token(), int(self.days)
+            token, days = await session_token_of(self), int(self.days)
         try:
             report = await reconciliation.run_reconciliation(session_token=token, days=days)
         except Forbidden:
@@ -96,7 +92,9 @@ class ReconciliationState(rx.State):
             for row in self.rows
         ]
         try:
-            text = await reconciliation.export_mismatches_csv(session_token=await self._token(), mismatches=mismatches)
+            text = await reconciliation.export_mismatches_csv(
+                session_token=await session_token_of(self), mismatches=mismatches
+            )
         except CreatorlyError as error:
             yield toast.error(error.message)
             return

@@ -8,14 +8,12 @@ from datetime import datetime
 import reflex as rx
 
 from creatorly.errors import CreatorlyError, NotFound
-from creatorly.services.admin.access import admin_actor
 from creatorly.services.moderation import decisions
 from creatorly.services.moderation import rules as moderation_rules
 from creatorly.services.moderation import service as moderation
 from creatorly.services.moderation.schemas import CaseDetail, CaseView, QueueRow
 from creatorly.ui import routes
-from creatorly.ui.states.admin.guard import refusal
-from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.admin.guard import admin_refusal, session_token_of
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
@@ -105,8 +103,7 @@ class ReportsQueueState(rx.State):
 
     @rx.event
     async def load(self) -> Events:
-        token = (await self.get_state(AuthState)).session_token
-        refused = await refusal(lambda: admin_actor(session_token=token), self.router.url.path)
+        refused = await admin_refusal(self)
         if refused:
             self.is_allowed, self.rows = False, []
             for event in refused:
@@ -125,7 +122,7 @@ class ReportsQueueState(rx.State):
     async def _fetch(self) -> Events:
         self.is_loading = True
         yield None
-        token = (await self.get_state(AuthState)).session_token
+        token = await session_token_of(self)
         try:
             rows = await moderation.admin_queue(session_token=token, status=self.status)
         except CreatorlyError as error:
@@ -155,9 +152,8 @@ class ReportCaseState(rx.State):
 
     @rx.event
     async def load(self) -> Events:
-        token = (await self.get_state(AuthState)).session_token
         key = str(getattr(self, "admin_report_target", "") or "")
-        refused = await refusal(lambda: admin_actor(session_token=token), self.router.url.path)
+        refused = await admin_refusal(self)
         if refused:
             self.is_allowed = False
             for event in refused:
@@ -167,7 +163,7 @@ class ReportCaseState(rx.State):
         await self._fetch()
 
     async def _fetch(self) -> None:
-        token = (await self.get_state(AuthState)).session_token
+        token = await session_token_of(self)
         try:
             detail = await moderation.admin_case(session_token=token, target_key=self.target_key)
         except NotFound:
@@ -219,7 +215,7 @@ class ReportCaseState(rx.State):
             return
         self.is_working = True
         yield None
-        token = (await self.get_state(AuthState)).session_token
+        token = await session_token_of(self)
         try:
             kind, number = self._target()
             await decisions.take_down_content(
@@ -238,7 +234,7 @@ class ReportCaseState(rx.State):
             return
         self.is_working = True
         yield None
-        token = (await self.get_state(AuthState)).session_token
+        token = await session_token_of(self)
         try:
             kind, number = self._target()
             action = decisions.resolve_appeal if is_appeal else decisions.resolve_case

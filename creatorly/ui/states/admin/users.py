@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import reflex as rx
 
 from creatorly.errors import CreatorlyError
-from creatorly.services.admin import console, console_actions, overview
-from creatorly.services.admin.schemas import Page, UserDetail, UserRow
+from creatorly.services.admin import console, console_actions
+from creatorly.services.admin.schemas import UserDetail, UserRow
 from creatorly.ui import routes
-from creatorly.ui.states.admin.guard import refusal
-from creatorly.ui.states.auth import AuthState
+from creatorly.ui.states.admin.guard import admin_refusal, session_token_of
+from creatorly.ui.states.admin.listing import AdminListMixin
 from creatorly.ui.states.browser import toast
 from creatorly.ui.states.events import Events
 
@@ -45,57 +45,19 @@ def user_list_row(row: UserRow) -> UserListRow:
     )
 
 
-async def _token(state: rx.State) -> str:
-    return (await state.get_state(AuthState)).session_token
-
-
-class AdminUsersState(rx.State):
-    is_allowed: bool = False
-    is_loading: bool = False
+class AdminUsersState(AdminListMixin, rx.State):
     email: str = ""
     rows: list[UserListRow] = []
-    next_cursor: int = 0
 
-    @rx.event
-    async def load(self) -> Events:
-        token = await _token(self)
-        refused = await refusal(lambda: overview.check_access(session_token=token), self.router.url.path)
-        if refused:
-            self.is_allowed, self.rows, self.next_cursor = False, [], 0
-            for event in refused:
-                yield event
-            return
-        self.is_allowed = True
-        async for event in self._fetch(more=False):
-            yield event
+    def _take_search(self, form: dict[str, str]) -> None:
+        self.email = form.get("email", "")
 
-    @rx.event
-    async def search(self, form: dict[str, str]) -> Events:
-        self.email = form.get("email", "").strip()
-        async for event in self._fetch(more=False):
-            yield event
+    async def _fetch_page(self, session_token: str, before_id: int | None) -> tuple[list[UserListRow], int | None]:
+        page = await console.list_users(session_token=session_token, email=self.email, before_id=before_id)
+        return [user_list_row(row) for row in page.items], page.next_cursor
 
-    @rx.event
-    async def load_more(self) -> Events:
-        async for event in self._fetch(more=True):
-            yield event
-
-    async def _fetch(self, *, more: bool) -> Events:
-        self.is_loading = True
-        yield
-        try:
-            page: Page[UserRow] = await console.list_users(
-                session_token=await _token(self),
-                email=self.email,
-                before_id=self.next_cursor if more and self.next_cursor else None,
-            )
-        except CreatorlyError as error:
-            self.is_loading = False
-            yield toast.error(error.message)
-            return
-        rows = [user_list_row(row) for row in page.items]
+    def _show_rows(self, rows: list[UserListRow], *, more: bool) -> None:
         self.rows = [*self.rows, *rows] if more else rows
-        self.next_cursor, self.is_loading = page.next_cursor or 0, False
 
 
 class AdminUserState(rx.State):
@@ -113,8 +75,8 @@ class AdminUserState(rx.State):
 
     @rx.event
     async def load(self) -> Events:
-        token = await _token(self)
-        refused = await refusal(lambda: overview.check_access(session_token=token), self.router.url.path)
+        token = await session_token_of(self)
+        refused = await admin_refusal(self)
         if refused:
             self.is_allowed, self.is_found = False, False
             for event in refused:
@@ -153,7 +115,7 @@ class AdminUserState(rx.State):
     async def _review(self, form: dict[str, str], *, hold: bool) -> Events:
         self.is_acting = True
         yield
-        token = await _token(self)
+        token = await session_token_of(self)
         action = console_actions.hold_payouts if hold else console_actions.release_payouts
         try:
             await action(session_token=token, creator_id=self.creator_id, reason=form.get("reason", ""))
