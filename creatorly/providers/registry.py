@@ -17,6 +17,8 @@ from creatorly.providers.email.outbox import OutboxMailer
 from creatorly.providers.email.smtp import SmtpMailer
 from creatorly.providers.identity.google import GoogleClientConfig, GoogleIdentityProvider
 from creatorly.providers.payments.base import PaymentProvider
+from creatorly.providers.payments.paypal import PayPalPaymentProvider
+from creatorly.providers.payments.paypal_client import PayPalClient
 from creatorly.providers.payments.razorpay import RazorpayPaymentProvider, RazorpaySubscriptions
 from creatorly.providers.payments.sandbox import SandboxPaymentProvider
 from creatorly.providers.payments.stripe import StripePaymentProvider
@@ -128,7 +130,28 @@ def get_payment_provider(name: str) -> PaymentProvider:
         return razorpay
     if name == "stripe" and (stripe_provider := get_stripe_provider()) is not None:
         return stripe_provider
+    if name == "paypal" and (paypal := get_paypal_provider()) is not None:
+        return paypal
     raise LookupError(f"no payment provider named {name!r}")
+
+
+def get_paypal_client() -> PayPalClient | None:
+    """PayPal's REST API when its client id and secret are set; None turns PayPal off."""
+    if not settings.is_paypal_enabled:
+        return None
+    return PayPalClient(
+        client_id=settings.paypal_client_id,
+        client_secret=settings.paypal_client_secret.get_secret_value(),
+        api_url=settings.paypal_api_url,
+    )
+
+
+def get_paypal_provider() -> PayPalPaymentProvider | None:
+    """PayPal Orders when PayPal is on; None otherwise."""
+    client = get_paypal_client()
+    if client is None:
+        return None
+    return PayPalPaymentProvider(client, public_url=settings.resolved_public_url, webhook_id=settings.paypal_webhook_id)
 
 
 def get_razorpay_provider() -> RazorpayPaymentProvider | None:
