@@ -1,0 +1,328 @@
+"""PayPal against the local stand-in of its REST API: OAuth, orders approved and captured on return, capture and
+refund webhooks verified by PayPal's verify-webhook-signature call, refunds, and a forged delivery refused."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func
+from sqlmodel import SQLModel, select
+
+import creatorly.api.app
+from creatorly import db
+from creatorly.config import settings
+from creatorly.errors import ProviderError
+from creatorly.models import ExternalEvent, LedgerTransaction, Order, OrderEvent, PaymentAttempt, Refund
+from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.providers.payments.base import PaymentRequest
+from creatorly.providers.payments.paypal import PayPalPaymentProvider
+from creatorly.providers.payments.paypal_client import PayPalClient
+from creatorly.providers.registry import get_paypal_provider
+from creatorly.services.accounts import service as accounts
+from creatorly.services.accounts.schemas import SignedIn
+from creatorly.services.checkout import service as checkout
+from creatorly.services.checkout.routing import membership_provider_for, provider_for
+from creatorly.services.ledger import service as ledger
+from creatorly.services.refunds import service as refunds
+from tests.accounts import PASSWORD, new_requester
+from tests.factories import make_creator, new_product
+from tests.paypal_standin import CLIENT_ID, CLIENT_SECRET, WEBHOOK_ID, PayPalStandIn, running_paypal_standin
+from tests.processes import serving
+
+BUYER = "fan@example.com"
+PRICE = 2500  # USD 25.00
+FEE = 87  # 3.49% of 25.00, rounded half even by the stand-in: 0.87
+
+
+@pytest.fixture(scope="module")
+def stand_in() -> Iterator[PayPalStandIn]:
+    with running_paypal_standin() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    with serving(creatorly.api.app.api) as url:
+        yield url
+
+
+@pytest.fixture(autouse=True)
+def _paypal_settings(stand_in: PayPalStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in.reset()
+    monkeypatch.setattr(settings, "public_url", "http://shop.test")
+    monkeypatch.setattr(settings, "paypal_client_id", CLIENT_ID)
+    monkeypatch.setattr(settings, "paypal_client_secret", SecretStr(CLIENT_SECRET))
+    monkeypatch.setattr(settings, "paypal_webhook_id", WEBHOOK_ID)
+    monkeypatch.setattr(settings, "paypal_api_url", stand_in.base_url)
+    monkeypatch.setattr(settings, "payment_routing", "USD:paypal,*:sandbox")
+
+
+# --- Given helpers ---------------------------------------------------------------------------------
+
+
+def _provider() -> PayPalPaymentProvider:
+    provider = get_paypal_provider()
+    assert provider is not None
+    return provider
+
+
+async def _checkout() -> Order:
+    """A USD sale as the storefront starts it: routed to PayPal, which answers an order to approve."""
+    made = await make_creator(products=[new_product(currency="USD", price_amount=PRICE)])
+    [product] = made.products
+    started = await checkout.start_checkout(
+        handle=made.creator.handle, slug=product.slug, buyer_email=BUYER, checkout_key=secrets.token_hex(8)
+    )
+    order = await _order(started.order_public_id)
+    assert started.redirect_url == f"{settings.paypal_api_url}/checkoutnow?token={order.provider_reference}"
+    return order
+
+
+async def _order(public_id: str) -> Order:
+    async with db.transaction() as session:
+        return (await session.exec(select(Order).where(Order.public_id == public_id))).one()
+
+
+async def _count(model: type[SQLModel]) -> int:
+    async with db.transaction() as session:
+        return int((await session.exec(select(func.count()).select_from(model))).one())
+
+
+async def _counts() -> dict[str, int]:
+    tables: list[type[SQLModel]] = [ExternalEvent, LedgerTransaction, Order, OrderEvent, PaymentAttempt, Refund]
+    return {model.__name__: await _count(model) for model in tables}
+
+
+def _return(app_url: str, order: Order) -> httpx.Response:
+    """The buyer's browser coming back from PayPal, as PayPal sends it: ?token=<order id>&PayerID=…"""
+    return httpx.get(
+        f"{app_url}/api/payments/paypal/return", params={"token": order.provider_reference, "PayerID": "QYR5Z8XDVJNXQ"}
+    )
+
+
+async def _assert_paid_once(order: Order, stand_in: PayPalStandIn) -> Order:
+    paid = await _order(order.public_id)
+    [capture_id] = stand_in.captures
+    assert (paid.status, paid.provider_fee, paid.provider_payment_id) == (OrderStatus.PAID, FEE, capture_id)
+    assert await _count(LedgerTransaction) == 1
+    async with db.transaction() as session:
+        assert await ledger.trial_balance(session) == {"USD": 0}
+    return paid
+
+
+# --- OAuth and the order ---------------------------------------------------------------------------
+
+
+async def test_a_wrong_secret_is_refused_by_the_token_call_as_a_final_provider_error(stand_in: PayPalStandIn) -> None:
+    client = PayPalClient(client_id=CLIENT_ID, client_secret="wrong", api_url=stand_in.base_url)
+    provider = PayPalPaymentProvider(client, public_url="http://shop.test")
+    request = PaymentRequest("ord_x", PRICE, "USD", "A thing", BUYER, "http://shop.test/orders/ord_x", "order-ord_x")
+
+    with pytest.raises(ProviderError) as refused:
+        await provider.create_payment(request)
+
+    assert refused.value.is_retryable is False
+    assert "refused the client id and secret" in refused.value.message
+    assert stand_in.orders == {}
+
+
+async def test_an_api_call_without_a_token_gets_401(stand_in: PayPalStandIn) -> None:
+    answer = httpx.post(f"{stand_in.base_url}/v2/checkout/orders", json={"intent": "CAPTURE"})
+    forged = httpx.get(f"{stand_in.base_url}/v2/checkout/orders/X", headers={"Authorization": "Bearer A21AAnope"})
+
+    assert (answer.status_code, forged.status_code) == (401, 401)
+
+
+async def test_the_token_is_fetched_once_and_reused(stand_in: PayPalStandIn) -> None:
+    before = stand_in.token_requests
+    for number in range(3):
+        reference = f"ord_reuse{number}"
+        await _provider().create_payment(
+            PaymentRequest(reference, 1000, "USD", "x", BUYER, "http://shop.test/o", f"order-{reference}")
+        )
+
+    assert stand_in.token_requests - before <= 1
+    assert len(stand_in.orders) == 3
+
+
+async def test_checkout_makes_a_paypal_order_with_an_exact_decimal_amount(stand_in: PayPalStandIn) -> None:
+    order = await _checkout()
+
+    assert (order.provider, order.status) == (PaymentProviderName.PAYPAL, OrderStatus.PENDING)
+    made = stand_in.orders[order.provider_reference or ""]
+    unit = made["purchase_units"][0]
+    assert unit["amount"] == {"currency_code": "USD", "value": "25.00"}
+    assert unit["reference_id"] == unit["custom_id"] == order.public_id
+    assert made["_return_url"] == "http://shop.test/api/payments/paypal/return"
+
+
+async def test_a_repeated_create_with_the_same_key_is_the_same_paypal_order(stand_in: PayPalStandIn) -> None:
+    request = PaymentRequest("ord_same", 1000, "USD", "x", BUYER, "http://shop.test/o", "order-ord_same")
+
+    first, second = await _provider().create_payment(request), await _provider().create_payment(request)
+
+    assert first == second and len(stand_in.orders) == 1
+
+
+def test_routing_sends_usd_sales_to_paypal_but_memberships_elsewhere() -> None:
+    assert provider_for("USD") == PaymentProviderName.PAYPAL
+    assert provider_for("EUR") == PaymentProviderName.SANDBOX
+    assert membership_provider_for("USD") == PaymentProviderName.SANDBOX  # Stripe is off here
+
+
+# --- Capture on return and by webhook ------------------------------------------------------------------
+
+
+async def test_approve_then_return_captures_and_pays_once_and_the_webhook_after_changes_nothing(
+    stand_in: PayPalStandIn, app_url: str
+) -> None:
+    order = await _checkout()
+    stand_in.approve(order.provider_reference or "")
+
+    back = _return(app_url, order)
+    again = _return(app_url, order)  # a reload of the return page: PayPal says already captured
+
+    assert back.status_code == again.status_code == 303
+    assert back.headers["location"].startswith(f"http://shop.test/orders/{order.public_id}?key=")
+    await _assert_paid_once(order, stand_in)
+    [capture_id] = stand_in.captures
+    delivered = stand_in.deliver(app_url, stand_in.capture_event("PAYMENT.CAPTURE.COMPLETED", capture_id))
+    assert delivered.status_code == 200
+    await _assert_paid_once(order, stand_in)
+
+
+async def test_the_capture_webhook_first_and_the_return_later_pay_once(stand_in: PayPalStandIn, app_url: str) -> None:
+    order = await _checkout()
+    stand_in.approve(order.provider_reference or "")
+    captured = await _provider().capture_order(order.provider_reference or "")  # PayPal's side captured it
+    assert captured.capture_id is not None
+
+    event = stand_in.capture_event("PAYMENT.CAPTURE.COMPLETED", captured.capture_id)
+    assert stand_in.deliver(app_url, event).status_code == 200
+    assert stand_in.deliver(app_url, event).status_code == 200  # a redelivery
+    assert _return(app_url, order).status_code == 303
+
+    await _assert_paid_once(order, stand_in)
+
+
+async def test_a_declined_capture_on_return_fails_the_order(stand_in: PayPalStandIn, app_url: str) -> None:
+    order = await _checkout()
+    stand_in.approve(order.provider_reference or "")
+    stand_in.decline_next_capture = True
+
+    assert _return(app_url, order).status_code == 303
+
+    failed = await _order(order.public_id)
+    assert (failed.status, failed.paid_at) == (OrderStatus.FAILED, None)
+    assert await _count(LedgerTransaction) == 0
+
+
+async def test_the_denied_webhook_fails_the_order(stand_in: PayPalStandIn, app_url: str) -> None:
+    order = await _checkout()
+    stand_in.approve(order.provider_reference or "")
+    stand_in.decline_next_capture = True
+    captured = await _provider().capture_order(order.provider_reference or "")
+    assert captured.capture_id is not None and captured.capture_status == "DECLINED"
+
+    delivered = stand_in.deliver(app_url, stand_in.capture_event("PAYMENT.CAPTURE.DENIED", captured.capture_id))
+
+    assert delivered.status_code == 200
+    assert (await _order(order.public_id)).status == OrderStatus.FAILED
+    assert await _count(LedgerTransaction) == 0
+
+
+async def test_a_return_with_a_token_not_ours_is_404(app_url: str) -> None:
+    answer = httpx.get(f"{app_url}/api/payments/paypal/return", params={"token": "5O190127TN364715T"})
+
+    assert answer.status_code == 404
+
+
+# --- Forged deliveries ---------------------------------------------------------------------------------
+
+
+async def test_a_forged_or_altered_delivery_is_4xx_and_writes_nothing(stand_in: PayPalStandIn, app_url: str) -> None:
+    order = await _checkout()
+    stand_in.approve(order.provider_reference or "")
+    captured = await _provider().capture_order(order.provider_reference or "")
+    assert captured.capture_id is not None
+    event = stand_in.capture_event("PAYMENT.CAPTURE.COMPLETED", captured.capture_id)
+    before = await _counts()
+    url = f"{app_url}/api/webhooks/paypal"
+
+    raw = httpx.Request("POST", url, json=event).content
+    headers = stand_in.signed_headers(raw)
+    altered = raw.replace(b'"25.00"', b'"0.01"')
+    made_up = {**headers, "PAYPAL-TRANSMISSION-ID": secrets.token_hex(16)}
+    bad_signature = {**headers, "PAYPAL-TRANSMISSION-SIG": "c2lnbmF0dXJl"}
+    no_headers = {"Content-Type": "application/json"}
+    answers = [
+        httpx.post(url, content=altered, headers=headers),
+        httpx.post(url, content=raw, headers=made_up),
+        httpx.post(url, content=raw, headers=bad_signature),
+        httpx.post(url, content=raw, headers=no_headers),
+    ]
+
+    assert [answer.status_code for answer in answers] == [400, 400, 400, 400]
+    assert await _counts() == before
+    assert (await _order(order.public_id)).status == OrderStatus.PENDING
+
+
+async def test_with_paypal_off_its_webhook_route_does_not_exist(
+    stand_in: PayPalStandIn, app_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "paypal_client_id", "")
+    before = await _counts()
+
+    answer = httpx.post(
+        f"{app_url}/api/webhooks/paypal", json={"id": "WH-1", "event_type": "PAYMENT.CAPTURE.COMPLETED"}
+    )
+
+    assert answer.status_code == 404
+    assert await _counts() == before
+
+
+# --- Refunds -------------------------------------------------------------------------------------------
+
+
+async def _signed_in_creator(order: Order) -> str:
+    from creatorly.models import Creator, User
+
+    async with db.transaction() as session:
+        creator = await session.get(Creator, order.creator_id)
+        assert creator is not None
+        user = await session.get(User, creator.user_id)
+        assert user is not None
+    signed_in = await accounts.sign_in(email=user.email, password=PASSWORD, requester=new_requester())
+    assert isinstance(signed_in, SignedIn)
+    return signed_in.session_token
+
+
+async def test_a_refund_goes_to_the_capture_once_and_its_webhook_posts_it_once(
+    stand_in: PayPalStandIn, app_url: str
+) -> None:
+    order = await _checkout()
+    stand_in.approve(order.provider_reference or "")
+    assert _return(app_url, order).status_code == 303
+    paid = await _assert_paid_once(order, stand_in)
+    token = await _signed_in_creator(order)
+
+    first = await refunds.refund_order(session_token=token, order_public_id=order.public_id, amount_text="10.00")
+    again = await refunds.refund_order(session_token=token, order_public_id=order.public_id, amount_text="10.00")
+
+    assert first.amount == again.amount == 1000
+    [refund] = stand_in.refunds  # the same PayPal-Request-Id: PayPal refunded once
+    assert refund["amount"] == {"value": "10.00", "currency_code": "USD"}
+    assert refund["_capture_id"] == paid.provider_payment_id
+    event = stand_in.refund_event(refund["id"])
+    for _ in range(3):
+        assert stand_in.deliver(app_url, event).status_code == 200
+    refunded = await _order(order.public_id)
+    assert (refunded.status, refunded.refunded_amount) == (OrderStatus.PARTIALLY_REFUNDED, 1000)
+    assert await _count(LedgerTransaction) == 2
+    assert await _count(Refund) == 1
+    async with db.transaction() as session:
+        assert await ledger.trial_balance(session) == {"USD": 0}
