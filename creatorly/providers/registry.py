@@ -24,6 +24,7 @@ from creatorly.providers.payments.sandbox import SandboxPaymentProvider
 from creatorly.providers.payments.stripe import StripePaymentProvider
 from creatorly.providers.payments.stripe_subscriptions import StripeSubscriptions
 from creatorly.providers.payouts.base import PayoutProvider
+from creatorly.providers.payouts.paypal import PayPalPayoutProvider
 from creatorly.providers.payouts.razorpay import RazorpayPayoutProvider
 from creatorly.providers.payouts.sandbox import SandboxPayoutProvider
 from creatorly.providers.payouts.stripe import StripePayoutProvider
@@ -186,12 +187,15 @@ def is_razorpay_payouts_enabled() -> bool:
 def payout_provider_name_for(kind: str, currency: str) -> str:
     """Which provider pays a payout account of this kind and currency; the sandbox when the real one is off.
 
-    A connected Stripe account goes to Stripe; a UPI id, or a bank account in INR, to RazorpayX.
+    A connected Stripe account goes to Stripe; a UPI id, or a bank account in INR, to RazorpayX; a PayPal email to
+    PayPal Payouts.
     """
     if kind == "stripe" and settings.is_stripe_enabled:
         return "stripe"
     if (kind == "upi" or (kind == "bank" and currency.upper() == "INR")) and is_razorpay_payouts_enabled():
         return "razorpay"
+    if kind == "paypal" and settings.is_paypal_enabled:
+        return "paypal"
     return "sandbox"
 
 
@@ -210,6 +214,8 @@ def get_payout_provider(name: str) -> PayoutProvider:
             api_base=settings.razorpay_api_base or None,
             account_number=settings.razorpay_payout_account_number,
         )
+    if name == "paypal" and (paypal := get_paypal_client()) is not None:
+        return PayPalPayoutProvider(paypal)
     raise LookupError(f"no payout provider named {name!r}")
 
 

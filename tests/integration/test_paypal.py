@@ -5,28 +5,36 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
 
 import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import func
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 
 import creatorly.api.app
 from creatorly import db
 from creatorly.config import settings
-from creatorly.errors import ProviderError
-from creatorly.models import ExternalEvent, LedgerTransaction, Order, OrderEvent, PaymentAttempt, Refund
+from creatorly.errors import InvalidInput, ProviderError
+from creatorly.kit.clock import utc_now
+from creatorly.models import ExternalEvent, LedgerTransaction, Order, OrderEvent, PaymentAttempt, Payout, Refund
 from creatorly.models.enums import OrderStatus, PaymentProviderName
 from creatorly.providers.payments.base import PaymentRequest
 from creatorly.providers.payments.paypal import PayPalPaymentProvider
 from creatorly.providers.payments.paypal_client import PayPalClient
-from creatorly.providers.registry import get_paypal_provider
+from creatorly.providers.payouts.paypal import PayPalPayoutProvider
+from creatorly.providers.registry import get_paypal_provider, payout_provider_name_for
 from creatorly.services.accounts import service as accounts
 from creatorly.services.accounts.schemas import SignedIn
 from creatorly.services.checkout import service as checkout
 from creatorly.services.checkout.routing import membership_provider_for, provider_for
 from creatorly.services.ledger import service as ledger
+from creatorly.services.payouts import accounts as payout_accounts
+from creatorly.services.payouts import service as payouts
+from creatorly.services.payouts import withdrawals
+from creatorly.services.payouts.schemas import PayoutAccountForm
 from creatorly.services.refunds import service as refunds
 from tests.accounts import PASSWORD, new_requester
 from tests.factories import make_creator, new_product
@@ -326,3 +334,105 @@ async def test_a_refund_goes_to_the_capture_once_and_its_webhook_posts_it_once(
     assert await _count(Refund) == 1
     async with db.transaction() as session:
         assert await ledger.trial_balance(session) == {"USD": 0}
+
+
+# --- PayPal Payouts ------------------------------------------------------------------------------------
+
+
+async def _creator_with_earnings(gross: int) -> int:
+    """A creator whose USD sale cleared its hold long ago: `gross` (no fees) is available to withdraw."""
+    creator = (await make_creator()).creator
+    assert creator.id is not None
+    async with db.transaction() as session:
+        await ledger.post_sale(
+            session,
+            order_id=900_000 + creator.id,
+            creator_id=creator.id,
+            provider="sandbox",
+            gross=gross,
+            provider_fee=0,
+            currency="USD",
+            paid_at=utc_now() - timedelta(days=30),
+            platform_fee_percent=Decimal(0),
+            hold_days=7,
+        )
+    return creator.id
+
+
+def _paypal_form(email: str = "Creator.Paid@Example.com") -> PayoutAccountForm:
+    return PayoutAccountForm(kind="paypal", currency="USD", paypal_email=email)
+
+
+async def _payout(public_id: str) -> Payout:
+    async with db.transaction() as session:
+        return (await session.exec(select(Payout).where(col(Payout.public_id) == public_id))).one()
+
+
+async def _withdrawn(creator_id: int) -> Payout:
+    await payout_accounts.add_payout_account(creator_id, _paypal_form())
+    opened = await withdrawals.withdraw(creator_id, "USD")
+    await payouts.submit_payout(opened.public_id)
+    await payouts.submit_payout(opened.public_id)  # a retried submit job: the same batch
+    return await _payout(opened.public_id)
+
+
+async def test_a_paypal_email_account_is_validated_and_labelled() -> None:
+    creator_id = await _creator_with_earnings(5000)
+
+    with pytest.raises(InvalidInput) as refused:
+        await payout_accounts.add_payout_account(creator_id, _paypal_form("not-an-email"))
+    view = await payout_accounts.add_payout_account(creator_id, _paypal_form())
+
+    assert refused.value.field == "paypal_email"
+    assert (view.kind, view.label) == ("paypal", "PayPal creator.paid@example.com")
+    assert payout_provider_name_for("paypal", "USD") == "paypal"
+
+
+async def test_a_paypal_payout_goes_out_once_and_its_succeeded_webhook_marks_it_paid(
+    stand_in: PayPalStandIn, app_url: str
+) -> None:
+    creator_id = await _creator_with_earnings(5000)
+
+    payout = await _withdrawn(creator_id)
+
+    [(batch_id, batch)] = stand_in.payouts.items()
+    assert (payout.provider, payout.status, payout.provider_reference) == ("paypal", "in_transit", batch_id)
+    assert batch["batch_header"]["sender_batch_header"]["sender_batch_id"] == f"payout-{payout.public_id}"
+    item = batch["items"][0]["payout_item"]
+    assert (item["recipient_type"], item["receiver"], item["sender_item_id"]) == (
+        "EMAIL",
+        "creator.paid@example.com",
+        payout.public_id,
+    )
+    assert item["amount"] == {"value": "50.00", "currency": "USD"}
+    stand_in.settle_payout(batch_id)
+    record = await PayPalPayoutProvider(_client()).payout_batch(batch_id)
+    assert record is not None and (record.status, record.amount) == ("paid", 5000)
+    event = stand_in.payout_item_event(batch_id)
+
+    statuses = [stand_in.deliver(app_url, event).status_code for _ in range(2)]
+
+    assert statuses == [200, 200]
+    assert (await _payout(payout.public_id)).status == "paid"
+    assert await _count(ExternalEvent) == 1
+    async with db.transaction() as session:
+        assert await ledger.trial_balance(session) == {"USD": 0}
+
+
+async def test_a_failed_paypal_payout_returns_the_funds(stand_in: PayPalStandIn, app_url: str) -> None:
+    creator_id = await _creator_with_earnings(5000)
+    payout = await _withdrawn(creator_id)
+    assert payout.provider_reference is not None
+    stand_in.settle_payout(payout.provider_reference, is_paid=False)
+
+    assert stand_in.deliver(app_url, stand_in.payout_item_event(payout.provider_reference)).status_code == 200
+
+    failed = await _payout(payout.public_id)
+    assert (failed.status, failed.failure_reason) == ("failed", "Receiver is unregistered")
+    async with db.transaction() as session:
+        [balance] = await ledger.balances_of_creator(session, creator_id, now=utc_now())
+        assert (balance.available, balance.in_payout) == (5000, 0)
+
+
+def _client() -> PayPalClient:
+    return PayPalClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, api_url=settings.paypal_api_url)
