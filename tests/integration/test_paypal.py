@@ -20,7 +20,7 @@ from creatorly.config import settings
 from creatorly.errors import InvalidInput, ProviderError
 from creatorly.kit.clock import utc_now
 from creatorly.models import ExternalEvent, LedgerTransaction, Order, OrderEvent, PaymentAttempt, Payout, Refund
-from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName
 from creatorly.providers.payments.base import PaymentRequest
 from creatorly.providers.payments.paypal import PayPalPaymentProvider
 from creatorly.providers.payments.paypal_client import PayPalClient
@@ -36,6 +36,8 @@ from creatorly.services.payouts import service as payouts
 from creatorly.services.payouts import withdrawals
 from creatorly.services.payouts.schemas import PayoutAccountForm
 from creatorly.services.refunds import service as refunds
+from creatorly.services.tips import service as tips
+from creatorly.services.tips.schemas import NewTip
 from tests.accounts import PASSWORD, new_requester
 from tests.factories import make_creator, new_product
 from tests.paypal_standin import CLIENT_ID, CLIENT_SECRET, WEBHOOK_ID, PayPalStandIn, running_paypal_standin
@@ -247,6 +249,24 @@ async def test_a_return_with_a_token_not_ours_is_404(app_url: str) -> None:
     answer = httpx.get(f"{app_url}/api/payments/paypal/return", params={"token": "5O190127TN364715T"})
 
     assert answer.status_code == 404
+
+
+async def test_a_tip_in_usd_goes_through_paypal_and_is_paid_on_return(stand_in: PayPalStandIn, app_url: str) -> None:
+    made = await make_creator()
+    started = await tips.start_tip(
+        NewTip(handle=made.creator.handle, amount_text="7.50", buyer_email=BUYER, checkout_key=secrets.token_hex(8))
+    )
+    order = await _order(started.order_public_id)
+    assert (order.kind, order.provider, order.amount) == (OrderKind.TIP, PaymentProviderName.PAYPAL, 750)
+    assert stand_in.orders[order.provider_reference or ""]["purchase_units"][0]["amount"]["value"] == "7.50"
+    stand_in.approve(order.provider_reference or "")
+
+    assert _return(app_url, order).status_code == 303
+
+    paid = await _order(order.public_id)
+    assert (paid.status, paid.provider_fee) == (OrderStatus.PAID, 26)  # 3.49% of 7.50
+    async with db.transaction() as session:
+        assert await ledger.trial_balance(session) == {"USD": 0}
 
 
 # --- Forged deliveries ---------------------------------------------------------------------------------
