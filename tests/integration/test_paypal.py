@@ -41,7 +41,7 @@ from creatorly.services.tips.schemas import NewTip
 from tests.accounts import PASSWORD, new_requester
 from tests.factories import make_creator, new_product
 from tests.paypal_standin import CLIENT_ID, CLIENT_SECRET, WEBHOOK_ID, PayPalStandIn, running_paypal_standin
-from tests.processes import serving
+from tests.processes import free_port, serving
 
 BUYER = "fan@example.com"
 PRICE = 2500  # USD 25.00
@@ -310,6 +310,23 @@ async def test_with_paypal_off_its_webhook_route_does_not_exist(
     )
 
     assert answer.status_code == 404
+    assert await _counts() == before
+
+
+async def test_a_delivery_paypal_cannot_be_asked_about_is_5xx_and_writes_nothing(
+    stand_in: PayPalStandIn, app_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = await _checkout()
+    stand_in.approve(order.provider_reference or "")
+    captured = await _provider().capture_order(order.provider_reference or "")
+    assert captured.capture_id is not None
+    event = stand_in.capture_event("PAYMENT.CAPTURE.COMPLETED", captured.capture_id)
+    before = await _counts()
+    monkeypatch.setattr(settings, "paypal_api_url", f"http://127.0.0.1:{free_port()}")  # PayPal unreachable
+
+    answer = stand_in.deliver(app_url, event)
+
+    assert answer.status_code == 502  # PayPal delivers it again later
     assert await _counts() == before
 
 
