@@ -3,10 +3,13 @@ refund webhooks verified by PayPal's verify-webhook-signature call, refunds, and
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -43,6 +46,7 @@ from tests.factories import make_creator, new_product
 from tests.paypal_standin import CLIENT_ID, CLIENT_SECRET, WEBHOOK_ID, PayPalStandIn, running_paypal_standin
 from tests.processes import free_port, serving
 
+PAYLOADS = Path(__file__).parent.parent / "payloads" / "paypal"
 BUYER = "fan@example.com"
 PRICE = 2500  # USD 25.00
 FEE = 87  # 3.49% of 25.00, rounded half even by the stand-in: 0.87
@@ -473,3 +477,81 @@ async def test_a_failed_paypal_payout_returns_the_funds(stand_in: PayPalStandIn,
 
 def _client() -> PayPalClient:
     return PayPalClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, api_url=settings.paypal_api_url)
+
+
+# --- Recorded payloads (PayPal's documented samples), pointed at our objects, delivered twice --------------------
+
+
+def _recorded(event_type: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((PAYLOADS / f"{event_type}.json").read_text())
+    return loaded
+
+
+def _pointed_at(event: dict[str, Any], order: Order, capture_id: str) -> dict[str, Any]:
+    capture = event["resource"]
+    capture.update(id=capture_id, custom_id=order.public_id, amount={"currency_code": "USD", "value": "25.00"})
+    capture["supplementary_data"]["related_ids"]["order_id"] = order.provider_reference
+    if "seller_receivable_breakdown" in capture:
+        capture["seller_receivable_breakdown"]["paypal_fee"]["value"] = "0.87"
+    return event
+
+
+async def test_the_recorded_capture_completed_pays_once_when_delivered_twice(
+    stand_in: PayPalStandIn, app_url: str
+) -> None:
+    order = await _checkout()
+    event = _pointed_at(_recorded("PAYMENT.CAPTURE.COMPLETED"), order, "27M47624FP291604U")
+    stand_in.captures["27M47624FP291604U"] = event["resource"]
+
+    statuses = [stand_in.deliver(app_url, event).status_code for _ in range(2)]
+
+    assert statuses == [200, 200]
+    await _assert_paid_once(order, stand_in)
+    assert await _count(ExternalEvent) == 1
+
+
+async def test_the_recorded_capture_denied_fails_the_order_once(stand_in: PayPalStandIn, app_url: str) -> None:
+    order = await _checkout()
+    event = _pointed_at(_recorded("PAYMENT.CAPTURE.DENIED"), order, "7NW873794T343360M")
+
+    statuses = [stand_in.deliver(app_url, event).status_code for _ in range(2)]
+
+    assert statuses == [200, 200]
+    assert (await _order(order.public_id)).status == OrderStatus.FAILED
+    assert await _count(LedgerTransaction) == 0
+
+
+async def test_the_recorded_capture_refunded_posts_a_refund_made_at_paypal_once(
+    stand_in: PayPalStandIn, app_url: str
+) -> None:
+    order = await _checkout()
+    stand_in.approve(order.provider_reference or "")
+    assert _return(app_url, order).status_code == 303
+    paid = await _assert_paid_once(order, stand_in)
+    event = _recorded("PAYMENT.CAPTURE.REFUNDED")
+    event["resource"]["links"][1]["href"] = f"https://api.paypal.com/v2/payments/captures/{paid.provider_payment_id}"
+
+    statuses = [stand_in.deliver(app_url, event).status_code for _ in range(2)]
+
+    assert statuses == [200, 200]
+    refunded = await _order(order.public_id)
+    assert (refunded.status, refunded.refunded_amount) == (OrderStatus.PARTIALLY_REFUNDED, 99)
+    assert await _count(Refund) == 1 and await _count(LedgerTransaction) == 2
+
+
+async def test_the_recorded_payout_item_succeeded_marks_the_payout_paid_once(
+    stand_in: PayPalStandIn, app_url: str
+) -> None:
+    creator_id = await _creator_with_earnings(5000)
+    payout = await _withdrawn(creator_id)
+    event = _recorded("PAYMENT.PAYOUTS-ITEM.SUCCEEDED")
+    event["resource"]["payout_batch_id"] = payout.provider_reference
+    event["resource"]["payout_item"].update(
+        sender_item_id=payout.public_id, amount={"currency": "USD", "value": "50.0"}
+    )
+
+    statuses = [stand_in.deliver(app_url, event).status_code for _ in range(2)]
+
+    assert statuses == [200, 200]
+    assert (await _payout(payout.public_id)).status == "paid"
+    assert await _count(ExternalEvent) == 1
