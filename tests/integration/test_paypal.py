@@ -555,3 +555,16 @@ async def test_the_recorded_payout_item_succeeded_marks_the_payout_paid_once(
     assert statuses == [200, 200]
     assert (await _payout(payout.public_id)).status == "paid"
     assert await _count(ExternalEvent) == 1
+
+
+async def test_with_paypal_off_a_paypal_email_account_is_paid_by_the_sandbox(
+    app_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "paypal_client_id", "")
+    monkeypatch.setattr(settings, "payment_routing", "")
+    monkeypatch.setattr(settings, "public_url", app_url)  # the sandbox gateway is served by the app
+    creator_id = await _creator_with_earnings(5000)
+
+    payout = await _withdrawn(creator_id)
+
+    assert (payout.provider, payout.status) == ("sandbox", "in_transit")
