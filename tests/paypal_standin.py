@@ -134,7 +134,8 @@ class PayPalStandIn:
 
     def refund_event(self, refund_id: str) -> dict[str, Any]:
         [refund] = [refund for refund in self.refunds if refund["id"] == refund_id]
-        return self.event("PAYMENT.CAPTURE.REFUNDED", refund, resource_type="refund")
+        public = {key: value for key, value in refund.items() if not key.startswith("_")}
+        return self.event("PAYMENT.CAPTURE.REFUNDED", public, resource_type="refund")
 
     def payout_item_event(self, batch_id: str) -> dict[str, Any]:
         item = self.payouts[batch_id]["items"][0]
@@ -248,6 +249,14 @@ class PayPalStandIn:
 
     def _view(self, order: dict[str, Any]) -> dict[str, Any]:
         view = {key: value for key, value in order.items() if not key.startswith("_")}
+        payments = view.get("purchase_units", [{}])[0].get("payments")
+        if payments:
+            capture_ids = {capture["id"] for capture in payments["captures"]}
+            payments["refunds"] = [
+                {key: value for key, value in refund.items() if not key.startswith("_")}
+                for refund in self.refunds
+                if refund["_capture_id"] in capture_ids
+            ]
         view["links"] = self._order_links(order["id"], order["status"])
         return view
 

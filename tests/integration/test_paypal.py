@@ -38,6 +38,7 @@ from creatorly.services.payouts import accounts as payout_accounts
 from creatorly.services.payouts import service as payouts
 from creatorly.services.payouts import withdrawals
 from creatorly.services.payouts.schemas import PayoutAccountForm
+from creatorly.services.reconciliation import service as reconciliation
 from creatorly.services.refunds import service as refunds
 from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import NewTip
@@ -568,3 +569,22 @@ async def test_with_paypal_off_a_paypal_email_account_is_paid_by_the_sandbox(
     payout = await _withdrawn(creator_id)
 
     assert (payout.provider, payout.status) == ("sandbox", "in_transit")
+
+
+async def test_reconciliation_reads_paypal_orders_back_and_finds_them_in_agreement(
+    stand_in: PayPalStandIn, app_url: str
+) -> None:
+    order = await _checkout()
+    stand_in.approve(order.provider_reference or "")
+    assert _return(app_url, order).status_code == 303
+    token = await _signed_in_creator(order)
+    await refunds.refund_order(session_token=token, order_public_id=order.public_id, amount_text="5.00")
+    [refund] = stand_in.refunds
+    assert stand_in.deliver(app_url, stand_in.refund_event(refund["id"])).status_code == 200
+
+    report = await reconciliation.reconcile(days=1)
+
+    assert [mismatch for mismatch in report.mismatches if mismatch.provider == "paypal"] == []
+    assert report.checked_payments == 1
+    [record] = await _provider().list_payments([order.provider_reference or "", "5O190127TN364715T"])
+    assert (record.status, record.amount, record.amount_refunded) == ("succeeded", PRICE, 500)

@@ -3,6 +3,7 @@ and verify webhooks with PayPal's verify-webhook-signature call."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,13 +11,24 @@ from typing import Any
 
 from creatorly.errors import ProviderError
 from creatorly.kit.money import UnsupportedCurrency, from_decimal_string, to_decimal_string
-from creatorly.providers.payments.base import CreatedPayment, CreatedRefund, PaymentRequest, RefundRequest
+from creatorly.providers.payments.base import (
+    CreatedPayment,
+    CreatedRefund,
+    PaymentRecord,
+    PaymentRequest,
+    PaymentState,
+    RefundRequest,
+)
 from creatorly.providers.payments.paypal_client import PayPalApiError, PayPalClient
 
 RETURN_PATH = "/api/payments/paypal/return"
 MAX_DESCRIPTION_LENGTH = 127  # PayPal's limit on purchase_units[].description
 MAX_CUSTOM_ID_LENGTH = 127
 ALREADY_CAPTURED = "ORDER_ALREADY_CAPTURED"
+NOT_FOUND = 404
+LIST_CONCURRENCY = 8  # orders read at once for reconciliation
+_SUCCEEDED_CAPTURES = frozenset({"COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"})
+_FAILED_CAPTURES = frozenset({"DECLINED", "FAILED"})
 # The headers PayPal signs a webhook delivery with, as verify-webhook-signature names their values.
 TRANSMISSION_HEADERS = {
     "auth_algo": "paypal-auth-algo",
@@ -39,6 +51,7 @@ class PayPalCapture:
     amount: int | None
     currency: str | None
     fee: int
+    amount_refunded: int = 0
 
 
 def amount_of(currency: str, amount: int) -> dict[str, str]:
@@ -133,6 +146,23 @@ class PayPalPaymentProvider:
         answer = await self._client.call("GET", f"/v2/checkout/orders/{paypal_order_id}", action="read the order")
         return capture_of(answer)
 
+    async def list_payments(self, references: list[str]) -> list[PaymentRecord]:
+        """The PayPal orders among `references` (PayPal order ids) with their capture, for reconciliation."""
+        limit = asyncio.Semaphore(LIST_CONCURRENCY)
+
+        async def read(reference: str) -> PaymentRecord | None:
+            async with limit:
+                try:
+                    captured = await self.get_order(reference)
+                except PayPalApiError as error:
+                    if error.status_code == NOT_FOUND:
+                        return None
+                    raise
+            return _record_of(captured)
+
+        found = await asyncio.gather(*(read(reference) for reference in dict.fromkeys(references) if reference))
+        return [record for record in found if record is not None]
+
     async def refund_payment(self, request: RefundRequest) -> CreatedRefund:
         """Refund part or all of a capture (`provider_reference` is the capture id); our key is the request id."""
         body: dict[str, Any] = {
@@ -198,6 +228,7 @@ def capture_of(order: Mapping[str, Any]) -> PayPalCapture:
             order_id, status, reference if isinstance(reference, str) else None, None, None, None, None, 0
         )
     money = minor_units_of(capture.get("amount"))
+    refunds = payments.get("refunds") if isinstance(payments, dict) else None
     capture_id = capture.get("id")
     capture_status = capture.get("status")
     return PayPalCapture(
@@ -209,6 +240,33 @@ def capture_of(order: Mapping[str, Any]) -> PayPalCapture:
         amount=money[0] if money else None,
         currency=money[1] if money else None,
         fee=paypal_fee_of(capture),
+        amount_refunded=_refunded(refunds),
+    )
+
+
+def _refunded(refunds: Any) -> int:
+    """The completed refunds of the purchase unit (purchase_units[].payments.refunds), in minor units."""
+    total = 0
+    for refund in refunds if isinstance(refunds, list) else []:
+        money = minor_units_of(refund.get("amount")) if isinstance(refund, dict) else None
+        if money is not None and refund.get("status") == "COMPLETED":
+            total += money[0]
+    return total
+
+
+def _record_of(captured: PayPalCapture) -> PaymentRecord:
+    status: PaymentState = "pending"
+    if captured.capture_status in _SUCCEEDED_CAPTURES:
+        status = "succeeded"
+    elif captured.capture_status in _FAILED_CAPTURES or captured.order_status == "VOIDED":
+        status = "failed"
+    return PaymentRecord(
+        provider_reference=captured.paypal_order_id,
+        merchant_reference=captured.merchant_reference or "",
+        amount=captured.amount or 0,
+        currency=(captured.currency or "").upper(),
+        status=status,
+        amount_refunded=captured.amount_refunded,
     )
 
 
