@@ -250,6 +250,19 @@ async def test_the_denied_webhook_fails_the_order(stand_in: PayPalStandIn, app_u
     assert await _count(LedgerTransaction) == 0
 
 
+async def test_a_capture_for_another_amount_is_never_fulfilled(stand_in: PayPalStandIn, app_url: str) -> None:
+    order = await _checkout()
+    made = stand_in.orders[order.provider_reference or ""]
+    made["purchase_units"][0]["amount"] = {"currency_code": "USD", "value": "0.01"}  # changed at PayPal's side
+    stand_in.approve(order.provider_reference or "")
+
+    assert _return(app_url, order).status_code == 303
+
+    kept = await _order(order.public_id)
+    assert (kept.status, kept.provider_payment_id) == (OrderStatus.PENDING, None)
+    assert await _count(LedgerTransaction) == 0
+
+
 async def test_a_return_with_a_token_not_ours_is_404(app_url: str) -> None:
     answer = httpx.get(f"{app_url}/api/payments/paypal/return", params={"token": "5O190127TN364715T"})
 

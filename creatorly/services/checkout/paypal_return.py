@@ -9,6 +9,7 @@ from creatorly.models.enums import PaymentProviderName
 from creatorly.observability import get_logger
 from creatorly.providers.payments.paypal import PayPalCapture
 from creatorly.providers.registry import get_paypal_provider
+from creatorly.services.checkout.events import PaymentDoesNotMatchOrder
 from creatorly.services.checkout.paypal_events import CaptureNotice, apply_capture
 from creatorly.services.delivery.service import order_page_url
 from creatorly.services.orders import service as orders
@@ -43,10 +44,14 @@ async def complete_paypal_return(*, token: str) -> str:
         return order_page_url(order.public_id)
     notice = _notice_of(captured)
     if notice is not None:
-        async with db.transaction() as session:
-            locked = await orders.find_by_public_id(session, order.public_id, for_update=True)
-            assert locked is not None
-            await apply_capture(session, locked, notice, action=RETURN_ACTION, cause=f"paypal return {paypal_order_id}")
+        try:
+            async with db.transaction() as session:
+                locked = await orders.find_by_public_id(session, order.public_id, for_update=True)
+                assert locked is not None
+                cause = f"paypal return {paypal_order_id}"
+                await apply_capture(session, locked, notice, action=RETURN_ACTION, cause=cause)
+        except PaymentDoesNotMatchOrder:
+            pass  # logged as an error, nothing written: the order stays unpaid for someone to look at
     return order_page_url(order.public_id)
 
 
