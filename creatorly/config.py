@@ -24,7 +24,7 @@ MINIMUM_POOL_SIZE = 5
 
 
 _ROUTE_CURRENCY = re.compile(r"^(\*|[A-Z]{3})$")
-PAYMENT_PROVIDER_NAMES = ("sandbox", "stripe", "razorpay")
+PAYMENT_PROVIDER_NAMES = ("sandbox", "stripe", "razorpay", "paypal")
 
 
 def parse_payment_routing(value: str) -> dict[str, str]:
@@ -34,7 +34,7 @@ def parse_payment_routing(value: str) -> dict[str, str]:
         currency, _, provider = (piece.strip() for piece in part.partition(":"))
         currency, provider = currency.upper(), provider.lower()
         if not _ROUTE_CURRENCY.match(currency) or provider not in PAYMENT_PROVIDER_NAMES:
-            raise ValueError(f"{part!r} must look like CUR:provider (USD:stripe, INR:razorpay, *:sandbox)")
+            raise ValueError(f"{part!r} must look like CUR:provider (USD:stripe, INR:razorpay, USD:paypal, *:sandbox)")
         if currency in routes:
             raise ValueError(f"{currency} is routed twice")
         if provider == "razorpay" and currency != "INR":
@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     razorpay_webhook_secret: SecretStr = SecretStr("")
     razorpay_api_base: str = ""
     razorpay_payout_account_number: str = ""
+    # PayPal (REST API v2 orders, v1 payouts): on when the client id and secret are set; webhooks need the webhook id.
+    paypal_client_id: str = ""
+    paypal_client_secret: SecretStr = SecretStr("")
+    paypal_webhook_id: str = ""
+    paypal_api_url: str = "https://api-m.sandbox.paypal.com"  # https://api-m.paypal.com in production
     # Which provider takes payments in which currency, e.g. "INR:razorpay,*:stripe"; empty: INR → Razorpay when
     # configured, anything else → Stripe when configured, otherwise the built-in sandbox.
     payment_routing: str = ""  # the RazorpayX account payouts are sent from; empty: no Razorpay payouts
@@ -169,7 +174,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis://, rediss:// or unix:// URL")
         return value
 
-    @field_validator("public_url", "s3_endpoint_url", "google_discovery_url", "stripe_api_base")
+    @field_validator("public_url", "s3_endpoint_url", "google_discovery_url", "stripe_api_base", "paypal_api_url")
     @classmethod
     def _check_http_url(cls, value: str) -> str:
         if not value:
@@ -210,7 +215,12 @@ class Settings(BaseSettings):
                 )
             if not self.public_url:
                 raise ValueError("CREATORLY_PUBLIC_URL is required in production")
-        enabled = {"sandbox": True, "stripe": self.is_stripe_enabled, "razorpay": self.is_razorpay_enabled}
+        enabled = {
+            "sandbox": True,
+            "stripe": self.is_stripe_enabled,
+            "razorpay": self.is_razorpay_enabled,
+            "paypal": self.is_paypal_enabled,
+        }
         for currency, provider in parse_payment_routing(self.payment_routing).items():
             if not enabled[provider]:
                 raise ValueError(
@@ -279,6 +289,11 @@ class Settings(BaseSettings):
     def is_stripe_enabled(self) -> bool:
         """Stripe takes payments when its secret key and webhook signing secret are both set."""
         return bool(self.stripe_secret_key.get_secret_value() and self.stripe_webhook_secret.get_secret_value())
+
+    @property
+    def is_paypal_enabled(self) -> bool:
+        """PayPal takes payments (and pays PayPal-email payout accounts) when its client id and secret are set."""
+        return bool(self.paypal_client_id and self.paypal_client_secret.get_secret_value())
 
     @property
     def resolved_payout_encryption_key(self) -> str:

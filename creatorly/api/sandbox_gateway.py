@@ -127,6 +127,7 @@ class _PayoutDestinationBody(BaseModel):
     account_number: str = ""
     upi_id: str = ""
     stripe_account_id: str = ""
+    paypal_email: str = ""
 
 
 class _CreatePayoutBody(BaseModel):
@@ -172,6 +173,7 @@ async def create_payout(request: Request) -> JSONResponse:
         account_number=body.destination.account_number,
         upi_id=body.destination.upi_id,
         stripe_account_id=body.destination.stripe_account_id,
+        paypal_email=body.destination.paypal_email,
     )
     try:
         transfer = await sandbox_payouts.create_transfer(

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from creatorly.errors import CreatorlyError
 from creatorly.services.checkout import events as checkout_events  # noqa: F401  (registers payment handlers)
+from creatorly.services.checkout import paypal_events as paypal_events  # registers the PayPal handlers
 from creatorly.services.checkout import razorpay_events as razorpay_events  # registers the Razorpay handlers
 from creatorly.services.checkout import stripe_events as stripe_events
 from creatorly.services.external_events import service as external_events

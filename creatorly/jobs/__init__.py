@@ -10,6 +10,7 @@ from creatorly.jobs import reconciliation as reconciliation
 from creatorly.jobs import sandbox_gateway as sandbox_gateway
 from creatorly.jobs import scanning as scanning
 from creatorly.services.checkout import events as checkout_events  # noqa: F401  (payment event handlers)
+from creatorly.services.checkout import paypal_events as paypal_events  # registers the PayPal handlers
 from creatorly.services.checkout import razorpay_events as razorpay_events  # Razorpay event handlers
 from creatorly.services.checkout import stripe_events as stripe_events
 from creatorly.services.payouts import events as payout_events  # noqa: F401  (payout event handlers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -26,6 +27,9 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "CAD": "CA$",
     "AUD": "A$",
 }
+
+
+_DECIMAL_STRING = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$")
 
 
 class UnsupportedCurrency(ValueError):
@@ -102,3 +106,25 @@ def parse_amount(text: str, currency: str) -> int:
 def percent_of(amount: int, percent: Decimal) -> int:
     """A percentage of a minor-unit amount, rounded half up to a whole minor unit."""
     return int((Decimal(amount) * percent / Decimal(100)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def to_decimal_string(amount: int, currency: str) -> str:
+    """Minor units as the plain decimal string providers such as PayPal take: 1050 USD → '10.50', 1200 JPY → '1200'.
+
+    Exact (Decimal scaling, no float); always exactly the currency's exponent of decimals."""
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise TypeError("amount must be an int of minor units")
+    exponent = exponent_of(currency)
+    return f"{Decimal(amount).scaleb(-exponent):.{exponent}f}"
+
+
+def from_decimal_string(text: str, currency: str) -> int:
+    """A provider's decimal string back to minor units: '10.50' USD → 1050; ValueError for anything else
+    (signs other than '-', exponents, grouping, or more decimals than the currency has)."""
+    exponent = exponent_of(currency)
+    if not isinstance(text, str) or not _DECIMAL_STRING.match(text):
+        raise ValueError(f"{text!r} is not a decimal amount")
+    scaled = Decimal(text).scaleb(exponent)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{currency.upper()} amounts have at most {exponent} decimal places")
+    return int(scaled)

@@ -47,6 +47,7 @@ class PaymentProviderName(StrEnum):
     SANDBOX = "sandbox"
     STRIPE = "stripe"
     RAZORPAY = "razorpay"
+    PAYPAL = "paypal"
 
 
 class EmailStatus(StrEnum):
@@ -65,6 +66,7 @@ class PayoutAccountKind(StrEnum):
     BANK = "bank"
     UPI = "upi"
     STRIPE = "stripe"
+    PAYPAL = "paypal"
 
 
 class PayoutSchedule(StrEnum):

@@ -18,7 +18,7 @@ _ACTIVE_DEFAULT = text("is_default AND removed_at IS NULL")
 
 
 class PayoutAccount(SQLModel, table=True):
-    """A bank account, a UPI id or a connected Stripe account that payouts in one currency go to.
+    """A bank account, a UPI id, a connected Stripe account or a PayPal email that payouts in one currency go to.
 
     The bank account number is stored only encrypted (Fernet, key from settings) and shown as its last 4.
     """
@@ -49,6 +49,7 @@ class PayoutAccount(SQLModel, table=True):
     account_last4: str = Field(default="", max_length=4)
     upi_id: str = Field(default="", max_length=100)
     stripe_account_id: str = Field(default="", max_length=64)
+    paypal_email: str = Field(default="", max_length=254)  # a PayPal account: PayPal Payouts send to this address
     is_default: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

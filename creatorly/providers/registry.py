@@ -17,11 +17,14 @@ from creatorly.providers.email.outbox import OutboxMailer
 from creatorly.providers.email.smtp import SmtpMailer
 from creatorly.providers.identity.google import GoogleClientConfig, GoogleIdentityProvider
 from creatorly.providers.payments.base import PaymentProvider
+from creatorly.providers.payments.paypal import PayPalPaymentProvider
+from creatorly.providers.payments.paypal_client import PayPalClient
 from creatorly.providers.payments.razorpay import RazorpayPaymentProvider, RazorpaySubscriptions
 from creatorly.providers.payments.sandbox import SandboxPaymentProvider
 from creatorly.providers.payments.stripe import StripePaymentProvider
 from creatorly.providers.payments.stripe_subscriptions import StripeSubscriptions
 from creatorly.providers.payouts.base import PayoutProvider
+from creatorly.providers.payouts.paypal import PayPalPayoutProvider
 from creatorly.providers.payouts.razorpay import RazorpayPayoutProvider
 from creatorly.providers.payouts.sandbox import SandboxPayoutProvider
 from creatorly.providers.payouts.stripe import StripePayoutProvider
@@ -128,7 +131,28 @@ def get_payment_provider(name: str) -> PaymentProvider:
         return razorpay
     if name == "stripe" and (stripe_provider := get_stripe_provider()) is not None:
         return stripe_provider
+    if name == "paypal" and (paypal := get_paypal_provider()) is not None:
+        return paypal
     raise LookupError(f"no payment provider named {name!r}")
+
+
+def get_paypal_client() -> PayPalClient | None:
+    """PayPal's REST API when its client id and secret are set; None turns PayPal off."""
+    if not settings.is_paypal_enabled:
+        return None
+    return PayPalClient(
+        client_id=settings.paypal_client_id,
+        client_secret=settings.paypal_client_secret.get_secret_value(),
+        api_url=settings.paypal_api_url,
+    )
+
+
+def get_paypal_provider() -> PayPalPaymentProvider | None:
+    """PayPal Orders when PayPal is on; None otherwise."""
+    client = get_paypal_client()
+    if client is None:
+        return None
+    return PayPalPaymentProvider(client, public_url=settings.resolved_public_url, webhook_id=settings.paypal_webhook_id)
 
 
 def get_razorpay_provider() -> RazorpayPaymentProvider | None:
@@ -163,12 +187,15 @@ def is_razorpay_payouts_enabled() -> bool:
 def payout_provider_name_for(kind: str, currency: str) -> str:
     """Which provider pays a payout account of this kind and currency; the sandbox when the real one is off.
 
-    A connected Stripe account goes to Stripe; a UPI id, or a bank account in INR, to RazorpayX.
+    A connected Stripe account goes to Stripe; a UPI id, or a bank account in INR, to RazorpayX; a PayPal email to
+    PayPal Payouts.
     """
     if kind == "stripe" and settings.is_stripe_enabled:
         return "stripe"
     if (kind == "upi" or (kind == "bank" and currency.upper() == "INR")) and is_razorpay_payouts_enabled():
         return "razorpay"
+    if kind == "paypal" and settings.is_paypal_enabled:
+        return "paypal"
     return "sandbox"
 
 
@@ -187,6 +214,8 @@ def get_payout_provider(name: str) -> PayoutProvider:
             api_base=settings.razorpay_api_base or None,
             account_number=settings.razorpay_payout_account_number,
         )
+    if name == "paypal" and (paypal := get_paypal_client()) is not None:
+        return PayPalPayoutProvider(paypal)
     raise LookupError(f"no payout provider named {name!r}")
 
 

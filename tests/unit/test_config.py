@@ -106,7 +106,8 @@ def test_payment_routing_is_parsed_case_insensitively() -> None:
 @pytest.mark.parametrize(
     ("routing", "complaint"),
     [
-        ("USD:paypal", "must look like CUR:provider"),
+        ("USD:paytm", "must look like CUR:provider"),
+        ("USD:paypal", "sends USD to paypal, whose keys"),  # PayPal without its client id and secret
         ("US:stripe", "must look like CUR:provider"),
         ("USD:stripe,usd:sandbox", "routed twice"),
         ("USD:razorpay", "Razorpay takes INR only"),
@@ -159,3 +160,19 @@ def test_web_processes_behind_redis_share_forty_eight_database_connections(monke
 def test_a_database_pool_size_that_is_set_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = _settings(monkeypatch, redis_url="redis://127.0.0.1:6379/0", database_pool_size="30")
     assert settings.database_pool_size_per_process == 30
+
+
+def test_paypal_is_on_with_its_client_id_and_secret_and_may_be_routed_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    configured = _settings(
+        monkeypatch,
+        paypal_client_id="AClient",
+        paypal_client_secret="ESecret",
+        paypal_api_url="http://127.0.0.1:9999/",
+        payment_routing="USD:paypal,*:sandbox",
+    )
+
+    assert configured.is_paypal_enabled
+    assert configured.paypal_api_url == "http://127.0.0.1:9999"
+    assert parse_payment_routing(configured.payment_routing) == {"USD": "paypal", "*": "sandbox"}
+    assert not _settings(monkeypatch, paypal_client_id="AClient").is_paypal_enabled
+    assert _settings(monkeypatch).paypal_api_url == "https://api-m.sandbox.paypal.com"

@@ -12,13 +12,14 @@ PayoutOutcome = Literal["in_transit", "paid", "failed"]
 class PayoutDestination:
     """Where the money goes; only the fields of its kind are set. The account number is plaintext here only."""
 
-    kind: Literal["bank", "upi", "stripe"]
+    kind: Literal["bank", "upi", "stripe", "paypal"]
     holder_name: str = ""
     country: str = ""
     routing_code: str = ""  # IFSC or ABA routing number
     account_number: str = ""
     upi_id: str = ""
     stripe_account_id: str = ""
+    paypal_email: str = ""
 
     @property
     def last4(self) -> str:

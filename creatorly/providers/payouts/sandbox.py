@@ -42,6 +42,7 @@ class SandboxPayoutProvider:
                 "account_number": destination.account_number,
                 "upi_id": destination.upi_id,
                 "stripe_account_id": destination.stripe_account_id,
+                "paypal_email": destination.paypal_email,
             },
         }
         headers = {"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": request.idempotency_key}

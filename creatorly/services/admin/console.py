@@ -150,7 +150,7 @@ def account_label(account: PayoutAccount) -> str:
     """How a payout account is named to an admin: its kind and a hint, never the number."""
     if account.account_last4:
         return f"{account.kind} ···· {account.account_last4}"
-    return f"{account.kind} {account.upi_id or account.stripe_account_id}".strip()
+    return f"{account.kind} {account.upi_id or account.stripe_account_id or account.paypal_email}".strip()
 
 
 async def payout_detail(*, session_token: str, payout_id: int) -> PayoutDetail:

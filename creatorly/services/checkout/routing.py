@@ -23,3 +23,17 @@ def provider_for(currency: str) -> PaymentProviderName:
     if settings.is_stripe_enabled:
         return PaymentProviderName.STRIPE
     return PaymentProviderName.SANDBOX
+
+
+def membership_provider_for(currency: str) -> PaymentProviderName:
+    """The provider of a membership (a subscription charged again and again): the routing's choice, except that
+    Creatorly has no PayPal subscriptions, so a currency routed to PayPal takes memberships through the default
+    choice instead (INR → Razorpay when configured, else Stripe when configured, else the sandbox)."""
+    routed = provider_for(currency)
+    if routed != PaymentProviderName.PAYPAL:
+        return routed
+    if currency.upper() == RAZORPAY_CURRENCY and settings.is_razorpay_enabled:
+        return PaymentProviderName.RAZORPAY
+    if settings.is_stripe_enabled:
+        return PaymentProviderName.STRIPE
+    return PaymentProviderName.SANDBOX

@@ -62,4 +62,5 @@ class ReceiveResult:
 EventHandler = Callable[[AsyncSession, InboundEvent], Awaitable[None]]
 
 # A verifier checks the raw body against the (lower-cased) headers and raises ValueError to reject it.
-WebhookVerifier = Callable[[bytes, Mapping[str, str]], None]
+# PayPal's verifier is async (it asks PayPal).
+WebhookVerifier = Callable[[bytes, Mapping[str, str]], Awaitable[None] | None]

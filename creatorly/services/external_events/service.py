@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import inspect
 import json
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -20,6 +21,7 @@ from creatorly.observability import count_webhook, get_logger
 from creatorly.providers.payments import razorpay as razorpay_payments
 from creatorly.providers.payments import sandbox_signing
 from creatorly.providers.payments import stripe as stripe_payments
+from creatorly.providers.registry import get_paypal_provider
 from creatorly.services.external_events import repository
 from creatorly.services.external_events.schemas import (
     ClaimedEvent,
@@ -34,6 +36,7 @@ from creatorly.services.external_events.schemas import (
 SANDBOX = "sandbox"
 RAZORPAY = "razorpay"
 STRIPE = "stripe"
+PAYPAL = "paypal"
 CLAIM_LEASE = timedelta(minutes=2)  # keeps the sweeper off an attempt that may still be running
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout ran out
 MAX_ERROR_LENGTH = 500
@@ -109,15 +112,24 @@ def _verify_stripe(raw_body: bytes, headers: Mapping[str, str]) -> None:
     )
 
 
+async def _verify_paypal(raw_body: bytes, headers: Mapping[str, str]) -> None:
+    provider = get_paypal_provider()
+    if provider is None:
+        raise ValueError("paypal is not configured")
+    await provider.verify_webhook(raw_body, headers)
+
+
 _verifiers: dict[str, WebhookVerifier] = {
     SANDBOX: _verify_sandbox,
     RAZORPAY: _verify_razorpay,
     STRIPE: _verify_stripe,
+    PAYPAL: _verify_paypal,
 }
 # Providers switched on by settings: while off, their webhook URL does not exist.
 _enabled: dict[str, Callable[[], bool]] = {
     RAZORPAY: lambda: settings.is_razorpay_enabled,
     STRIPE: lambda: settings.is_stripe_enabled,
+    PAYPAL: lambda: settings.is_paypal_enabled,
 }
 
 
@@ -128,7 +140,9 @@ async def receive(*, provider: str, raw_body: bytes, headers: Mapping[str, str])
         raise NotFound()
     lowered_headers = {name.lower(): value for name, value in headers.items()}
     try:
-        verifier(raw_body, lowered_headers)
+        verified = verifier(raw_body, lowered_headers)
+        if inspect.isawaitable(verified):  # PayPal's verification is a call to PayPal
+            await verified
     except ValueError as error:
         raise _rejected(provider, str(error)) from None
     event, payload_text = _parse_event(provider, raw_body, lowered_headers)
@@ -199,6 +213,8 @@ def _identity(provider: str, payload: dict[str, Any], headers: Mapping[str, str]
     """The event's id and type; Razorpay puts no id in the body, only in its x-razorpay-event-id header."""
     if provider == RAZORPAY:
         return headers.get(razorpay_payments.EVENT_ID_HEADER.lower()), payload.get("event")
+    if provider == PAYPAL:
+        return payload.get("id"), payload.get("event_type")
     return payload.get("id"), payload.get("type")
 
 

@@ -19,7 +19,7 @@ from creatorly.providers.payments.base import PaymentRequest, RecurringPaymentPr
 from creatorly.providers.registry import get_payment_provider, get_stripe_subscriptions
 from creatorly.services.accounts.rules import validated_email
 from creatorly.services.checkout import service as checkout
-from creatorly.services.checkout.routing import provider_for
+from creatorly.services.checkout.routing import membership_provider_for
 from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.creators import service as creators
 from creatorly.services.delivery.service import order_page_url
@@ -93,7 +93,7 @@ async def _open(
             tier, price = await _tier_and_price(session, handle, tier_public_id, interval)
             await _check_cap(session, tier)
             await _close_abandoned(session, tier.creator_id, email)
-            is_trial = await _is_trial_allowed(session, tier, email, provider=provider_for(price.currency))
+            is_trial = await _is_trial_allowed(session, tier, email, provider=membership_provider_for(price.currency))
             subscription = await _add_subscription(session, tier, price, email=email, user_id=user_id)
             order = await _add_first_order(session, subscription, amount=0 if is_trial else price.amount, key=key)
             return order, f"{tier.name} membership", subscription.public_id
@@ -165,7 +165,7 @@ async def _add_subscription(
         interval=price.interval,
         amount=price.amount,
         currency=price.currency,
-        provider=provider_for(price.currency),
+        provider=membership_provider_for(price.currency),
         created_at=clock.now(),
     )
     await repository.add(session, subscription)

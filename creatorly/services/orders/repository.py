@@ -101,6 +101,15 @@ async def get_by_provider_reference(
     return (await session.exec(statement)).first()
 
 
+async def get_by_provider_payment_id(
+    session: AsyncSession, provider: str, provider_payment_id: str, *, for_update: bool = False
+) -> Order | None:
+    statement = select(Order).where(Order.provider == provider, Order.provider_payment_id == provider_payment_id)
+    if for_update:
+        statement = statement.with_for_update(key_share=True)
+    return (await session.exec(statement)).first()
+
+
 async def add_entitlements_to_files(
     session: AsyncSession, *, order_id: int, product_id: int, download_limit: int, expires_at: datetime
 ) -> None:

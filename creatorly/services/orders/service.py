@@ -215,6 +215,11 @@ async def latest_attempt_detail(session: AsyncSession, order_id: int, *, action:
     return None if attempt is None else attempt.detail
 
 
+async def find_by_provider_payment_id(session: AsyncSession, provider: str, provider_payment_id: str) -> Order | None:
+    """The order whose settled payment the provider knows by this id (a PayPal capture, a Razorpay pay_… id)."""
+    return await repository.get_by_provider_payment_id(session, provider, provider_payment_id)
+
+
 async def find_by_provider_reference(
     session: AsyncSession, provider: str, provider_reference: str, *, for_update: bool = False
 ) -> Order | None:

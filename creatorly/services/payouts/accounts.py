@@ -46,6 +46,7 @@ def label_of(account: PayoutAccount) -> str:
         account_last4=account.account_last4,
         upi_id=account.upi_id,
         stripe_account_id=account.stripe_account_id,
+        paypal_email=account.paypal_email,
     )
 
 
@@ -66,6 +67,7 @@ def destination_of(account: PayoutAccount) -> PayoutDestination:
         account_number=number,
         upi_id=account.upi_id,
         stripe_account_id=account.stripe_account_id,
+        paypal_email=account.paypal_email,
     )
 
 
@@ -95,6 +97,7 @@ async def add_payout_account(creator_id: int, form: PayoutAccountForm, *, actor:
         account_number=form.account_number,
         upi_id=form.upi_id,
         stripe_account_id=form.stripe_account_id,
+        paypal_email=form.paypal_email,
     )
     async with db.transaction() as session:
         await repository.lock_payouts_of(session, creator_id, valid.currency)
@@ -128,6 +131,7 @@ def _new_account(creator_id: int, valid: rules.ValidAccount, *, is_default: bool
         account_last4=valid.account_number[-4:],
         upi_id=valid.upi_id,
         stripe_account_id=valid.stripe_account_id,
+        paypal_email=valid.paypal_email,
         is_default=is_default,
     )
 

@@ -25,6 +25,7 @@ from creatorly.services.payouts import service as payouts
 SANDBOX = PaymentProviderName.SANDBOX
 STRIPE = PaymentProviderName.STRIPE
 RAZORPAY = PaymentProviderName.RAZORPAY
+PAYPAL = PaymentProviderName.PAYPAL
 
 SANDBOX_OUTCOMES: dict[str, PayoutOutcome] = {"payout.paid": "paid", "payout.failed": "failed"}
 STRIPE_OUTCOMES: dict[str, PayoutOutcome] = {
@@ -37,6 +38,15 @@ RAZORPAY_OUTCOMES: dict[str, PayoutOutcome] = {
     "payout.reversed": "failed",
     "payout.failed": "failed",
     "payout.rejected": "failed",
+}
+PAYPAL_OUTCOMES: dict[str, PayoutOutcome] = {
+    "PAYMENT.PAYOUTS-ITEM.SUCCEEDED": "paid",
+    "PAYMENT.PAYOUTS-ITEM.FAILED": "failed",
+    "PAYMENT.PAYOUTS-ITEM.RETURNED": "failed",
+    "PAYMENT.PAYOUTS-ITEM.BLOCKED": "failed",
+    "PAYMENT.PAYOUTS-ITEM.DENIED": "failed",
+    "PAYMENT.PAYOUTS-ITEM.CANCELED": "failed",
+    "PAYMENT.PAYOUTS-ITEM.REFUNDED": "failed",
 }
 STRIPE_CANCELED_REASON = "The payout was canceled."
 MAX_REFERENCE_LENGTH = 255
@@ -137,6 +147,27 @@ def _razorpay_reason(payout: dict[str, Any]) -> str:
     return _text(details.get("description")) or _text(details.get("reason")) or _text(payout.get("failure_reason"))
 
 
+def paypal_notice(event: InboundEvent) -> PayoutNotice:
+    """A PayPal payout item: the batch is PayPal's id for our payout, sender_item_id our public id."""
+    item = _object(event.payload.get("resource"))
+    payout_item = _object(item.get("payout_item")) if item is not None else None
+    if item is None or payout_item is None:
+        raise PayoutEventGarbled(f"event {event.event_id} has no resource.payout_item")
+    provider_reference = _reference(item.get("payout_batch_id"))
+    merchant_reference = _reference(payout_item.get("sender_item_id"))
+    if provider_reference is None and merchant_reference is None:
+        raise PayoutEventGarbled(f"event {event.event_id} names no payout")
+    errors = _object(item.get("errors"))
+    reason = _text(errors.get("message")) if errors is not None else ""
+    outcome = PAYPAL_OUTCOMES[event.event_type]
+    return PayoutNotice(
+        provider_reference=provider_reference,
+        merchant_reference=merchant_reference,
+        outcome=outcome,
+        reason=reason or ("" if outcome == "paid" else f"PayPal: {_text(item.get('transaction_status'))}"),
+    )
+
+
 # --- applying ------------------------------------------------------------------------------------------------------
 
 
@@ -178,6 +209,13 @@ async def handle_razorpay_payout(session: AsyncSession, event: InboundEvent) -> 
     await _apply(session, event, razorpay_notice(event))
 
 
+async def handle_paypal_payout(session: AsyncSession, event: InboundEvent) -> None:
+    """A PayPal payout item succeeded (paid), or failed, was returned, blocked, denied or canceled (funds return)."""
+    await _apply(session, event, paypal_notice(event))
+
+
+for _event_type in PAYPAL_OUTCOMES:
+    register_handler(PAYPAL, _event_type, handle_paypal_payout)
 for _event_type in SANDBOX_OUTCOMES:
     register_handler(SANDBOX, _event_type, handle_sandbox_payout)
 for _event_type in STRIPE_OUTCOMES:

@@ -10,6 +10,7 @@ from typing import Literal
 from creatorly.errors import CreatorlyError, InvalidInput
 from creatorly.kit.money import UnsupportedCurrency, exponent_of, format_money
 from creatorly.models.enums import PayoutAccountKind, PayoutSchedule, PayoutStatus
+from creatorly.services.accounts.rules import validated_email
 
 # Minimum payout in minor units; any other supported currency: 10 major units.
 MINIMUM_PAYOUTS: dict[str, int] = {
@@ -25,6 +26,7 @@ DEFAULT_MINIMUM_MAJOR_UNITS = 10
 
 MAX_HOLDER_NAME_LENGTH = 120
 MAX_REASON_LENGTH = 300
+MAX_PAYPAL_EMAIL_LENGTH = 127  # PayPal Payouts: items[].receiver
 _IFSC = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
 _ABA = re.compile(r"^[0-9]{9}$")
 _US_ACCOUNT = re.compile(r"^[0-9]{4,17}$")
@@ -102,6 +104,7 @@ class ValidAccount:
     account_number: str = ""
     upi_id: str = ""
     stripe_account_id: str = ""
+    paypal_email: str = ""
 
 
 def minimum_payout(currency: str) -> int:
@@ -215,6 +218,7 @@ def valid_account(
     account_number: str = "",
     upi_id: str = "",
     stripe_account_id: str = "",
+    paypal_email: str = "",
 ) -> ValidAccount:
     """Check and normalize a payout account; InvalidInput names the first field that is wrong."""
     account_kind = _kind(kind)
@@ -223,6 +227,8 @@ def valid_account(
         return ValidAccount(kind=account_kind, currency=code, country="IN", upi_id=_upi(upi_id, code))
     if account_kind is PayoutAccountKind.STRIPE:
         return ValidAccount(kind=account_kind, currency=code, stripe_account_id=_stripe_account(stripe_account_id))
+    if account_kind is PayoutAccountKind.PAYPAL:
+        return ValidAccount(kind=account_kind, currency=code, paypal_email=_paypal_email(paypal_email))
     return _bank(code, country=country, holder_name=holder_name, routing_code=routing_code, number=account_number)
 
 
@@ -230,7 +236,7 @@ def _kind(kind: str) -> PayoutAccountKind:
     try:
         return PayoutAccountKind(kind.strip().lower())
     except ValueError:
-        raise InvalidInput("Choose a bank account, a UPI id or a Stripe account.", field="kind") from None
+        raise InvalidInput("Choose a bank account, a UPI id, a Stripe account or PayPal.", field="kind") from None
 
 
 def _currency(currency: str) -> str:
@@ -249,6 +255,19 @@ def _upi(upi_id: str, currency: str) -> str:
     if not _UPI.match(cleaned):
         raise InvalidInput("Enter a UPI id like name@bank.", field="upi_id")
     return cleaned
+
+
+def _paypal_email(email: str) -> str:
+    """The PayPal account's email, normalised; a PayPal payout's receiver is at most 127 characters."""
+    try:
+        address = validated_email(email)
+    except InvalidInput:
+        raise InvalidInput(
+            "Enter the email of your PayPal account, like name@example.com.", field="paypal_email"
+        ) from None
+    if len(address) > MAX_PAYPAL_EMAIL_LENGTH:
+        raise InvalidInput("That email is too long for PayPal.", field="paypal_email")
+    return address
 
 
 def _stripe_account(account_id: str) -> str:
@@ -317,21 +336,26 @@ def is_valid_aba_routing_number(routing: str) -> bool:
     return (weighted + digits[2] + digits[5] + digits[8]) % 10 == 0
 
 
-def account_label(*, kind: str, account_last4: str = "", upi_id: str = "", stripe_account_id: str = "") -> str:
+def account_label(
+    *, kind: str, account_last4: str = "", upi_id: str = "", stripe_account_id: str = "", paypal_email: str = ""
+) -> str:
     """How an account is named on screen: never more than the last 4 digits of a bank account."""
     match PayoutAccountKind(kind):
         case PayoutAccountKind.BANK:
             return f"Bank ···· {account_last4}"
         case PayoutAccountKind.UPI:
             return f"UPI {upi_id}"
+        case PayoutAccountKind.PAYPAL:
+            return f"PayPal {paypal_email}"
         case _:
             return f"Stripe {stripe_account_id}"
 
 
-_DESTINATION_KINDS: dict[str, Literal["bank", "upi", "stripe"]] = {"bank": "bank", "upi": "upi", "stripe": "stripe"}
+DestinationKind = Literal["bank", "upi", "stripe", "paypal"]
+_DESTINATION_KINDS: dict[str, DestinationKind] = {"bank": "bank", "upi": "upi", "stripe": "stripe", "paypal": "paypal"}
 
 
-def destination_kind(kind: str) -> Literal["bank", "upi", "stripe"]:
+def destination_kind(kind: str) -> DestinationKind:
     """A stored account kind as the payout providers name it."""
     return _DESTINATION_KINDS[str(kind)]
 

@@ -47,7 +47,7 @@ class Readiness:
 
 @dataclass(frozen=True, slots=True)
 class PayoutAccountForm:
-    """What the creator typed; only the fields of `kind` (bank, upi or stripe) are read."""
+    """What the creator typed; only the fields of `kind` (bank, upi, stripe or paypal) are read."""
 
     kind: str
     currency: str
@@ -57,6 +57,7 @@ class PayoutAccountForm:
     account_number: str = ""
     upi_id: str = ""
     stripe_account_id: str = ""
+    paypal_email: str = ""
     make_default: bool = False
 
 
@@ -68,7 +69,7 @@ class PayoutAccountView:
     kind: str
     currency: str
     country: str
-    label: str  # "Bank ···· 6789", "UPI name@bank", "Stripe acct_…"
+    label: str  # "Bank ···· 6789", "UPI name@bank", "Stripe acct_…", "PayPal name@example.com"
     holder_name: str
     is_default: bool
     created_at: datetime

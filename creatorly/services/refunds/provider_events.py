@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly.models.enums import PaymentProviderName
 from creatorly.observability import get_logger
+from creatorly.providers.payments.paypal import link_of, minor_units_of
 from creatorly.services.external_events.schemas import InboundEvent
 from creatorly.services.external_events.service import register_handler
 from creatorly.services.orders import service as orders
@@ -20,6 +21,7 @@ from creatorly.services.refunds.events import MAX_KEY_LENGTH, RefundEventGarbled
 
 STRIPE_REFUND_EVENTS = ("refund.created", "refund.updated", "charge.refund.updated")
 RAZORPAY_REFUND_PROCESSED = "refund.processed"
+PAYPAL_CAPTURE_REFUNDED = "PAYMENT.CAPTURE.REFUNDED"
 
 logger = get_logger(__name__)
 
@@ -118,6 +120,45 @@ async def handle_razorpay_refund_processed(session: AsyncSession, event: Inbound
     )
 
 
+def _paypal_amount(event: InboundEvent, refund: dict[str, Any]) -> tuple[int, str]:
+    money = minor_units_of(refund.get("amount"))
+    if money is None or money[0] <= 0:
+        raise RefundEventGarbled(f"event {event.event_id} has no usable amount")
+    return money
+
+
+async def handle_paypal_capture_refunded(session: AsyncSession, event: InboundEvent) -> None:
+    """Apply a completed PayPal refund; the order is the one whose capture (the refund's `up` link) it refunds."""
+    refund: Any = event.payload.get("resource")
+    if not isinstance(refund, dict):
+        raise RefundEventGarbled(f"event {event.event_id} has no resource")
+    if refund.get("status") != "COMPLETED":
+        logger.info("paypal_refund_not_completed", event_id=event.event_id, status=refund.get("status"))
+        return
+    refund_id = _text(event, refund, "id")
+    capture_link = link_of(refund, "up") or ""
+    capture_id = capture_link.rstrip("/").rsplit("/", 1)[-1] if "/captures/" in capture_link else ""
+    order = await orders.find_by_provider_payment_id(session, PaymentProviderName.PAYPAL, capture_id)
+    if order is None or order.provider_reference is None:
+        logger.warning("refund_event_for_unknown_order", event_id=event.event_id)
+        return
+    amount, currency = _paypal_amount(event, refund)
+    key = refund.get("custom_id")
+    await apply_refund_notice(
+        session,
+        event,
+        RefundNotice(
+            reference=refund_id,
+            payment_reference=order.provider_reference,  # the PayPal order id our order stores
+            merchant_reference=order.public_id,
+            amount=amount,
+            currency=currency,
+            idempotency_key=(key if isinstance(key, str) and key else f"paypal-{refund_id}")[:MAX_KEY_LENGTH],
+        ),
+    )
+
+
 for _event_type in STRIPE_REFUND_EVENTS:
     register_handler(PaymentProviderName.STRIPE, _event_type, handle_stripe_refund)
 register_handler(PaymentProviderName.RAZORPAY, RAZORPAY_REFUND_PROCESSED, handle_razorpay_refund_processed)
+register_handler(PaymentProviderName.PAYPAL, PAYPAL_CAPTURE_REFUNDED, handle_paypal_capture_refunded)

@@ -144,8 +144,8 @@ async def _requested_refund(
     order = await _refundable_order(session, owner_user_id, public_id)
     if order.status not in REFUNDABLE_STATUSES or order.provider_reference is None or order.amount == 0:
         raise OrderNotRefundable()
-    if order.provider == PaymentProviderName.RAZORPAY and order.provider_payment_id is None:
-        raise OrderNotRefundable()  # Razorpay refunds the captured payment, whose id its webhook brings
+    if order.provider in (PaymentProviderName.RAZORPAY, PaymentProviderName.PAYPAL) and not order.provider_payment_id:
+        raise OrderNotRefundable()  # Razorpay and PayPal refund the captured payment, whose id the capture brings
     assert order.id is not None
     existing = await repository.of_order(session, order.id)
     pending = [refund for refund in existing if refund.status == REQUESTED]

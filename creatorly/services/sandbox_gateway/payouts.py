@@ -42,7 +42,7 @@ PAYOUT_PAID = "payout.paid"
 PAYOUT_FAILED = "payout.failed"
 IN_TRANSIT, PAID, FAILED = "in_transit", "paid", "failed"
 MAX_LISTED_REFERENCES = 100
-DESTINATION_KINDS = ("bank", "upi", "stripe")
+DESTINATION_KINDS = ("bank", "upi", "stripe", "paypal")
 
 # Test bank account numbers (Stripe's, so the same numbers work against both): these fail when they settle.
 NO_ACCOUNT_NUMBER = "000111111116"
@@ -64,6 +64,7 @@ class SandboxPayoutDestination:
     account_number: str = ""
     upi_id: str = ""
     stripe_account_id: str = ""
+    paypal_email: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +98,12 @@ def _check_new_transfer(
     if currency not in CURRENCY_EXPONENTS:
         raise InvalidInput("currency is not supported.", field="currency")
     if destination.kind not in DESTINATION_KINDS:
-        raise InvalidInput("destination.kind must be bank, upi or stripe.", field="destination.kind")
+        raise InvalidInput("destination.kind must be bank, upi, stripe or paypal.", field="destination.kind")
     has_target = {
         "bank": destination.account_number,
         "upi": destination.upi_id,
         "stripe": destination.stripe_account_id,
+        "paypal": destination.paypal_email,
     }[destination.kind]
     if not has_target:
         raise InvalidInput("The destination names no account.", field="destination")

@@ -248,7 +248,9 @@ async def payouts_csv(*, session_token: str) -> str:
                 str(payout.status),
                 decimal_text(payout.amount, payout.currency),
                 payout.currency,
-                _account_label(account.kind, account.account_last4, account.upi_id, account.stripe_account_id),
+                _account_label(account.kind, account.account_last4, account.upi_id, account.stripe_account_id)
+                if account.kind != "paypal"
+                else f"PayPal {account.paypal_email}",
                 payout.provider,
                 payout.provider_reference or "",
                 iso_utc(payout.paid_at),

@@ -8,7 +8,12 @@ import reflex as rx
 
 from creatorly.ui.components.forms import field, form_error
 
-ACCOUNT_KINDS = (("bank", "Bank account"), ("upi", "UPI (India)"), ("stripe", "Stripe connected account"))
+ACCOUNT_KINDS = (
+    ("bank", "Bank account"),
+    ("upi", "UPI (India)"),
+    ("stripe", "Stripe connected account"),
+    ("paypal", "PayPal"),
+)
 
 
 def _error(errors: rx.Var[dict[str, str]], name: str) -> rx.Var[str]:
@@ -86,6 +91,17 @@ def _kind_fields(kind: rx.Var[str], errors: rx.Var[dict[str, str]]) -> rx.Compon
                 error=_error(errors, "stripe_account_id"),
                 hint="Starts with acct_, from your Stripe dashboard.",
                 auto_complete="off",
+            ),
+        ),
+        (
+            "paypal",
+            field(
+                "PayPal email",
+                name="paypal_email",
+                error=_error(errors, "paypal_email"),
+                hint="The email address of your PayPal account.",
+                input_type="email",
+                auto_complete="email",
             ),
         ),
         _bank_fields(errors),

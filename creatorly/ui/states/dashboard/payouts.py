@@ -40,10 +40,11 @@ FORM_FIELDS = (
     "account_number",
     "upi_id",
     "stripe_account_id",
+    "paypal_email",
 )
 OPEN_STATUSES = ("pending", "in_transit")
 STATUS_LABELS = {"pending": "Pending", "in_transit": "In transit", "paid": "Paid", "failed": "Failed"}
-ACCOUNT_KIND_LABELS = {"bank": "Bank account", "upi": "UPI", "stripe": "Stripe connected account"}
+ACCOUNT_KIND_LABELS = {"bank": "Bank account", "upi": "UPI", "stripe": "Stripe connected account", "paypal": "PayPal"}
 SCHEDULE_SAVED = {
     "manual": "Payouts are manual: withdraw whenever you like.",
     "daily": "We'll send your available balance every day.",
@@ -336,6 +337,7 @@ def _account_form(form: dict[str, str]) -> PayoutAccountForm:
         account_number=str(form.get("account_number", "")),
         upi_id=str(form.get("upi_id", "")),
         stripe_account_id=str(form.get("stripe_account_id", "")),
+        paypal_email=str(form.get("paypal_email", "")),
         make_default=str(form.get("make_default", "")) in {"on", "true"},
     )
 
