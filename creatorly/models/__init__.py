@@ -25,6 +25,7 @@ from creatorly.models.orders import DiscountCode, Entitlement, Order, OrderEvent
 from creatorly.models.payouts import Payout, PayoutAccount, PayoutEvent, PayoutSettings, SandboxPayoutTransfer
 from creatorly.models.reviews import Review, ReviewVote
 from creatorly.models.sandbox import SandboxPayment, SandboxWebhook
+from creatorly.models.sessions import AvailabilityException, SessionBooking, SessionType, WeeklyAvailability
 
 __all__ = [
     "AccountToken",
@@ -33,6 +34,7 @@ __all__ = [
     "AnalyticsEvent",
     "AnalyticsSalt",
     "AuditEntry",
+    "AvailabilityException",
     "BackupCode",
     "CommenterBlock",
     "Creator",
@@ -62,6 +64,8 @@ __all__ = [
     "SandboxPayment",
     "SandboxPayoutTransfer",
     "SandboxWebhook",
+    "SessionBooking",
+    "SessionType",
     "Subscriber",
     "Subscription",
     "SubscriptionEvent",
@@ -72,4 +76,5 @@ __all__ = [
     "TrialUse",
     "User",
     "UserSession",
+    "WeeklyAvailability",
 ]

@@ -87,6 +87,7 @@ class OrderKind(StrEnum):
     PRODUCT = "product"
     TIP = "tip"
     MEMBERSHIP = "membership"
+    SESSION = "session"
 
 
 class BillingInterval(StrEnum):
@@ -109,3 +110,16 @@ class PostAudience(StrEnum):
     PUBLIC = "public"
     MEMBERS = "members"
     TIER = "tier"  # members of `min_tier` or a higher tier
+
+
+class BookingStatus(StrEnum):
+    """A paid 1:1 session's booking, from the unpaid request to settlement."""
+
+    REQUESTED = "requested"  # chosen, its order not paid yet: the slot is not held
+    BOOKED = "booked"  # paid: the slot is the fan's
+    COMPLETED = "completed"  # the creator reported it took place (or a no-show); waiting for the fan's window
+    DISPUTED = "disputed"  # the fan raised a dispute: an admin decides
+    CANCELLED = "cancelled"  # by the creator or the fan: the slot is free, settlement refunds per the policy
+    SETTLED = "settled"  # the escrow was split and posted
+    CONFLICTED = "conflicted"  # paid for a slot another fan's payment took first: refunded in full
+    EXPIRED = "expired"  # never paid
