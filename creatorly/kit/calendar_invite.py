@@ -60,7 +60,8 @@ def build_invite(
         for lead_time in REMINDER_LEAD_TIMES.values():
             event.add_component(_alarm(description=summary, lead_time=lead_time))
     calendar.add_component(event)
-    return calendar.to_ical()
+    ics: bytes = calendar.to_ical()
+    return ics
 
 
 def _utc(moment: datetime) -> datetime:
