@@ -5,7 +5,7 @@ from creatorly.models.analytics import AnalyticsDaily, AnalyticsDailyVisitor, An
 from creatorly.models.audience import Subscriber
 from creatorly.models.audit import AuditEntry
 from creatorly.models.catalog import Creator, Product, ProductFile
-from creatorly.models.email import OutboxEmail
+from creatorly.models.email import OutboxAttachment, OutboxEmail
 from creatorly.models.external_events import ExternalEvent
 from creatorly.models.ledger import LedgerEntry, LedgerTransaction
 from creatorly.models.memberships import (
@@ -47,6 +47,7 @@ __all__ = [
     "ModerationCase",
     "Order",
     "OrderEvent",
+    "OutboxAttachment",
     "OutboxEmail",
     "PaymentAttempt",
     "Payout",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 from creatorly.kit.clock import utc_now
@@ -27,4 +27,19 @@ class OutboxEmail(SQLModel, table=True):
     claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class OutboxAttachment(SQLModel, table=True):
+    """A file sent with an outbox message (a calendar invite, say); erased together with its message."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("outbox_emails.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    filename: str = Field(max_length=200)  # sanitised: no path separators, no control characters
+    content_type: str = Field(max_length=100)  # the bare media type; transports add parameters they need
+    content: bytes = Field(sa_type=LargeBinary)  # at most 1 MB (checked when queued)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

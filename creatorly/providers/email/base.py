@@ -7,6 +7,15 @@ from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message; `content_type` is the bare media type (`text/calendar`), no parameters."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class OutgoingEmail:
     sender: str
     to_address: str
@@ -14,6 +23,7 @@ class OutgoingEmail:
     text_body: str
     html_body: str = ""
     message_id: str = ""
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Mailer(Protocol):

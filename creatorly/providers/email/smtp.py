@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -9,7 +10,7 @@ from email.utils import formatdate
 from urllib.parse import unquote, urlsplit
 
 from creatorly.errors import ProviderError
-from creatorly.providers.email.base import OutgoingEmail
+from creatorly.providers.email.base import Attachment, OutgoingEmail
 
 
 class SmtpMailer:
@@ -63,4 +64,26 @@ def _build_message(email: OutgoingEmail) -> EmailMessage:
     message.set_content(email.text_body)
     if email.html_body:
         message.add_alternative(email.html_body, subtype="html")
+    for attachment in email.attachments:
+        _attach(message, attachment)
     return message
+
+
+_CALENDAR_METHOD = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
+def _attach(message: EmailMessage, attachment: Attachment) -> None:
+    maintype, _, subtype = attachment.content_type.partition("/")
+    params: dict[str, str] = {}
+    if attachment.content_type == "text/calendar":
+        # Mail clients show an invite (accept / decline) only when the part names the iTIP method.
+        params = {"method": _calendar_method(attachment.content), "charset": "utf-8"}
+    message.add_attachment(
+        attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename, params=params
+    )
+
+
+def _calendar_method(content: bytes) -> str:
+    """The METHOD of the calendar object itself (REQUEST for invites, CANCEL for cancellations)."""
+    found = _CALENDAR_METHOD.search(content)
+    return found.group(1).decode("ascii") if found else "REQUEST"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, update
+from sqlalchemy import select as select_columns  # five columns: past sqlmodel's typed overloads
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from creatorly.models import OutboxEmail
+from creatorly.models import OutboxAttachment, OutboxEmail
 from creatorly.models.enums import EmailStatus
 
 
@@ -63,4 +65,51 @@ async def list_for_address(session: AsyncSession, address: str) -> Sequence[Outb
 
 
 async def delete_for_address(session: AsyncSession, address: str) -> None:
+    # Attachments go first and explicitly: the cascade is not guaranteed on every connection.
+    emails_to_address = select(OutboxEmail.id).where(col(OutboxEmail.to_address) == address)
+    await session.exec(delete(OutboxAttachment).where(col(OutboxAttachment.email_id).in_(emails_to_address)))
     await session.exec(delete(OutboxEmail).where(col(OutboxEmail.to_address) == address))
+
+
+async def add_attachments(session: AsyncSession, attachments: Sequence[OutboxAttachment]) -> None:
+    session.add_all(attachments)
+    await session.flush()
+
+
+async def attachments_of(session: AsyncSession, email_ids: Sequence[int]) -> Sequence[OutboxAttachment]:
+    if not email_ids:
+        return []
+    statement = (
+        select(OutboxAttachment)
+        .where(col(OutboxAttachment.email_id).in_(email_ids))
+        .order_by(col(OutboxAttachment.email_id), col(OutboxAttachment.id))
+    )
+    return (await session.exec(statement)).all()
+
+
+async def attachment_names_of(
+    session: AsyncSession, email_ids: Sequence[int]
+) -> Sequence[tuple[int, int, str, str, int]]:
+    """(email id, attachment id, filename, content type, size) without loading the bytes."""
+    if not email_ids:
+        return []
+    statement: Any = (
+        select_columns(
+            col(OutboxAttachment.email_id),
+            col(OutboxAttachment.id),
+            col(OutboxAttachment.filename),
+            col(OutboxAttachment.content_type),
+            func.length(col(OutboxAttachment.content)),
+        )
+        .where(col(OutboxAttachment.email_id).in_(email_ids))
+        .order_by(col(OutboxAttachment.email_id), col(OutboxAttachment.id))
+    )
+    return [
+        (int(email_id), int(attachment_id), str(name), str(kind), int(size))
+        for email_id, attachment_id, name, kind, size in (await session.exec(statement)).all()
+    ]
+
+
+async def get_attachment(session: AsyncSession, *, email_id: int, attachment_id: int) -> OutboxAttachment | None:
+    attachment = await session.get(OutboxAttachment, attachment_id)
+    return attachment if attachment is not None and attachment.email_id == email_id else None

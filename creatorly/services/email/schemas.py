@@ -21,6 +21,16 @@ class DeliveryOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxAttachmentInfo:
+    """What the Dev mailbox shows of an attachment: enough to name and fetch it, not its bytes."""
+
+    id: int
+    filename: str
+    content_type: str
+    size_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxMessage:
     id: int
     to_address: str
@@ -32,3 +42,4 @@ class OutboxMessage:
     created_at: datetime
     sent_at: datetime | None
     last_error: str | None
+    attachments: tuple[OutboxAttachmentInfo, ...] = ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,14 +12,15 @@ from creatorly import db, queue
 from creatorly.config import settings
 from creatorly.errors import ProviderError
 from creatorly.kit.clock import utc_now
-from creatorly.models import OutboxEmail
+from creatorly.models import OutboxAttachment, OutboxEmail
 from creatorly.models.enums import EmailStatus
 from creatorly.observability import get_logger
-from creatorly.providers.email.base import OutgoingEmail
+from creatorly.providers.email.base import Attachment, OutgoingEmail
 from creatorly.providers.registry import get_mailer
 from creatorly.services.email import repository
-from creatorly.services.email.rules import backoff_seconds
-from creatorly.services.email.schemas import DeliveryOutcome, DeliveryResult, OutboxMessage
+from creatorly.services.email.errors import AttachmentNotFound
+from creatorly.services.email.rules import backoff_seconds, checked_attachments
+from creatorly.services.email.schemas import DeliveryOutcome, DeliveryResult, OutboxAttachmentInfo, OutboxMessage
 
 DELIVER_JOB = "email.deliver"
 CLAIM_LEASE = timedelta(minutes=2)
@@ -28,14 +30,36 @@ logger = get_logger(__name__)
 
 
 async def queue_email(
-    session: AsyncSession, *, to_address: str, subject: str, text_body: str, html_body: str = ""
+    session: AsyncSession,
+    *,
+    to_address: str,
+    subject: str,
+    text_body: str,
+    html_body: str = "",
+    attachments: Sequence[Attachment] = (),
 ) -> int:
-    """Write a message to the outbox in the caller's transaction; delivery is enqueued after commit."""
+    """Write a message (and its attachments) to the outbox in the caller's transaction; enqueue after commit.
+
+    Attachments are checked before anything is written, so a refused one leaves no half-queued message.
+    """
+    checked = checked_attachments(attachments)
     email = await repository.add(
         session,
         OutboxEmail(to_address=to_address, subject=subject, text_body=text_body, html_body=html_body),
     )
     assert email.id is not None
+    await repository.add_attachments(
+        session,
+        [
+            OutboxAttachment(
+                email_id=email.id,
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                content=attachment.content,
+            )
+            for attachment in checked
+        ],
+    )
     queue.enqueue_after_commit(session, DELIVER_JOB, email.id)
     return email.id
 
@@ -55,6 +79,7 @@ async def deliver_email(*, email_id: int) -> DeliveryOutcome:
             text_body=email.text_body,
             html_body=email.html_body,
             message_id=f"<outbox-{email_id}@creatorly>",
+            attachments=await _attachments_of(session, email_id),
         )
         attempt = email.attempts
     try:
@@ -67,6 +92,13 @@ async def deliver_email(*, email_id: int) -> DeliveryOutcome:
         email.status, email.sent_at, email.claimed_until, email.last_error = EmailStatus.SENT, utc_now(), None, None
     logger.info("email_sent", email_id=email_id, attempt=attempt)
     return DeliveryOutcome(DeliveryResult.SENT)
+
+
+async def _attachments_of(session: AsyncSession, email_id: int) -> tuple[Attachment, ...]:
+    return tuple(
+        Attachment(filename=row.filename, content_type=row.content_type, content=row.content)
+        for row in await repository.attachments_of(session, [email_id])
+    )
 
 
 async def _record_failure(email_id: int, *, attempt: int, error: ProviderError) -> DeliveryOutcome:
@@ -94,8 +126,10 @@ async def find_lost_email_ids(*, limit: int = 500) -> list[int]:
 
 
 async def list_outbox(*, limit: int = 100) -> list[OutboxMessage]:
+    """The newest outbox messages with their attachments' names, for the Dev mailbox."""
     async with db.transaction() as session:
         emails = await repository.latest(session, limit=limit)
+        attachments = await _attachment_infos(session, [email.id for email in emails if email.id is not None])
         return [
             OutboxMessage(
                 id=email.id or 0,
@@ -108,19 +142,45 @@ async def list_outbox(*, limit: int = 100) -> list[OutboxMessage]:
                 created_at=email.created_at,
                 sent_at=email.sent_at,
                 last_error=email.last_error,
+                attachments=attachments.get(email.id or 0, ()),
             )
             for email in emails
         ]
 
 
-async def export_for_address(session: AsyncSession, address: str) -> list[dict[str, str]]:
-    """Emails we sent (or will send) to this address, for the person's data export."""
+async def _attachment_infos(session: AsyncSession, email_ids: list[int]) -> dict[int, tuple[OutboxAttachmentInfo, ...]]:
+    infos: dict[int, list[OutboxAttachmentInfo]] = {}
+    for email_id, attachment_id, filename, content_type, size in await repository.attachment_names_of(
+        session, email_ids
+    ):
+        infos.setdefault(email_id, []).append(OutboxAttachmentInfo(attachment_id, filename, content_type, size))
+    return {email_id: tuple(items) for email_id, items in infos.items()}
+
+
+async def get_outbox_attachment(*, email_id: int, attachment_id: int) -> Attachment:
+    """One attachment's bytes, for the Dev mailbox's download (callers keep the mailbox's own guard)."""
+    async with db.transaction() as session:
+        row = await repository.get_attachment(session, email_id=email_id, attachment_id=attachment_id)
+        if row is None:
+            raise AttachmentNotFound()
+        return Attachment(filename=row.filename, content_type=row.content_type, content=row.content)
+
+
+async def export_for_address(session: AsyncSession, address: str) -> list[dict[str, object]]:
+    """Emails we sent (or will send) to this address, for the person's data export (attachments by name)."""
+    emails = await repository.list_for_address(session, address)
+    attachments = await _attachment_infos(session, [email.id for email in emails if email.id is not None])
     return [
-        {"subject": email.subject, "status": email.status, "created_at": email.created_at.isoformat()}
-        for email in await repository.list_for_address(session, address)
+        {
+            "subject": email.subject,
+            "status": email.status,
+            "created_at": email.created_at.isoformat(),
+            "attachments": [info.filename for info in attachments.get(email.id or 0, ())],
+        }
+        for email in emails
     ]
 
 
 async def erase_address(session: AsyncSession, address: str) -> None:
-    """Forget every email to this address (account deletion)."""
+    """Forget every email to this address and its attachments (account deletion)."""
     await repository.delete_for_address(session, address)

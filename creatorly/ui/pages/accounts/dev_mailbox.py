@@ -7,7 +7,18 @@ import reflex as rx
 from creatorly.ui.components.feedback import empty_state
 from creatorly.ui.components.links import document_link
 from creatorly.ui.layouts.site import site_layout
-from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState, MailboxMessage
+from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState, MailboxAttachment, MailboxMessage
+
+
+def _attachment(attachment: MailboxAttachment) -> rx.Component:
+    return rx.button(
+        rx.icon("paperclip", size=14),
+        attachment.label,
+        size="1",
+        variant="outline",
+        on_click=DevMailboxState.download_attachment(attachment.email_id, attachment.id),
+        aria_label="Download " + attachment.filename,
+    )
 
 
 def _message(message: MailboxMessage) -> rx.Component:
@@ -22,6 +33,7 @@ def _message(message: MailboxMessage) -> rx.Component:
             ),
             rx.text("To ", rx.text.strong(message.to_address), " · ", message.sent, size="2", color_scheme="gray"),
             rx.text(message.body, white_space="pre-wrap", size="2", word_break="break-word"),
+            rx.flex(rx.foreach(message.attachments, _attachment), gap="0.5rem", wrap="wrap"),
             rx.flex(
                 rx.foreach(
                     message.links,
