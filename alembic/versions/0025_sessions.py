@@ -4,7 +4,7 @@ On PostgreSQL an exclusion constraint (btree_gist) refuses two live bookings of 
 [starts_at, blocked_until) ranges overlap; SQLite keeps the partial unique index on the start only.
 
 Revision ID: 0025_sessions
-Revises: 0023_paypal
+Revises: 0024_email_attachments
 Create Date: 2026-12-07 20:36:23.258099
 """
 
@@ -17,7 +17,7 @@ import creatorly.models.base
 from alembic import op
 
 revision: str = "0025_sessions"
-down_revision: str | None = "0023_paypal"
+down_revision: str | None = "0024_email_attachments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
