@@ -324,3 +324,83 @@ async def test_escrow_is_never_paid_out() -> None:
     balance = await _balance(seller.creator_id, now=utc_now())
     assert (balance.escrow, balance.available, balance.in_payout) == (4850, 0, net_of(2000))
     assert await _trial_balance() == {"USD": 0}
+
+
+async def _post_fee(fee: int) -> int | None:
+    async with db.transaction() as session:
+        return await escrow.post_session_provider_fee(session, order_id=ORDER_ID, fee=fee)
+
+
+async def _escrowed() -> int:
+    async with db.transaction() as session:
+        return await escrow.escrowed_of_order(session, order_id=ORDER_ID)
+
+
+async def test_a_provider_fee_reported_before_settlement_lowers_what_is_held_once() -> None:
+    creator_id = await _creator_id()
+    await _post_escrow(creator_id)
+
+    first = await _post_fee(100)
+    again = await _post_fee(100)
+
+    assert again == first
+    assert await _lines_of("session_provider_fee") == [
+        (CLEARING, -100, "provider fee"),
+        (f"creator:{creator_id}:escrow", 100, "provider fee charged"),
+    ]
+    assert await _escrowed() == 4750
+    assert await _accounts(creator_id) == (4750, 0, 0, -4750)
+    settlement = settle(
+        SettlementInput(
+            escrowed=await _escrowed(),
+            currency="USD",
+            price=GROSS,
+            platform_fee_percent=Decimal(10),
+            policy=POLICY,
+            outcome=Outcome.COMPLETED,
+        )
+    )
+    await _settle(creator_id, settlement)
+    assert (settlement.to_creator, settlement.platform_fee) == (4275, 475)
+    assert await _accounts(creator_id) == (4750, -475, -4275, 0)
+    assert await _trial_balance() == {"USD": 0}
+
+
+async def test_a_provider_fee_reported_after_settlement_comes_out_of_the_held_earnings() -> None:
+    creator_id = await _creator_id()
+    await _post_escrow(creator_id)
+    settled_at = utc_now()
+    await _settle(creator_id, _settlement(Outcome.COMPLETED), settled_at=settled_at)
+
+    await _post_fee(100)
+
+    assert await _accounts(creator_id) == (4750, -485, -4265, 0)
+    balance = await _balance(creator_id, now=settled_at)
+    assert (balance.pending, balance.available, balance.escrow) == (4265, 0, 0)
+    assert await _trial_balance() == {"USD": 0}
+
+
+async def test_a_provider_fee_larger_than_the_escrow_or_without_one_is_refused_and_writes_nothing() -> None:
+    creator_id = await _creator_id()
+
+    with pytest.raises(escrow.EscrowNotRecorded):
+        await _post_fee(100)
+    await _post_escrow(creator_id)
+    with pytest.raises(escrow.FeesExceedGross):
+        await _post_fee(4851)
+
+    assert await _counts() == (1, 3)
+    assert await _post_fee(0) is None
+    assert await _counts() == (1, 3)
+
+
+async def test_a_settlement_made_before_a_fee_arrived_no_longer_adds_up_and_is_refused() -> None:
+    creator_id = await _creator_id()
+    await _post_escrow(creator_id)
+    stale = _settlement(Outcome.COMPLETED)
+    await _post_fee(100)
+
+    with pytest.raises(escrow.SettlementMismatch):
+        await _settle(creator_id, stale)
+
+    assert await _counts() == (2, 5)

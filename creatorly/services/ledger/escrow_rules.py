@@ -24,6 +24,7 @@ from creatorly.services.ledger.rules import (
     MEMO_PLATFORM_FEE,
     MEMO_PROVIDER_FEE,
     MEMO_REFUND,
+    DatedLeg,
     FeesExceedGross,
     LedgerInconsistent,
     Leg,
@@ -36,9 +37,11 @@ from creatorly.services.ledger.rules import (
 
 SESSION_ESCROW = "session_escrow"
 SESSION_SETTLEMENT = "session_settlement"
+SESSION_PROVIDER_FEE = "session_provider_fee"  # a fee the provider reports after the payment (Stripe)
 
 MEMO_ESCROW = "session escrow"
 MEMO_ESCROW_SETTLED = "session escrow settled"
+MEMO_PROVIDER_FEE_CHARGED = "provider fee charged"  # as services.ledger.fees writes it for a sale
 
 
 class EscrowNotRecorded(NotFound):
@@ -98,7 +101,8 @@ def escrow_postings(*, provider: str, creator_id: int, gross: int, provider_fee:
 
 
 def recorded_escrow(legs: Iterable[Leg], *, creator_id: int) -> RecordedEscrow:
-    """Read the clearing account, gross and escrowed amount back from a posted escrow's entries."""
+    """Read the clearing account, gross and escrowed amount back from a posted escrow's entries (with those of
+    a provider fee reported later, which lowered what is held)."""
     entries = list(legs)
     gross_legs = [leg for leg in entries if leg.memo == MEMO_GROSS]
     if len(gross_legs) != 1:
@@ -155,3 +159,49 @@ def settled_parts(legs: Iterable[Leg], *, escrow: RecordedEscrow, creator_id: in
         -sum(leg.amount for leg in entries if leg.account == platform),
         -sum(leg.amount for leg in entries if leg.account == escrow.clearing_account),
     )
+
+
+def late_provider_fee_postings(
+    *,
+    escrow: RecordedEscrow,
+    creator_id: int,
+    fee: int,
+    currency: str,
+    is_settled: bool = False,
+    hold_end: datetime | None = None,
+) -> list[Posting]:
+    """A provider fee learned after the payment leaves the clearing account at the creator's expense, as on a sale.
+
+    Before settlement it comes out of what is held (refused if larger), so the settlement splits what is left;
+    after settlement out of the creator's earnings with the settlement's hold end (`hold_end`), so it lowers
+    pending money first, like services.ledger.fees does for a sale. None for a zero fee.
+    """
+    exponent_of(currency)
+    if not isinstance(fee, int) or isinstance(fee, bool) or fee < 0:
+        raise ValueError(f"a provider fee is a non-negative int of minor units, not {fee!r}")
+    if fee == 0:
+        return []
+    if not is_settled and fee > escrow.escrowed:
+        raise FeesExceedGross(
+            f"The provider fee ({format_money(fee, currency)}) exceeds what is held for the session "
+            f"({format_money(escrow.escrowed, currency)})."
+        )
+    creator_leg = (
+        Posting(
+            creator_earnings_account(creator_id),
+            fee,
+            MEMO_PROVIDER_FEE_CHARGED,
+            available_at=hold_end,
+            currency=currency,
+        )
+        if is_settled
+        else Posting(creator_escrow_account(creator_id), fee, MEMO_PROVIDER_FEE_CHARGED, currency=currency)
+    )
+    return [Posting(escrow.clearing_account, -fee, MEMO_PROVIDER_FEE, currency=currency), creator_leg]
+
+
+def settlement_hold_end(legs: Iterable[DatedLeg], *, creator_id: int) -> datetime | None:
+    """When the creator's share of a posted settlement leaves its hold (None: the creator got nothing)."""
+    earnings = creator_earnings_account(creator_id)
+    ends = [leg.available_at for leg in legs if leg.account == earnings and leg.memo == MEMO_CREATOR_EARNINGS]
+    return ends[0] if ends else None
