@@ -1,4 +1,4 @@
-"""Pure balance rules: a creator's pending, available, in-payout and paid-out money from summed ledger rows."""
+"""Pure balance rules: a creator's pending, available, in-payout, paid-out and escrowed money from summed rows."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from creatorly.services.ledger.rules import (
     MEMO_PAYOUT_REVERSED,
     PAYOUT_MEMOS,
     creator_earnings_account,
+    creator_escrow_account,
     creator_payouts_in_transit_account,
 )
 
@@ -36,7 +37,11 @@ class Release:
 
 @dataclass(frozen=True, slots=True)
 class CreatorBalance:
-    """A creator's money in one currency; available + pending + in_payout + paid_out == lifetime_earnings."""
+    """A creator's money in one currency; available + pending + in_payout + paid_out == lifetime_earnings.
+
+    `escrow` (paid sessions not yet settled) is outside that sum: it is not earned yet, so it is never
+    pending, available or payable; settlement moves it into earnings.
+    """
 
     currency: str
     pending: int
@@ -45,10 +50,11 @@ class CreatorBalance:
     paid_out: int
     lifetime_earnings: int
     releases: list[Release] = field(default_factory=list)
+    escrow: int = 0
 
 
 def creator_balances(creator_id: int, rows: Iterable[BalanceRow]) -> list[CreatorBalance]:
-    """Balances per currency (sorted by code) from the rows of the creator's earnings and in-transit accounts.
+    """Balances per currency (sorted by code) from the rows of the creator's earnings, in-transit and escrow accounts.
 
     Earnings are credits (negative), so every figure is the negated sum of its legs. Lifetime earnings are
     every earnings leg except those that moved money to and from payouts.
@@ -64,6 +70,7 @@ def _balance_of(creator_id: int, currency: str, rows: list[BalanceRow]) -> Creat
     in_transit = creator_payouts_in_transit_account(creator_id)
     earning_rows = [row for row in rows if row.account == earnings]
     transit_rows = [row for row in rows if row.account == in_transit]
+    escrow = creator_escrow_account(creator_id)
     pending = -sum(row.amount for row in earning_rows if row.release_at is not None)
     return CreatorBalance(
         currency=currency,
@@ -74,6 +81,7 @@ def _balance_of(creator_id: int, currency: str, rows: list[BalanceRow]) -> Creat
         paid_out=sum(row.amount for row in transit_rows if row.memo in (MEMO_PAYOUT_PAID, MEMO_PAYOUT_REVERSED)),
         lifetime_earnings=-sum(row.amount for row in earning_rows if row.memo not in PAYOUT_MEMOS),
         releases=_releases(earning_rows),
+        escrow=-sum(row.amount for row in rows if row.account == escrow),
     )
 
 

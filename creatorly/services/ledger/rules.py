@@ -162,6 +162,16 @@ def creator_earnings_account(creator_id: int) -> str:
     return f"creator:{creator_id}:earnings"
 
 
+def creator_escrow_account(creator_id: int) -> str:
+    """A paid session's money held for the creator until it is settled (credit balance while held).
+
+    Kept apart from earnings so held-for-a-session money is never pending, available or payable.
+    """
+    if creator_id <= 0:
+        raise ValueError(f"Invalid creator id: {creator_id}")
+    return f"creator:{creator_id}:escrow"
+
+
 def creator_payouts_in_transit_account(creator_id: int) -> str:
     """Earnings on their way to the creator (credit balance while a payout is open)."""
     if creator_id <= 0:

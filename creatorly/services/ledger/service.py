@@ -247,7 +247,11 @@ async def post_payout_reversed(
 
 async def balances_of_creator(session: AsyncSession, creator_id: int, *, now: datetime) -> list[CreatorBalance]:
     """The creator's balances per currency at `now`, from the ledger entries in one query."""
-    accounts = [rules.creator_earnings_account(creator_id), rules.creator_payouts_in_transit_account(creator_id)]
+    accounts = [
+        rules.creator_earnings_account(creator_id),
+        rules.creator_payouts_in_transit_account(creator_id),
+        rules.creator_escrow_account(creator_id),
+    ]
     rows = await repository.creator_balance_rows(session, accounts, now=now)
     return creator_balances(
         creator_id,
