@@ -16,6 +16,7 @@ from creatorly.services.memberships import events as membership_events  # noqa: 
 from creatorly.services.payouts import events as payout_events  # noqa: F401  (registers payout handlers)
 from creatorly.services.refunds import events as refund_events  # noqa: F401  (registers refund handlers)
 from creatorly.services.refunds import provider_events as refund_provider_events  # noqa: F401
+from creatorly.services.sessions import fulfilment as session_fulfilment  # noqa: F401  (holds paid slots)
 from creatorly.services.tips import fulfilment as tip_fulfilment  # noqa: F401  (delivers paid tips)
 
 _NO_STORE = {"Cache-Control": "no-store"}

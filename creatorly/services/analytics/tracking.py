@@ -225,6 +225,7 @@ _PAID_KIND = {
     OrderKind.PRODUCT: EventKind.PURCHASE,
     OrderKind.TIP: EventKind.TIP,
     OrderKind.MEMBERSHIP: EventKind.MEMBERSHIP_PAYMENT,
+    OrderKind.SESSION: EventKind.PURCHASE,  # gross counts when paid; the creator's share once settled
 }
 
 

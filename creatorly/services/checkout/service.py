@@ -31,6 +31,7 @@ from creatorly.services.creators import service as creators
 from creatorly.services.delivery.service import order_page_url
 from creatorly.services.discounts import service as discounts
 from creatorly.services.email import service as email
+from creatorly.services.ledger import escrow
 from creatorly.services.ledger import service as ledger
 from creatorly.services.orders import service as orders
 from creatorly.services.orders.rules import PAID_STATUSES, amount_due
@@ -324,20 +325,36 @@ async def fulfill_paid_order(session: AsyncSession, order: Order, *, provider_fe
     if was_expired and order.discount_code_id is not None:
         await discounts.reclaim_redemption(session, order.discount_code_id)
     terms = await creators.sale_terms(session, order.creator_id)
-    sale = await ledger.post_sale_with_share(
-        session,
-        order_id=order.id,
-        creator_id=order.creator_id,
-        provider=order.provider,
-        gross=order.amount,
-        provider_fee=provider_fee,
-        currency=order.currency,
-        paid_at=paid_at,
-        platform_fee_percent=terms.platform_fee_percent,
-        hold_days=terms.hold_days,
-    )
+    if order.kind == OrderKind.SESSION:
+        # A session's money waits in escrow until the session is settled: the creator has earned nothing yet.
+        await escrow.post_session_escrow(
+            session,
+            order_id=order.id,
+            creator_id=order.creator_id,
+            provider=order.provider,
+            gross=order.amount,
+            provider_fee=provider_fee,
+            currency=order.currency,
+            paid_at=paid_at,
+            platform_fee_percent=terms.platform_fee_percent,
+        )
+        creator_share = 0
+    else:
+        sale = await ledger.post_sale_with_share(
+            session,
+            order_id=order.id,
+            creator_id=order.creator_id,
+            provider=order.provider,
+            gross=order.amount,
+            provider_fee=provider_fee,
+            currency=order.currency,
+            paid_at=paid_at,
+            platform_fee_percent=terms.platform_fee_percent,
+            hold_days=terms.hold_days,
+        )
+        creator_share = sale.creator_share
     await _FULFILLERS[OrderKind(order.kind)](session, order, paid_at)
-    await tracking.record_order_paid(session, order, net_amount=sale.creator_share, at=paid_at)
+    await tracking.record_order_paid(session, order, net_amount=creator_share, at=paid_at)
     return True
 
 

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from creatorly.kit.clock import utc_now
 from creatorly.models import Order, Refund
-from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName
 from creatorly.observability import get_logger
 from creatorly.services.analytics import tracking
 from creatorly.services.external_events.schemas import InboundEvent
@@ -142,15 +142,15 @@ async def _apply(
 ) -> None:
     assert order.id is not None
     now = utc_now()
-    refund_id = await ledger.post_refund(
-        session, order_id=order.id, refund_reference=refund.idempotency_key, amount=refund.amount
-    )
-    await tracking.record_refund(
-        session,
-        order,
-        amount=refund.amount,
-        net_amount=await ledger.creator_share(session, refund_id, order.creator_id),
-    )
+    if order.kind == OrderKind.SESSION:
+        # A session's refund left the escrow with its settlement's posting; the creator never earned it.
+        net_amount = 0
+    else:
+        refund_id = await ledger.post_refund(
+            session, order_id=order.id, refund_reference=refund.idempotency_key, amount=refund.amount
+        )
+        net_amount = await ledger.creator_share(session, refund_id, order.creator_id)
+    await tracking.record_refund(session, order, amount=refund.amount, net_amount=net_amount)
     refund.status, refund.updated_at = SUCCEEDED, now
     refund.provider_reference = refund.provider_reference or notice.reference
     session.add(refund)

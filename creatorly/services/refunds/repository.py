@@ -26,3 +26,18 @@ async def find_by_key(session: AsyncSession, idempotency_key: str, *, for_update
     if for_update:
         statement = statement.with_for_update(key_share=True)
     return (await session.exec(statement)).first()
+
+
+async def unsent_with_key_suffix(session: AsyncSession, suffix: str, *, limit: int) -> list[int]:
+    """Refunds still requested, never answered by their provider, whose key ends with `suffix`."""
+    statement = (
+        select(Refund.id)
+        .where(
+            col(Refund.status) == "requested",
+            col(Refund.provider_reference).is_(None),
+            col(Refund.idempotency_key).endswith(suffix),
+        )
+        .order_by(col(Refund.id))
+        .limit(limit)
+    )
+    return [int(row) for row in (await session.exec(statement)).all() if row is not None]

@@ -16,7 +16,7 @@ from creatorly.errors import CreatorlyError, InvalidInput, ProviderError
 from creatorly.kit.clock import utc_now
 from creatorly.kit.money import format_money, parse_amount
 from creatorly.models import Order, Refund
-from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName
 from creatorly.observability import get_logger
 from creatorly.providers.payments.base import CreatedRefund, RefundRequest
 from creatorly.providers.registry import get_payment_provider
@@ -103,6 +103,18 @@ async def request_refund(
         order, refund = await _requested_refund(
             session, actor, owner_user_id, order_public_id.strip(), amount_text=amount_text, reason=reason_text
         )
+    await _ask_provider(order, refund)
+    return RefundView(
+        order_public_id=order.public_id,
+        amount=refund.amount,
+        currency=order.currency,
+        amount_label=format_money(refund.amount, order.currency),
+        status=REQUESTED,
+    )
+
+
+async def _ask_provider(order: Order, refund: Refund) -> None:
+    """Ask the order's provider for the recorded refund (its idempotency key makes a repeat one refund)."""
     payment_reference = order.provider_payment_id or order.provider_reference
     assert payment_reference is not None
     request = RefundRequest(
@@ -119,13 +131,40 @@ async def request_refund(
         await _record_error(order, refund, error)
         raise (RefundUnavailable() if error.is_retryable else RefundRefused()) from error
     await _record_created(order, refund, created)
-    return RefundView(
-        order_public_id=order.public_id,
-        amount=refund.amount,
-        currency=order.currency,
-        amount_label=format_money(refund.amount, order.currency),
-        status=REQUESTED,
+
+
+async def add_settlement_refund(session: AsyncSession, order: Order, *, amount: int, reason: str) -> Refund:
+    """Record the refund a session's settlement owes the fan (its ledger legs are the settlement's), once per
+    order; `send_settlement_refund` then asks the provider, after commit."""
+    assert order.id is not None
+    key = f"refund-{order.public_id}-settlement"
+    existing = await repository.find_by_key(session, key)
+    if existing is not None:
+        return existing
+    return await repository.add(
+        session,
+        Refund(
+            order_id=order.id, amount=amount, reason=reason[:MAX_REASON_LENGTH], status=REQUESTED, idempotency_key=key
+        ),
     )
+
+
+async def send_settlement_refund(*, refund_id: int) -> str:
+    """Ask the provider for a settlement's refund still waiting: "sent", "done" (nothing left to ask) or
+    raises RefundUnavailable (retryable: the job asks again with the same key)."""
+    async with db.transaction() as session:
+        refund = await session.get(Refund, refund_id)
+        order = None if refund is None else await session.get(Order, refund.order_id)
+    if refund is None or order is None or refund.status != REQUESTED or refund.provider_reference is not None:
+        return "done"
+    await _ask_provider(order, refund)
+    return "sent"
+
+
+async def pending_settlement_refund_ids(*, limit: int = 500) -> list[int]:
+    """Settlement refunds never acknowledged by their provider: the sweeper asks again."""
+    async with db.transaction() as session:
+        return await repository.unsent_with_key_suffix(session, "-settlement", limit=limit)
 
 
 async def _refundable_order(session: AsyncSession, owner_user_id: int | None, public_id: str) -> Order:
@@ -142,6 +181,11 @@ async def _requested_refund(
 ) -> tuple[Order, Refund]:
     """Transaction 1: the refund to ask for, new or the one a repeated click is repeating (audited once)."""
     order = await _refundable_order(session, owner_user_id, public_id)
+    if order.kind == OrderKind.SESSION:
+        raise OrderNotRefundable(
+            "A session's payment is held in escrow: it is refunded by the session's settlement (cancel the "
+            "booking, or decide its dispute)."
+        )
     if order.status not in REFUNDABLE_STATUSES or order.provider_reference is None or order.amount == 0:
         raise OrderNotRefundable()
     if order.provider in (PaymentProviderName.RAZORPAY, PaymentProviderName.PAYPAL) and not order.provider_payment_id:

@@ -220,3 +220,28 @@ async def expired_request_ids(session: AsyncSession, *, before: datetime, limit:
         .limit(limit)
     )
     return [int(row) for row in (await session.exec(statement)).all() if row is not None]
+
+
+_UNSETTLED = (
+    BookingStatus.BOOKED,
+    BookingStatus.COMPLETED,
+    BookingStatus.DISPUTED,
+    BookingStatus.CANCELLED,
+    BookingStatus.CONFLICTED,
+)
+
+
+async def unsettled_ids(session: AsyncSession, *, now: datetime, limit: int) -> list[int]:
+    """Paid bookings not settled yet that may be due: cancelled or lost ones, and those already over."""
+    statement = (
+        select(SessionBooking.id)
+        .where(
+            col(SessionBooking.status).in_(_UNSETTLED),
+            col(SessionBooking.settled_at).is_(None),
+            col(SessionBooking.status).in_((BookingStatus.CANCELLED, BookingStatus.CONFLICTED))
+            | (col(SessionBooking.ends_at) <= now),
+        )
+        .order_by(col(SessionBooking.ends_at))
+        .limit(limit)
+    )
+    return [int(row) for row in (await session.exec(statement)).all() if row is not None]
