@@ -122,6 +122,7 @@ def upgrade() -> None:
         sa.Column("admin_creator_percent", sa.Integer(), nullable=True),
         sa.Column("admin_decision_reason", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True),
+        sa.Column("penalty", sa.BigInteger(), nullable=False),
         sa.Column("settled_at", creatorly.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("reminded_24h_at", creatorly.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("reminded_1h_at", creatorly.models.base.UTCDateTime(timezone=True), nullable=True),

@@ -128,6 +128,7 @@ class SessionBooking(SQLModel, table=True):
     admin_creator_percent: int | None = Field(default=None)  # an admin's decided split of a dispute
     admin_decision_reason: str | None = Field(default=None, max_length=500)
     outcome: str | None = Field(default=None, max_length=30)
+    penalty: int = Field(default=0, sa_type=BigInteger)  # recorded against the creator (no-show, late cancel)
     settled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reminded_24h_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reminded_1h_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -124,7 +124,8 @@ def settlement_postings(
     """The legs that empty a session's escrow: to earnings (held until settled_at + hold), revenue and the fan.
 
     The creator's leg carries the sale memo and a hold end, so it counts as earned and shows as pending until
-    the hold passes, exactly like a sale's.
+    the hold passes, exactly like a sale's. A negative creator part (a full refund of a payment whose provider
+    kept its fee: the creator bears the fee, as on a refunded sale) comes out of available earnings at once.
     """
     exponent_of(currency)
     if settled_at.tzinfo is None:
@@ -132,7 +133,7 @@ def settlement_postings(
     if hold < timedelta(0):
         raise ValueError("the hold period cannot be negative")
     parts = (settlement.to_creator, settlement.platform_fee, settlement.to_fan_refund)
-    if any(part < 0 for part in parts) or sum(parts) != escrow.escrowed:
+    if settlement.platform_fee < 0 or settlement.to_fan_refund < 0 or sum(parts) != escrow.escrowed:
         raise SettlementMismatch(f"settlement parts {parts} do not add up to the {escrow.escrowed} held in escrow")
     legs = [
         Posting(creator_escrow_account(creator_id), escrow.escrowed, MEMO_ESCROW_SETTLED, currency=currency),
@@ -140,7 +141,7 @@ def settlement_postings(
             creator_earnings_account(creator_id),
             -settlement.to_creator,
             MEMO_CREATOR_EARNINGS,
-            available_at=settled_at + hold,
+            available_at=settled_at + hold if settlement.to_creator > 0 else None,
             currency=currency,
         ),
         Posting(platform_revenue_account(), -settlement.platform_fee, MEMO_PLATFORM_FEE, currency=currency),

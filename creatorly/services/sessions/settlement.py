@@ -8,6 +8,7 @@ closes a dispute with `decide_dispute`, which settles at once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -119,9 +120,12 @@ async def _post(
 ) -> Settlement:
     assert order.id is not None and booking.id is not None
     terms = await creators.sale_terms(session, order.creator_id)
-    settlement = settle(
+    held = await escrow.escrowed_of_order(session, order_id=order.id)
+    # The split is of the price the fan paid, so "a full refund" gives back all of it; the provider's fee
+    # (what the escrow holds less than the price) is the creator's cost, as on a refunded sale.
+    priced = settle(
         SettlementInput(
-            escrowed=await escrow.escrowed_of_order(session, order_id=order.id),
+            escrowed=order.amount,
             currency=order.currency,
             price=order.amount,
             platform_fee_percent=terms.platform_fee_percent,
@@ -130,6 +134,7 @@ async def _post(
             split=split,
         )
     )
+    settlement = replace(priced, to_creator=priced.to_creator - (order.amount - held))
     await escrow.post_session_settlement(
         session,
         order_id=order.id,
@@ -145,6 +150,7 @@ async def _post(
         now,
         now,
     )
+    booking.penalty = settlement.penalty
     session.add(booking)
     if settlement.to_fan_refund > 0:
         refund = await refunds.add_settlement_refund(
