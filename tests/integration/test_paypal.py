@@ -18,12 +18,12 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, col, select
 
 import creatorly.api.app
-from creatorly import db
+from creatorly import db, queue
 from creatorly.config import settings
 from creatorly.errors import InvalidInput, ProviderError
 from creatorly.kit.clock import utc_now
 from creatorly.models import ExternalEvent, LedgerTransaction, Order, OrderEvent, PaymentAttempt, Payout, Refund
-from creatorly.models.enums import OrderKind, OrderStatus, PaymentProviderName
+from creatorly.models.enums import BookingStatus, OrderKind, OrderStatus, PaymentProviderName
 from creatorly.providers.payments.base import PaymentRequest
 from creatorly.providers.payments.paypal import PayPalPaymentProvider
 from creatorly.providers.payments.paypal_client import PayPalClient
@@ -40,8 +40,13 @@ from creatorly.services.payouts import withdrawals
 from creatorly.services.payouts.schemas import PayoutAccountForm
 from creatorly.services.reconciliation import service as reconciliation
 from creatorly.services.refunds import service as refunds
+from creatorly.services.sessions import booking as session_booking
+from creatorly.services.sessions import lifecycle, settlement
+from creatorly.services.sessions.fulfilment import SETTLE_JOB
+from creatorly.services.sessions.settlement import SEND_REFUND_JOB
 from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import NewTip
+from tests import sessions as session_given
 from tests.accounts import PASSWORD, new_requester
 from tests.factories import make_creator, new_product
 from tests.paypal_standin import CLIENT_ID, CLIENT_SECRET, WEBHOOK_ID, PayPalStandIn, running_paypal_standin
@@ -601,3 +606,37 @@ async def test_reconciliation_reads_paypal_orders_back_and_finds_them_in_agreeme
     assert report.checked_payments == 1
     [record] = await _provider().list_payments([order.provider_reference or "", "5O190127TN364715T"])
     assert (record.status, record.amount, record.amount_refunded) == ("succeeded", PRICE, 500)
+
+
+# --- Paid sessions -------------------------------------------------------------------------------------
+
+
+async def test_a_session_paid_through_paypal_is_held_in_escrow_and_a_creator_cancel_refunds_it_at_paypal(
+    stand_in: PayPalStandIn, app_url: str
+) -> None:
+    creator, token, _, type_id = await session_given.creator()
+    start = await session_given.slot(creator, type_id)
+    started = await session_booking.start_booking(session_given.new(creator, type_id, start, email=BUYER))
+    order = await _order(started.order_public_id)
+    assert (order.kind, order.provider, order.amount) == (OrderKind.SESSION, PaymentProviderName.PAYPAL, 4000)
+    stand_in.approve(order.provider_reference or "")
+
+    assert _return(app_url, order).status_code == 303
+
+    paid = await _order(order.public_id)
+    booked = await session_given.booking_of(paid)
+    assert (paid.status, booked.status) == (OrderStatus.PAID, BookingStatus.BOOKED)
+    with queue.intercepting(SETTLE_JOB):
+        await lifecycle.cancel_as_creator(session_token=token, public_id=booked.public_id)
+    assert booked.id is not None
+    with queue.intercepting(SEND_REFUND_JOB) as refund_jobs:
+        assert await settlement.settle_booking(booking_id=booked.id) == "creator_cancelled"
+    [(_, (refund_id,))] = refund_jobs
+    assert await refunds.send_settlement_refund(refund_id=refund_id) == "sent"
+    [refund] = stand_in.refunds
+    assert refund["amount"] == {"value": "40.00", "currency_code": "USD"}  # the fan gets all of it back
+    assert stand_in.deliver(app_url, stand_in.refund_event(refund["id"])).status_code == 200
+    refunded = await _order(order.public_id)
+    assert (refunded.status, refunded.refunded_amount) == (OrderStatus.REFUNDED, 4000)
+    async with db.transaction() as session:
+        assert await ledger.trial_balance(session) == {"USD": 0}
