@@ -36,15 +36,17 @@ from creatorly.models import (
     Product,
     ProductFile,
 )
-from creatorly.models.enums import OrderStatus
+from creatorly.models.enums import BookingStatus, OrderKind, OrderStatus
 from creatorly.providers.payments.stripe import StripePaymentProvider, verify_stripe_webhook
 from creatorly.providers.registry import get_stripe_provider
 from creatorly.services.checkout import service as checkout
 from creatorly.services.checkout import stripe_fees
 from creatorly.services.checkout.schemas import CheckoutStarted
 from creatorly.services.delivery.service import order_page_url
-from creatorly.services.ledger import fees
+from creatorly.services.ledger import escrow, fees
 from creatorly.services.ledger import service as ledger
+from creatorly.services.sessions import booking as session_booking
+from tests import sessions as session_given
 from tests.factories import make_creator, new_product
 from tests.localstripe import running_localstripe, send_webhooks_to
 from tests.processes import serving
@@ -497,3 +499,24 @@ def test_the_verifier_accepts_the_edges_of_the_tolerance_and_refuses_garbage() -
     ]:
         with pytest.raises(ValueError, match="stripe"):
             verify_stripe_webhook(signed, header, secret=WEBHOOK_SECRET, tolerance_seconds=300, now=now)
+
+
+async def test_a_session_paid_through_stripe_holds_its_slot_and_waits_in_escrow(
+    stripe_client: stripe.StripeClient, app_url: str
+) -> None:
+    creator, _, _, type_id = await session_given.creator()
+    start = await session_given.slot(creator, type_id)
+
+    started = await session_booking.start_booking(session_given.new(creator, type_id, start, email=BUYER))
+
+    order = await _order(started.order_public_id)
+    assert (order.provider, order.kind, order.amount) == ("stripe", OrderKind.SESSION, 4000)
+    assert order.provider_reference is not None
+    assert await asyncio.to_thread(_pay, stripe_client, order.provider_reference, SUCCEEDING_CARD) == "succeeded"
+    await _eventually(lambda: _order_is(order.public_id, OrderStatus.PAID), what="the session order to be paid")
+    booked = await session_given.booking_of(order)
+    assert booked.status == BookingStatus.BOOKED
+    assert creator.id is not None
+    async with db.transaction() as session:
+        assert await escrow.escrow_balance(session, creator.id, "USD") == 4000
+    assert await _trial_balance() == {"USD": 0}

@@ -10,10 +10,10 @@ from enum import StrEnum
 
 from creatorly import db
 from creatorly.models import Order
-from creatorly.models.enums import PaymentProviderName
+from creatorly.models.enums import OrderKind, PaymentProviderName
 from creatorly.observability import get_logger
 from creatorly.providers.registry import get_stripe_provider
-from creatorly.services.ledger import fees
+from creatorly.services.ledger import escrow, fees
 from creatorly.services.orders.rules import PAID_STATUSES
 
 SYNC_FEE_JOB = "checkout.sync_stripe_fee"
@@ -42,7 +42,10 @@ async def sync_stripe_fee(order_id: int) -> FeeSync:
         if not _needs_fee(locked):
             return FeeSync.NOTHING_TO_DO
         assert locked is not None
-        await fees.post_provider_fee(session, order_id=order_id, fee=fee)
+        if locked.kind == OrderKind.SESSION:  # held in escrow: the fee lowers what the settlement splits
+            await escrow.post_session_provider_fee(session, order_id=order_id, fee=fee)
+        else:
+            await fees.post_provider_fee(session, order_id=order_id, fee=fee)
         locked.provider_fee = fee
         session.add(locked)
     logger.info("stripe_fee_recorded", order=order.public_id, fee=fee)
