@@ -19,8 +19,10 @@ from creatorly.errors import InvalidInput, NotFound
 from creatorly.models import Order, OutboxEmail, SessionBooking
 from creatorly.models.enums import BookingStatus, OrderKind, OrderStatus
 from creatorly.services.sessions import booking, lifecycle, reminders
+from creatorly.services.sessions import service as sessions
 from creatorly.services.sessions.booking import SlotTaken, booking_key
 from creatorly.services.sessions.fulfilment import SETTLE_JOB
+from creatorly.services.sessions.schemas import SessionTypeInput
 from tests import sessions as given
 from tests.sessions import FAN
 
@@ -226,3 +228,42 @@ async def test_reminders_go_out_once_24_hours_and_1_hour_before(app_server: str)
         subjects = (await session.exec(select(OutboxEmail.to_address, OutboxEmail.subject))).all()
     reminded = [(to, subject) for to, subject in subjects if subject.startswith("Reminder")]
     assert {to for to, _ in reminded} == {FAN, creator_email} and all("in 24 hours" in s for _, s in reminded)
+
+
+@pytest.mark.skipif(settings.is_sqlite, reason="overlapping ranges are refused by PostgreSQL's exclusion constraint")
+async def test_two_fans_paying_for_overlapping_times_of_two_session_types_make_one_booking(app_server: str) -> None:
+    creator, token, _, type_id = await given.creator()
+    other_type = await sessions.save_session_type(
+        session_token=token,
+        changes=SessionTypeInput(title="Quick call", duration_text="60", price_text="25", currency="USD"),
+    )
+    start = await given.slot(creator, type_id)
+    half_past = (datetime.fromisoformat(start) + timedelta(minutes=30)).isoformat()
+    first = await given.charged(given.new(creator, type_id, start, email="first@example.com"))
+    second = await given.charged(given.new(creator, other_type.public_id, half_past, email="second@example.com"))
+
+    codes = await asyncio.gather(given.deliver(app_server, first), given.deliver(app_server, second))
+
+    assert list(codes) == [200, 200]
+    statuses = sorted([(await given.booking_of(first)).status, (await given.booking_of(second)).status])
+    assert statuses == [BookingStatus.BOOKED, BookingStatus.CONFLICTED]
+
+
+async def test_the_hour_reminder_follows_the_day_reminder_once(app_server: str) -> None:
+    creator, _, _, type_id = await given.creator()
+    order = await given.paid(app_server, given.new(creator, type_id, await given.slot(creator, type_id)))
+    booked = await given.booking_of(order)
+    async with db.transaction() as session:
+        held = await session.get(SessionBooking, booked.id)
+        assert held is not None
+        held.starts_at = datetime.now(UTC) + timedelta(minutes=50)
+        held.ends_at = held.blocked_until = held.starts_at + timedelta(hours=1)
+        held.reminded_24h_at = datetime.now(UTC) - timedelta(hours=23)
+        session.add(held)
+
+    assert await reminders.send_due_reminders() == 1
+    assert await reminders.send_due_reminders() == 0
+    fan_subjects = await given.subjects(FAN)
+    assert [subject for subject in fan_subjects if subject.startswith("Reminder")] == [
+        "Reminder: Portfolio review with " + creator.display_name + " in 1 hour"
+    ]
