@@ -29,7 +29,9 @@ FAN = "fan@example.com"
 ALL_DAY = {weekday: [("00:00", "24:00")] for weekday in range(7)}
 
 
-async def creator(*, max_per_day: str = "", buffer: str = "0") -> tuple[Creator, str, str, str]:
+async def creator(
+    *, max_per_day: str = "", buffer: str = "0", price: str = "40", currency: str = "USD"
+) -> tuple[Creator, str, str, str]:
     """A creator in Kolkata, free all week, offering a 60-minute $40 session; (creator, token, email, type id)."""
     made = await make_creator()
     signed_in = await accounts.sign_in(email=made.email, password=PASSWORD, requester=new_requester())
@@ -41,8 +43,8 @@ async def creator(*, max_per_day: str = "", buffer: str = "0") -> tuple[Creator,
         changes=SessionTypeInput(
             title="Portfolio review",
             duration_text="60",
-            price_text="40",
-            currency="USD",
+            price_text=price,
+            currency=currency,
             buffer_text=buffer,
             max_per_day_text=max_per_day,
             location="https://meet.example.com/review",

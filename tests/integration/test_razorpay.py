@@ -20,12 +20,12 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
 import creatorly.api.app
-from creatorly import db
+from creatorly import db, queue
 from creatorly.config import settings
 from creatorly.errors import NotFound, ProviderError
 from creatorly.kit.clock import utc_now
 from creatorly.models import Entitlement, ExternalEvent, LedgerTransaction, Order, OrderEvent, PaymentAttempt
-from creatorly.models.enums import OrderStatus, PaymentProviderName
+from creatorly.models.enums import BookingStatus, OrderKind, OrderStatus, PaymentProviderName
 from creatorly.providers.payments.base import PaymentRequest
 from creatorly.providers.payments.razorpay import RazorpayPaymentProvider, verify_razorpay_webhook
 from creatorly.providers.registry import get_payment_provider
@@ -36,9 +36,16 @@ from creatorly.services.checkout.razorpay_callback import RazorpayCallbackReject
 from creatorly.services.external_events import service as external_events
 from creatorly.services.external_events.schemas import HandleOutcome
 from creatorly.services.external_events.service import WebhookHandlingFailed, WebhookRejected
+from creatorly.services.ledger import escrow
 from creatorly.services.ledger import service as ledger
 from creatorly.services.orders import service as orders
 from creatorly.services.refunds import service as refunds
+from creatorly.services.sessions import booking as session_booking
+from creatorly.services.sessions import lifecycle, settlement
+from creatorly.services.sessions.booking import booking_key
+from creatorly.services.sessions.fulfilment import SETTLE_JOB
+from creatorly.services.sessions.settlement import SEND_REFUND_JOB
+from tests import sessions as session_given
 from tests.accounts import PASSWORD, new_requester
 from tests.factories import make_creator, new_product
 from tests.integration.razorpay_standin import KEY_ID, KEY_SECRET, RazorpayStandIn, running_razorpay_standin
@@ -557,3 +564,35 @@ async def _creator_email(order: Order) -> str:
         user = await session.get(User, creator.user_id)
         assert user is not None
         return user.email
+
+
+# --- Paid sessions -------------------------------------------------------------------------------------
+
+
+async def test_an_inr_session_is_paid_through_razorpay_held_in_escrow_and_a_fan_cancel_refunded_at_razorpay(
+    stand_in: RazorpayStandIn,
+) -> None:
+    creator, _, _, type_id = await session_given.creator(price="1500", currency="INR")
+    start = await session_given.slot(creator, type_id)
+    started = await session_booking.start_booking(session_given.new(creator, type_id, start, email=BUYER))
+    order = await _order(started.order_public_id)
+    assert (order.kind, order.provider, order.amount) == (OrderKind.SESSION, PaymentProviderName.RAZORPAY, 150000)
+
+    assert await _deliver(_event("payment.captured", order, fee=3540)) is HandleOutcome.HANDLED
+
+    booked = await session_given.booking_of(order)
+    assert ((await _order(order.public_id)).status, booked.status) == (OrderStatus.PAID, BookingStatus.BOOKED)
+    assert creator.id is not None
+    async with db.transaction() as session:
+        assert await escrow.escrow_balance(session, creator.id, "INR") == 150000 - 3540
+    with queue.intercepting(SETTLE_JOB):
+        await lifecycle.cancel_as_fan(public_id=booked.public_id, key=booking_key(booked.public_id))
+    assert booked.id is not None
+    with queue.intercepting(SEND_REFUND_JOB) as refund_jobs:
+        assert await settlement.settle_booking(booking_id=booked.id) == "fan_cancelled"
+    [(_, (refund_id,))] = refund_jobs
+    assert await refunds.send_settlement_refund(refund_id=refund_id) == "sent"
+    [refund] = stand_in.refunds
+    assert refund["amount"] == 150000  # cancelled in time: all of it back to the fan
+    async with db.transaction() as session:
+        assert await ledger.trial_balance(session) == {"INR": 0}
