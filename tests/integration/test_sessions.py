@@ -267,3 +267,48 @@ async def test_the_hour_reminder_follows_the_day_reminder_once(app_server: str) 
     assert [subject for subject in fan_subjects if subject.startswith("Reminder")] == [
         "Reminder: Portfolio review with " + creator.display_name + " in 1 hour"
     ]
+
+
+async def test_unpaid_requests_expire_with_their_checkout_and_never_held_a_slot(app_server: str) -> None:
+    creator, _, _, type_id = await given.creator()
+    start = await given.slot(creator, type_id)
+    started = await booking.start_booking(given.new(creator, type_id, start))
+    order = await given.fetch_order(started.order_public_id)
+    async with db.transaction() as session:
+        row = await session.get(Order, order.id)
+        assert row is not None
+        row.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        session.add(row)
+
+    assert await booking.expire_unpaid_requests() == 1
+    assert await booking.expire_unpaid_requests() == 0
+    assert (await given.booking_of(order)).status == BookingStatus.EXPIRED
+    offer = await booking.get_booking_offer(handle=creator.handle, session_type_id=type_id, timezone="UTC")
+    assert start in [slot.starts_at for day in offer.days for slot in day.slots]
+
+
+async def test_availability_is_kept_in_the_creators_timezone_with_exceptions_and_checked(app_server: str) -> None:
+    creator, token, _, type_id = await given.creator()
+    await sessions.save_my_availability(
+        session_token=token, timezone="Europe/Berlin", weekly={0: [("09:00", "12:00"), ("14:00", "16:30")]}
+    )
+    monday = next(
+        day
+        for day in (datetime.now(UTC).date() + timedelta(days=offset) for offset in range(3, 10))
+        if day.weekday() == 0
+    )
+
+    view = await sessions.set_my_exception(session_token=token, day_text=monday.isoformat(), windows=[])
+
+    assert view.timezone == "Europe/Berlin"
+    assert [(w.start, w.end) for w in view.days[0].windows] == [("09:00", "12:00"), ("14:00", "16:30")]
+    assert [(e.day, e.windows) for e in view.exceptions] == [(monday.isoformat(), [])]
+    offer = await booking.get_booking_offer(handle=creator.handle, session_type_id=type_id, timezone="Europe/Berlin")
+    assert monday.isoformat() not in [day.day for day in offer.days]
+    assert all(slot.label >= "09:00" for day in offer.days for slot in day.slots)
+    for weekly in ({0: [("09:00", "12:00"), ("11:00", "13:00")]}, {0: [("12:00", "09:00")]}, {9: [("09:00", "10:00")]}):
+        with pytest.raises(InvalidInput):
+            await sessions.save_my_availability(session_token=token, timezone="Europe/Berlin", weekly=weekly)
+    with pytest.raises(InvalidInput):
+        await sessions.save_my_availability(session_token=token, timezone="Nowhere/City", weekly={})
+    assert len((await sessions.get_my_availability(session_token=token)).days[0].windows) == 2  # unchanged
