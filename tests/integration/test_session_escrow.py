@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -12,10 +13,12 @@ from sqlmodel import col, select
 
 from creatorly import db
 from creatorly.kit.clock import utc_now
-from creatorly.models import LedgerEntry, LedgerTransaction
+from creatorly.models import LedgerEntry, LedgerTransaction, Order
+from creatorly.models.enums import OrderStatus
 from creatorly.services.ledger import escrow
 from creatorly.services.ledger import service as ledger
 from creatorly.services.payouts import withdrawals
+from creatorly.services.reconciliation import service as reconciliation
 from creatorly.services.sessions.settlement_rules import (
     CancellationPolicy,
     DisputeSplit,
@@ -24,7 +27,7 @@ from creatorly.services.sessions.settlement_rules import (
     SettlementInput,
     settle,
 )
-from tests.integration.payout_helpers import add_us_bank, make_seller, net_of, sell
+from tests.integration.payout_helpers import Seller, add_us_bank, make_seller, net_of, sell
 
 ORDER_ID = 9001  # ledger transactions refer to orders by reference, not by foreign key
 PAID_AT = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -404,3 +407,75 @@ async def test_a_settlement_made_before_a_fee_arrived_no_longer_adds_up_and_is_r
         await _settle(creator_id, stale)
 
     assert await _counts() == (2, 5)
+
+
+async def _paid_session_order(seller: Seller) -> Order:
+    """A paid order of GROSS whose money the ledger holds in escrow, as checkout does for a session."""
+    async with db.transaction() as session:
+        order = Order(
+            public_id=f"ord_{secrets.token_hex(8)}",
+            creator_id=seller.creator_id,
+            product_id=seller.product.id,
+            buyer_email="fan@example.com",
+            amount=GROSS,
+            currency="USD",
+            provider_fee=PROVIDER_FEE,
+            status=OrderStatus.PAID,
+            paid_at=utc_now(),
+        )
+        session.add(order)
+        await session.flush()
+        assert order.id is not None
+        await escrow.post_session_escrow(
+            session,
+            order_id=order.id,
+            creator_id=seller.creator_id,
+            provider="sandbox",
+            gross=GROSS,
+            provider_fee=PROVIDER_FEE,
+            currency="USD",
+            paid_at=utc_now(),
+        )
+    return order
+
+
+async def _ledger_mismatches_of(order: Order) -> list[tuple[str, str]]:
+    report = await reconciliation.reconcile(days=30)
+    references = {order.public_id, f"order:{order.id}"}
+    return [
+        (item.area, item.problem)
+        for item in report.mismatches
+        if item.reference in references and item.area != "payment_provider"
+    ]
+
+
+async def test_an_escrowed_then_settled_session_reconciles_with_its_order() -> None:
+    seller = await make_seller(hold_days=7)
+    order = await _paid_session_order(seller)
+    assert order.id is not None
+
+    assert await _ledger_mismatches_of(order) == []
+
+    async with db.transaction() as session:
+        await escrow.post_session_settlement(
+            session,
+            order_id=order.id,
+            creator_id=seller.creator_id,
+            settlement=_settlement(Outcome.FAN_CANCELLED_LATE),
+            currency="USD",
+            settled_at=utc_now(),
+        )
+        row = await session.get(Order, order.id)
+        assert row is not None
+        row.refunded_amount, row.status = 2350, OrderStatus.PARTIALLY_REFUNDED
+        session.add(row)
+
+    assert await _ledger_mismatches_of(order) == []
+    async with db.transaction() as session:
+        row = await session.get(Order, order.id)
+        assert row is not None
+        row.refunded_amount = 2000
+        session.add(row)
+    assert await _ledger_mismatches_of(order) == [
+        ("orders", "the refunds posted differ from the order's refunded amount")
+    ]

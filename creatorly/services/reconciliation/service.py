@@ -23,6 +23,7 @@ from creatorly.providers.payments.base import PaymentLister
 from creatorly.providers.registry import get_payment_provider, get_payout_provider
 from creatorly.services.accounts.authorization import require_role
 from creatorly.services.external_events import service as external_events
+from creatorly.services.ledger import escrow_rules
 from creatorly.services.ledger import rules as ledger_rules
 from creatorly.services.ledger import service as ledger
 from creatorly.services.memberships import razorpay_sweep
@@ -134,15 +135,26 @@ async def _snapshot(session: AsyncSession, since: datetime) -> LedgerSnapshot:
     ledger_since = since - LEDGER_MARGIN
     orders = await repository.orders_created_since(session, since)
     payouts = await repository.payouts_created_since(session, since)
+    # A paid session posts its gross when escrowed and the fan's refund when settled, on the same clearing legs.
     sales = rules.sales_of(
-        await repository.legs_with_memo_since(
-            session, kind=ledger_rules.SALE, memo=ledger_rules.MEMO_GROSS, since=ledger_since
-        )
+        [
+            *await repository.legs_with_memo_since(
+                session, kind=ledger_rules.SALE, memo=ledger_rules.MEMO_GROSS, since=ledger_since
+            ),
+            *await repository.legs_with_memo_since(
+                session, kind=escrow_rules.SESSION_ESCROW, memo=ledger_rules.MEMO_GROSS, since=ledger_since
+            ),
+        ]
     )
     refunds_by_order = rules.refunds_by_order(
-        await repository.legs_with_memo_since(
-            session, kind=ledger_rules.REFUND, memo=ledger_rules.MEMO_REFUND, since=ledger_since
-        )
+        [
+            *await repository.legs_with_memo_since(
+                session, kind=ledger_rules.REFUND, memo=ledger_rules.MEMO_REFUND, since=ledger_since
+            ),
+            *await repository.legs_with_memo_since(
+                session, kind=escrow_rules.SESSION_SETTLEMENT, memo=ledger_rules.MEMO_REFUND, since=ledger_since
+            ),
+        ]
     )
     postings = rules.payout_postings_of(
         await repository.moved_amounts_since(session, kinds=rules.PAYOUT_KINDS, since=ledger_since)
