@@ -220,7 +220,9 @@ def _calendar() -> rx.Component:
             title="No sessions booked yet",
             text="Offer a paid 1:1 session: set its length, price and your weekly hours, and fans can book it "
             "from your storefront.",
-            action=rx.link(rx.button("Create a session type"), href=routes.DASHBOARD_SESSION_TYPES),
+            action=rx.button(
+                rx.link("Create a session type", href=routes.DASHBOARD_SESSION_TYPES, underline="none"), as_child=True
+            ),
         ),
     )
 
