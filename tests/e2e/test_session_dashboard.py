@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import TEST_DATA_DIR
 from tests.e2e.helpers import open_page, run_in_e2e_app, sign_up_and_confirm
+from tests.e2e.test_accessibility import _serious_violations as serious_axe_violations
 
 PASSWORD = "correct horse battery staple"
 SCREENSHOTS = TEST_DATA_DIR / "screenshots"
@@ -111,6 +112,13 @@ def _shot(page: Page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def _axe(page: Page) -> list[str]:
+    """Serious axe findings once the pointer is off the links and earlier toasts have gone."""
+    page.mouse.move(0, 0)
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
+    return serious_axe_violations(page)
+
+
 def _open_storefront(page: Page, app_url: str, handle: str) -> None:
     open_page(page, f"{app_url}/dashboard/sessions")
     page.get_by_label("Handle").fill(handle)
@@ -131,6 +139,8 @@ def _create_session_type(page: Page) -> None:
     rules = page.get_by_role("region", name="Settlement rules")
     expect(rules).to_contain_text("The money is held for you until the session is settled")
     expect(rules).to_contain_text("late fee of 25% of the price ($10.00 of $40.00)")
+    _shot(page, "session-type-form")
+    assert _axe(page) == []
     page.get_by_role("button", name="Save session type").click()
     expect(page.get_by_text("“Portfolio review” saved.")).to_be_visible()
     expect(page.get_by_text("60 min · $40.00")).to_be_visible()
@@ -185,6 +195,7 @@ def _admin_decides(admin: Page, app_url: str, *, creator_name: str) -> None:
     expect(dispute).to_contain_text("2 / 5")
     expect(dispute).to_contain_text("Completed")  # the creator's report beside the fan's reason
     _shot(admin, "admin-disputes")
+    assert _axe(admin) == []
     dispute.get_by_label("Creator's share %").fill("30")
     dispute.get_by_label("Reason").fill("Shortened session: the creator keeps 30%.")
     dispute.get_by_role("button", name="Record decision").click()
@@ -208,6 +219,7 @@ def test_a_creator_offers_a_session_and_marks_a_paid_booking_completed(
     day = _add_a_day_off(page)
     expect(page.get_by_role("button", name=f"Remove the hours of {day}")).to_be_visible()
     _shot(page, "session-types")
+    assert _axe(page) == []
 
     page.get_by_role("link", name="← Back to your sessions").click()
     expect(page.get_by_role("heading", name="No sessions booked yet")).to_be_visible()
@@ -223,6 +235,7 @@ def test_a_creator_offers_a_session_and_marks_a_paid_booking_completed(
     expect(page.get_by_text("Held in escrow · USD")).to_be_visible()
     expect(page.get_by_text("$38.54")).to_be_visible()  # $40.00 less the sandbox provider's fee
     _shot(page, "sessions-booked")
+    assert _axe(page) == []
 
     booking.get_by_role("button", name="Mark completed").click()
     expect(page.get_by_text("Marked completed. The fan is asked to confirm.")).to_be_visible()
