@@ -37,6 +37,7 @@ from creatorly.ui.pages.admin.products import product_page as admin_product_page
 from creatorly.ui.pages.admin.products import products_page as admin_products_page
 from creatorly.ui.pages.admin.reconciliation import reconciliation_page
 from creatorly.ui.pages.admin.reports import report_case_page, reports_page
+from creatorly.ui.pages.admin.session_disputes import session_disputes_page
 from creatorly.ui.pages.admin.users import admin_user_page, admin_users_page
 from creatorly.ui.pages.dashboard.audience import audience_page
 from creatorly.ui.pages.dashboard.discounts import discounts_page
@@ -51,6 +52,8 @@ from creatorly.ui.pages.dashboard.posts import post_editor_page, posts_page
 from creatorly.ui.pages.dashboard.product_editor import product_editor_page
 from creatorly.ui.pages.dashboard.products import products_page
 from creatorly.ui.pages.dashboard.reviews import reviews_page
+from creatorly.ui.pages.dashboard.session_types import session_types_page
+from creatorly.ui.pages.dashboard.sessions import sessions_page
 from creatorly.ui.pages.dashboard.statements import statements_page
 from creatorly.ui.pages.dashboard.storefront_settings import storefront_settings_page
 from creatorly.ui.pages.dashboard.tiers import tier_editor_page, tiers_page
@@ -80,6 +83,7 @@ from creatorly.ui.states.admin.payouts import AdminPayoutsState, AdminPayoutStat
 from creatorly.ui.states.admin.products import AdminProductsState, AdminProductState
 from creatorly.ui.states.admin.reconciliation import ReconciliationState
 from creatorly.ui.states.admin.reports import ReportCaseState, ReportsQueueState
+from creatorly.ui.states.admin.session_disputes import AdminDisputesState
 from creatorly.ui.states.admin.users import AdminUsersState, AdminUserState
 from creatorly.ui.states.auth import AuthState
 from creatorly.ui.states.dashboard.audience import AudienceState
@@ -95,6 +99,8 @@ from creatorly.ui.states.dashboard.posts import PostEditorState, PostsState
 from creatorly.ui.states.dashboard.product_editor import ProductEditorState
 from creatorly.ui.states.dashboard.products import ProductsState
 from creatorly.ui.states.dashboard.reviews import CreatorReviewsState
+from creatorly.ui.states.dashboard.session_types import SessionTypesState
+from creatorly.ui.states.dashboard.sessions import SessionsDashboardState
 from creatorly.ui.states.dashboard.statements import StatementsState
 from creatorly.ui.states.dashboard.storefront_settings import StorefrontSettingsState
 from creatorly.ui.states.dashboard.tiers import TierEditorState, TiersState
@@ -355,5 +361,24 @@ app.add_page(
     route=routes.DASHBOARD_REVIEWS,
     title="Reviews · Creatorly",
     on_load=[PRIVATE, CreatorReviewsState.load],
+)
+# Paid sessions: the creator's calendar, session types and hours; the admin's disputes.
+app.add_page(
+    sessions_page,
+    route=routes.DASHBOARD_SESSIONS,
+    title="Sessions · Creatorly",
+    on_load=[PRIVATE, SessionsDashboardState.load],
+)
+app.add_page(
+    session_types_page,
+    route=routes.DASHBOARD_SESSION_TYPES,
+    title="Session types · Creatorly",
+    on_load=[PRIVATE, SessionTypesState.load],
+)
+app.add_page(
+    session_disputes_page,
+    route=routes.ADMIN_DISPUTES,
+    title="Session disputes · Admin",
+    on_load=[PRIVATE, AdminDisputesState.load],
 )
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly", on_load=PUBLIC)

@@ -153,3 +153,9 @@ def admin_report(target_type: str, target_id: int) -> str:
 def report(target_type: str, target_id: int) -> str:
     """The public "Report this" form for a storefront, product, post, comment or review."""
     return f"{REPORT}?target={target_type}&id={target_id}"
+
+
+# Paid sessions, the creator's side and the admin's disputes.
+DASHBOARD_SESSIONS = "/dashboard/sessions"
+DASHBOARD_SESSION_TYPES = "/dashboard/sessions/types"
+ADMIN_DISPUTES = "/admin/disputes"

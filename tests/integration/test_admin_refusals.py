@@ -31,6 +31,7 @@ from creatorly.services.admin import (
     console_actions,
     moderation,
     overview,
+    session_disputes,
     suspension,
 )
 from creatorly.services.audit import browse
@@ -88,7 +89,11 @@ def _calls(creator_id: int, product_id: int, order_id: int) -> dict[str, Call]:
         "decisions.resolve_appeal": lambda t: decisions.resolve_appeal(
             session_token=t, target_type="product", target_id=product_id, decision="reversed", reason=why
         ),
+        "session_disputes.decide": lambda t: session_disputes.decide(
+            session_token=t, booking_public_id="sb_none", creator_percent_text="50", reason=why
+        ),
         # Reads: refused the same way (and they write nothing either).
+        "session_disputes.open_disputes": lambda t: session_disputes.open_disputes(session_token=t),
         "catalog_reads.list_creators": lambda t: catalog_reads.list_creators(session_token=t),
         "catalog_reads.creator_detail": lambda t: catalog_reads.creator_detail(session_token=t, creator_id=creator_id),
         "catalog_reads.list_orders": lambda t: catalog_reads.list_orders(session_token=t),

@@ -9,6 +9,7 @@ from creatorly.ui import routes
 ADMIN_PAGES = (
     ("Overview", routes.ADMIN),
     ("Reports", routes.ADMIN_REPORTS),
+    ("Disputes", routes.ADMIN_DISPUTES),
     ("Users", routes.ADMIN_USERS),
     ("Creators", routes.ADMIN_CREATORS),
     ("Products", routes.ADMIN_PRODUCTS),

@@ -19,6 +19,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("Posts", routes.DASHBOARD_POSTS, "notebook-pen"),
     ("Members", routes.DASHBOARD_MEMBERS, "users-round"),
     ("Tips", routes.DASHBOARD_TIPS, "heart"),
+    ("Sessions", routes.DASHBOARD_SESSIONS, "calendar-clock"),
     ("Reviews", routes.DASHBOARD_REVIEWS, "star"),
     ("Storefront", routes.DASHBOARD_STOREFRONT, "store"),
     ("Audience", routes.DASHBOARD_AUDIENCE, "users"),
