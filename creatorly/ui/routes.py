@@ -153,3 +153,12 @@ def admin_report(target_type: str, target_id: int) -> str:
 def report(target_type: str, target_id: int) -> str:
     """The public "Report this" form for a storefront, product, post, comment or review."""
     return f"{REPORT}?target={target_type}&id={target_id}"
+
+
+# Paid 1:1 sessions, the fan's side: three segments with a static middle, like POST.
+SESSION_BOOKING = "/[store_handle]/sessions/[session_type_ref]"
+BOOKING = "/bookings/[booking_ref]"
+
+
+def session_booking(handle: str, session_type_id: str) -> str:
+    return f"/{handle}/sessions/{session_type_id}"
