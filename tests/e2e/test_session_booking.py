@@ -116,7 +116,7 @@ def test_a_fan_in_another_timezone_books_pays_confirms_and_the_session_settles(
         invites = [item for item in mail[address] if any(name.endswith(".ics") for name in item["attachments"])]
         assert invites, f"no .ics invite to {address}: {mail[address]}"
     before = _run("balances", seeded["handle"])
-    assert (before["escrow"], before["pending"]) == (PRICE, 0)
+    assert 0 < before["escrow"] <= PRICE and before["pending"] == 0  # held, less the sandbox provider's fee
 
     # After the session: the creator reports it completed, the fan confirms with a 5.
     _run("finish", public_id, seeded["email"])
@@ -133,5 +133,5 @@ def test_a_fan_in_another_timezone_books_pays_confirms_and_the_session_settles(
 
     settled = _run("settle", seeded["handle"])
     assert settled["escrow"] == 0
-    assert 0 < settled["pending"] < PRICE  # the price less the platform's and the sandbox provider's fees
+    assert 0 < settled["pending"] < before["escrow"]  # what was held, less the platform's fee
     assert all(total == 0 for total in settled["trial_balance"].values()), settled["trial_balance"]
