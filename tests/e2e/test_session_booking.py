@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import TEST_DATA_DIR
-from tests.e2e.helpers import open_page, run_in_e2e_app
+from tests.e2e.helpers import open_page, run_in_e2e_app, sign_up_and_confirm
 
 SCREENSHOTS = TEST_DATA_DIR / "screenshots"
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -77,6 +77,10 @@ def test_a_fan_in_another_timezone_books_pays_confirms_and_the_session_settles(
     expect(sessions.get_by_text("Portfolio review")).to_be_visible()
     expect(sessions.get_by_text("60 minutes")).to_be_visible()
     expect(sessions.get_by_text("$40.00")).to_be_visible()
+    sessions.screenshot(path=str(SCREENSHOTS / "session-storefront-section.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    sessions.screenshot(path=str(SCREENSHOTS / "session-storefront-section-phone.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     sessions.get_by_role("link", name="Book Portfolio review").click()
     expect(page.get_by_role("heading", name="Portfolio review", level=1)).to_be_visible()
     expect(page.get_by_label("Times shown in")).to_have_value("America/New_York")
@@ -87,6 +91,7 @@ def test_a_fan_in_another_timezone_books_pays_confirms_and_the_session_settles(
 
     slot.click()
     expect(slot).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_text("Your time: ")).to_contain_text("(America/New_York)")
     page.get_by_label("Your name").fill("Ada Fan")
     page.get_by_label("Email").fill(fan_email)
     page.get_by_label("Note for the creator (optional)").fill("My design portfolio, please.")
@@ -108,6 +113,7 @@ def test_a_fan_in_another_timezone_books_pays_confirms_and_the_session_settles(
     page.get_by_role("button", name="Cancel booking").click()
     expect(page.get_by_role("alertdialog")).to_contain_text("You get a full refund of $40.00.")
     page.get_by_role("button", name="Keep it").click()
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
     _shoot(page, "session-fan-booking")
     public_id = page.url.split("/bookings/")[1].split("?")[0]
 
@@ -135,3 +141,10 @@ def test_a_fan_in_another_timezone_books_pays_confirms_and_the_session_settles(
     assert settled["escrow"] == 0
     assert 0 < settled["pending"] < before["escrow"]  # what was held, less the platform's fee
     assert all(total == 0 for total in settled["trial_balance"].values()), settled["trial_balance"]
+
+    # The fan makes an account with the address they booked with: the library lists the session.
+    sign_up_and_confirm(page, app_url, email=fan_email, password="correct horse battery staple")
+    open_page(page, f"{app_url}/library")
+    expect(page.get_by_role("heading", name="Sessions")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Open booking: Portfolio review with Coach {suffix}")).to_be_visible()
+    _shoot(page, "session-library")

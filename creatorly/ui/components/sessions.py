@@ -105,7 +105,7 @@ def _slot_button(slot: Any, *, chosen: rx.Var[str], on_choose: Any) -> rx.Compon
         variant=rx.cond(is_chosen, "solid", "outline"),
         aria_pressed=rx.cond(is_chosen, "true", "false"),
         aria_label=slot.name,
-        on_click=on_choose(slot.starts_at, slot.name),
+        on_click=on_choose(slot.starts_at, slot.when),
         min_width="4.5rem",
     )
 

@@ -101,7 +101,7 @@ def _reschedule() -> rx.Component:
             spacing="3",
             wrap="wrap",
         ),
-        rx.cond(State.chosen_label != "", rx.text(State.chosen_label, size="2", color_scheme="gray")),
+        rx.cond(State.chosen_label != "", rx.text("New time: ", State.chosen_label, size="2", color_scheme="gray")),
         title="Pick a new time",
         title_id="reschedule-title",
     )

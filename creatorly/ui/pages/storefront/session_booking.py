@@ -71,7 +71,12 @@ def _form() -> rx.Component:
     return section_card(
         rx.form(
             rx.vstack(
-                rx.callout(State.chosen_label, icon="calendar-check", color_scheme="violet", width="100%"),
+                rx.callout(
+                    "Your time: " + State.chosen_label + " (" + State.timezone + ")",
+                    icon="calendar-check",
+                    color_scheme="violet",
+                    width="100%",
+                ),
                 form_error(State.form_error),
                 field(
                     "Your name",

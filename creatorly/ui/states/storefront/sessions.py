@@ -54,6 +54,7 @@ class SlotView:
     starts_at: str = ""  # ISO in UTC, sent back to book it
     label: str = ""  # "14:30" in the fan's timezone
     name: str = ""  # "Book 14:30 on Monday, 8 March": the button's accessible name
+    when: str = ""  # "14:30 on Monday, 8 March"
 
 
 @dataclass
@@ -69,7 +70,12 @@ def day_views(days: list[SlotDay]) -> list[DayView]:
             key=day.day,
             label=day.label,
             slots=[
-                SlotView(starts_at=slot.starts_at, label=slot.label, name=f"Book {slot.label} on {day.label}")
+                SlotView(
+                    starts_at=slot.starts_at,
+                    label=slot.label,
+                    name=f"Book {slot.label} on {day.label}",
+                    when=f"{slot.label} on {day.label}",
+                )
                 for slot in day.slots
             ],
         )
