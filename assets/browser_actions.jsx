@@ -91,3 +91,18 @@ export function ClearSelectedFiles({ uploadId, requestId }) {
   }, [uploadId, requestId]);
   return null;
 }
+
+// The fan's timezone as the browser knows it (an IANA name, "America/New_York"), reported once on mount so
+// session slots are shown in the fan's own time.
+export function BrowserTimezone({ onTimezone }) {
+  useEffect(() => {
+    let zone = "UTC";
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    } catch (error) {
+      // An old browser without Intl time zones: UTC, and the fan can pick theirs from the list.
+    }
+    if (onTimezone) onTimezone(zone);
+  }, []);
+  return null;
+}

@@ -58,6 +58,7 @@ from creatorly.ui.pages.dashboard.statements import statements_page
 from creatorly.ui.pages.dashboard.storefront_settings import storefront_settings_page
 from creatorly.ui.pages.dashboard.tiers import tier_editor_page, tiers_page
 from creatorly.ui.pages.dashboard.tips import tips_page
+from creatorly.ui.pages.orders.booking import booking_page
 from creatorly.ui.pages.orders.library import library_page
 from creatorly.ui.pages.orders.order import order_page
 from creatorly.ui.pages.sandbox.pay import sandbox_pay_page
@@ -69,6 +70,7 @@ from creatorly.ui.pages.storefront.audience import confirm_subscription_page, un
 from creatorly.ui.pages.storefront.discover import discover_page
 from creatorly.ui.pages.storefront.post import post_page
 from creatorly.ui.pages.storefront.product import product_page
+from creatorly.ui.pages.storefront.session_booking import session_booking_page
 from creatorly.ui.pages.storefront.storefront import storefront_page
 from creatorly.ui.states.accounts.account import AccountState
 from creatorly.ui.states.accounts.dev_mailbox import DevMailboxState
@@ -106,7 +108,9 @@ from creatorly.ui.states.dashboard.storefront_settings import StorefrontSettings
 from creatorly.ui.states.dashboard.tiers import TierEditorState, TiersState
 from creatorly.ui.states.dashboard.tips import TipsDashboardState
 from creatorly.ui.states.live import push_notice
+from creatorly.ui.states.orders.booking import FanBookingState
 from creatorly.ui.states.orders.library import LibraryState
+from creatorly.ui.states.orders.library_sessions import LibrarySessionsState
 from creatorly.ui.states.orders.order import OrderPageState
 from creatorly.ui.states.sandbox.pay import SandboxPayState
 from creatorly.ui.states.site.report import ReportState
@@ -116,6 +120,7 @@ from creatorly.ui.states.storefront.memberships import StorefrontMembershipState
 from creatorly.ui.states.storefront.post import PostPageState
 from creatorly.ui.states.storefront.product import ProductState
 from creatorly.ui.states.storefront.reviews import ProductReviewsState, TierReviewsState
+from creatorly.ui.states.storefront.sessions import SessionBookingState, StorefrontSessionsState
 from creatorly.ui.states.storefront.storefront import StorefrontState
 
 configure_logging()
@@ -162,7 +167,13 @@ app.add_page(
     storefront_page,
     route=routes.STOREFRONT,
     title=StorefrontState.page_title,
-    on_load=[PUBLIC, StorefrontState.load, StorefrontMembershipState.load, TierReviewsState.load],
+    on_load=[
+        PUBLIC,
+        StorefrontState.load,
+        StorefrontMembershipState.load,
+        TierReviewsState.load,
+        StorefrontSessionsState.load,
+    ],
 )
 app.add_page(post_page, route=routes.POST, title="Post · Creatorly", on_load=[PUBLIC, PostPageState.load])
 app.add_page(
@@ -332,7 +343,12 @@ app.add_page(
     title="Discounts · Creatorly",
     on_load=[PRIVATE, DiscountsState.load],
 )
-app.add_page(library_page, route=routes.LIBRARY, title="Your library · Creatorly", on_load=[PUBLIC, LibraryState.load])
+app.add_page(
+    library_page,
+    route=routes.LIBRARY,
+    title="Your library · Creatorly",
+    on_load=[PUBLIC, LibraryState.load, LibrarySessionsState.load],
+)
 app.add_page(tiers_page, route=routes.DASHBOARD_TIERS, title="Tiers · Creatorly", on_load=[PRIVATE, TiersState.load])
 app.add_page(
     tier_editor_page,
@@ -380,5 +396,15 @@ app.add_page(
     route=routes.ADMIN_DISPUTES,
     title="Session disputes · Admin",
     on_load=[PRIVATE, AdminDisputesState.load],
+)
+# Paid sessions, the fan's side: booking a session type, and the booking's own page (linked from every email).
+app.add_page(
+    session_booking_page,
+    route=routes.SESSION_BOOKING,
+    title="Book a session · Creatorly",
+    on_load=[PUBLIC, SessionBookingState.load],
+)
+app.add_page(
+    booking_page, route=routes.BOOKING, title="Your booking · Creatorly", on_load=[PUBLIC, FanBookingState.load]
 )
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Page not found · Creatorly", on_load=PUBLIC)

@@ -159,3 +159,12 @@ def report(target_type: str, target_id: int) -> str:
 DASHBOARD_SESSIONS = "/dashboard/sessions"
 DASHBOARD_SESSION_TYPES = "/dashboard/sessions/types"
 ADMIN_DISPUTES = "/admin/disputes"
+
+
+# Paid 1:1 sessions, the fan's side: three segments with a static middle, like POST.
+SESSION_BOOKING = "/[store_handle]/sessions/[session_type_ref]"
+BOOKING = "/bookings/[booking_ref]"
+
+
+def session_booking(handle: str, session_type_id: str) -> str:
+    return f"/{handle}/sessions/{session_type_id}"

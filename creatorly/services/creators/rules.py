@@ -56,6 +56,7 @@ RESERVED_HANDLES = frozenset(
         "library",
         "checkout",
         "orders",
+        "bookings",
         "order",
         "sandbox",
         "admin",

@@ -180,6 +180,20 @@ def to_view(
         can_confirm=allowed.confirm,
         can_dispute=allowed.dispute,
         page_url=booking_page_url(booking.public_id),
+        session_type_id=session_type.public_id,
+        cancel_refund_text=_cancel_refund_text(order, session_type, is_late=allowed.cancel_is_late),
+    )
+
+
+def _cancel_refund_text(order: Order, session_type: SessionType, *, is_late: bool) -> str:
+    """What the fan gets back if they cancel now (the same split `_cancel` announces)."""
+    if not is_late:
+        return f"You get a full refund of {format_money(order.amount, order.currency)}."
+    fee = rules.late_fee(price=order.amount, late_fee_percent=session_type.late_fee_percent)
+    return (
+        f"It starts in less than {session_type.free_cancel_hours} hours: the late fee of "
+        f"{format_money(fee, order.currency)} goes to the creator and "
+        f"{format_money(order.amount - fee, order.currency)} is refunded to you."
     )
 
 

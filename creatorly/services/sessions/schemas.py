@@ -138,3 +138,23 @@ class BookingView:
     can_confirm: bool
     can_dispute: bool
     page_url: str = ""
+    session_type_id: str = ""  # the type's public id: its free slots, for a reschedule
+    cancel_refund_text: str = ""  # what a cancel by the fan now would refund
+
+
+@dataclass(frozen=True, slots=True)
+class SessionReceipt:
+    """A session order as its signed order-page link shows it, with the way to the booking's own page."""
+
+    order_public_id: str
+    status: str  # an OrderStatus value
+    status_label: str
+    title: str
+    creator_name: str
+    amount_label: str
+    paid_at: datetime | None
+    when_label: str
+    timezone: str
+    booking_status: str
+    booking_status_label: str
+    booking_path: str  # `/bookings/{public_id}?key=…`, relative: the page links within the site

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.event import EventHandler, passthrough_event_spec
 
 from creatorly.ui.states.browser import COLLECT_PATH, BrowserActionsState, ToastState
 
@@ -37,6 +38,14 @@ class StateToasts(rx.Component):
     library = _LIBRARY
     tag = "StateToasts"
     toasts: rx.Var[list[dict[str, str]]]
+
+
+class BrowserTimezone(rx.Component):
+    """Calls `on_timezone` once on mount with the browser's IANA timezone name."""
+
+    library = _LIBRARY
+    tag = "BrowserTimezone"
+    on_timezone: EventHandler[passthrough_event_spec(str)]  # type: ignore[type-arg,valid-type]
 
 
 def browser_actions() -> rx.Component:

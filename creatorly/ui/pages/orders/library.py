@@ -11,6 +11,7 @@ from creatorly.ui.components.forms import field, form_error, submit_button
 from creatorly.ui.components.links import document_link
 from creatorly.ui.components.member_library import MembershipHandlers, membership_card, sent_tip_row
 from creatorly.ui.layouts.site import site_layout
+from creatorly.ui.pages.orders.library_sessions import library_sessions_section
 from creatorly.ui.states.orders.library import LibraryDownload, LibraryItem, LibraryState
 
 
@@ -120,6 +121,7 @@ def _orders() -> rx.Component:
         rx.text("Everything for ", rx.text.strong(LibraryState.email), color_scheme="gray"),
         _memberships(),
         _section("Purchases", _purchases()),
+        library_sessions_section(),
         _tips(),
         spacing="6",
         width="100%",

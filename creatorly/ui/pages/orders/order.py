@@ -112,6 +112,22 @@ def _paid() -> rx.Component:
     )
 
 
+def _paid_session() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Your session is booked", as_="h1", size="8"),
+        _summary(),
+        rx.text("When: ", rx.text.strong(OrderPageState.session_when_label), size="3", class_name="wrap-anywhere"),
+        rx.text("We emailed you the details and a calendar invite.", size="2", color_scheme="gray"),
+        rx.link(
+            rx.button(rx.icon("calendar-check", size=16), "Open your booking", size="3"),
+            href=OrderPageState.booking_href,
+        ),
+        spacing="3",
+        align="start",
+        width="100%",
+    )
+
+
 def _waiting() -> rx.Component:
     return rx.vstack(
         rx.heading("Almost there", as_="h1", size="8"),
@@ -192,7 +208,7 @@ def _order() -> rx.Component:
         rx.cond(
             OrderPageState.is_membership,
             _paid_membership(),
-            rx.cond(OrderPageState.is_tip, _paid_tip(), _paid()),
+            rx.cond(OrderPageState.is_tip, _paid_tip(), rx.cond(OrderPageState.is_session, _paid_session(), _paid())),
         ),
         rx.cond(OrderPageState.is_waiting, _waiting(), _other_status()),
     )

@@ -17,6 +17,7 @@ from creatorly.ui.components.storefront import (
 )
 from creatorly.ui.layouts.site import site_layout
 from creatorly.ui.pages.storefront.memberships import membership_sections
+from creatorly.ui.pages.storefront.session_offers import session_offers_section
 from creatorly.ui.pages.storefront.tip_jar import supporter_wall_section, tip_jar_section
 from creatorly.ui.states.storefront.storefront import SUBSCRIBED_MESSAGE, StorefrontState
 
@@ -62,6 +63,7 @@ def _storefront() -> rx.Component:
             padding_top="1rem",
         ),
         membership_sections(),
+        session_offers_section(),
         rx.grid(
             tip_jar_section(),
             supporter_wall_section(),

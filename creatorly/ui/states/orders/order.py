@@ -11,6 +11,8 @@ from creatorly.errors import NotFound
 from creatorly.services.delivery import service as delivery
 from creatorly.services.delivery.service import OrderPage
 from creatorly.services.memberships import library as memberships
+from creatorly.services.sessions import receipt as sessions
+from creatorly.services.sessions.schemas import SessionReceipt
 from creatorly.services.tips import service as tips
 from creatorly.services.tips.schemas import TipReceipt
 from creatorly.ui import routes
@@ -60,6 +62,9 @@ class OrderPageState(rx.State):
     tip_message: str = ""
     storefront_href: str = ""
     is_membership: bool = False
+    is_session: bool = False
+    session_when_label: str = ""
+    booking_href: str = ""
     _order_public_id: str = ""
     _key: str = ""
     _is_polling: bool = False
@@ -78,12 +83,12 @@ class OrderPageState(rx.State):
         self._key = self.router.url.query_parameters.get("key", "")
         self.is_loading, self.is_missing, self.is_waiting_too_long = True, False, False
         try:
-            page, tip = await _order_page(self._order_public_id, self._key)
+            page, tip, booked = await _order_page(self._order_public_id, self._key)
         except NotFound:
             self.is_missing, self.is_loading = True, False
             return
-        self._show(page, tip)
-        if tip is None:
+        self._show(page, tip, booked)
+        if tip is None and booked is None:
             # After a purchase the fan may tip the same creator (shown once the order is paid).
             yield TipJarState.load_for_order(self._order_public_id, self._key)
         if page.is_waiting_for_payment:
@@ -100,13 +105,13 @@ class OrderPageState(rx.State):
             for _ in range(POLL_ATTEMPTS):
                 await asyncio.sleep(POLL_INTERVAL_SECONDS)
                 try:
-                    page, tip = await _order_page(order_public_id, key)
+                    page, tip, booked = await _order_page(order_public_id, key)
                 except NotFound:
                     return
                 async with self:
                     if self._order_public_id != order_public_id:
                         return  # the buyer opened another order meanwhile
-                    self._show(page, tip)
+                    self._show(page, tip, booked)
                 if not page.is_waiting_for_payment:
                     return
             async with self:
@@ -115,8 +120,11 @@ class OrderPageState(rx.State):
             async with self:
                 self._is_polling = False
 
-    def _show(self, page: OrderPage, tip: TipReceipt | None = None) -> None:
+    def _show(self, page: OrderPage, tip: TipReceipt | None = None, booked: SessionReceipt | None = None) -> None:
         self.is_tip = tip is not None
+        self.is_session = booked is not None
+        self.session_when_label = f"{booked.when_label}" if booked is not None else ""
+        self.booking_href = booked.booking_path if booked is not None else ""
         self.is_membership = page.product_title.startswith(memberships.RECEIPT_TITLE_PREFIX)
         self.tip_message = tip.message if tip is not None else ""
         self.storefront_href = routes.storefront(tip.handle) if tip is not None else ""
@@ -142,15 +150,19 @@ class OrderPageState(rx.State):
         self.is_missing, self.is_loading = False, False
 
 
-async def _order_page(order_public_id: str, key: str) -> tuple[OrderPage, TipReceipt | None]:
-    """A product order's page; a tip order (which has no files) as the same page plus its tip; a membership charge."""
+async def _order_page(order_public_id: str, key: str) -> tuple[OrderPage, TipReceipt | None, SessionReceipt | None]:
+    """A product order's page; a tip order (which has no files) as the same page plus its tip; a session order
+    with its booking; a membership charge."""
     try:
-        return await delivery.get_order_page(order_public_id=order_public_id, key=key), None
+        return await delivery.get_order_page(order_public_id=order_public_id, key=key), None, None
     except NotFound:
         try:
             tip = await tips.get_tip_receipt(order_public_id=order_public_id, key=key)
-        except NotFound:  # a membership charge: its receipt
-            return await memberships.membership_receipt(order_public_id=order_public_id, key=key), None
+        except NotFound:
+            try:
+                return _session_page(await sessions.get_session_receipt(order_public_id=order_public_id, key=key))
+            except NotFound:  # a membership charge: its receipt
+                return await memberships.membership_receipt(order_public_id=order_public_id, key=key), None, None
     page = OrderPage(
         order_public_id=tip.order_public_id,
         status=tip.status,
@@ -160,7 +172,20 @@ async def _order_page(order_public_id: str, key: str) -> tuple[OrderPage, TipRec
         amount_label=tip.amount_label,
         paid_at=tip.paid_at,
     )
-    return page, tip
+    return page, tip, None
+
+
+def _session_page(booked: SessionReceipt) -> tuple[OrderPage, None, SessionReceipt]:
+    page = OrderPage(
+        order_public_id=booked.order_public_id,
+        status=booked.status,
+        status_label=booked.status_label,
+        product_title=booked.title,
+        creator_name=booked.creator_name,
+        amount_label=booked.amount_label,
+        paid_at=booked.paid_at,
+    )
+    return page, None, booked
 
 
 def _downloads_left_label(count: int) -> str:
