@@ -26,7 +26,11 @@ from creatorly.services.admin import session_disputes
 from creatorly.services.sessions import creator_views, lifecycle
 from creatorly.services.sessions.booking import booking_key
 from tests.accounts import PASSWORD, new_requester, signed_up_and_verified
-from tests.integration.test_sessions import _booking_of, _creator, _new, _paid, _slot
+from tests.sessions import booking_of as _booking_of
+from tests.sessions import creator as _creator
+from tests.sessions import new as _new
+from tests.sessions import paid as _paid
+from tests.sessions import slot as _slot
 
 NOT_COMPARED = {"user_sessions"}
 

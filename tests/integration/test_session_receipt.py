@@ -9,7 +9,12 @@ from creatorly.errors import NotFound
 from creatorly.services.delivery.service import order_access_token
 from creatorly.services.sessions import lifecycle, receipt
 from creatorly.services.sessions.booking import booking_key
-from tests.integration.test_sessions import _booking_of, _creator, _new, _paid, _public_url, _slot, app_server
+from tests.integration.test_sessions import _public_url, app_server
+from tests.sessions import booking_of as _booking_of
+from tests.sessions import creator as _creator
+from tests.sessions import new as _new
+from tests.sessions import paid as _paid
+from tests.sessions import slot as _slot
 
 __all__ = ["_public_url", "app_server"]  # the fixtures these tests share with test_sessions
 
