@@ -43,7 +43,7 @@ def library_sessions_section() -> rx.Component:
                     icon="calendar",
                     title="No sessions booked",
                     text="Book a 1:1 session from a creator's storefront; it shows up here.",
-                    action=rx.link(rx.button("Discover creators", size="3"), href=routes.DISCOVER),
+                    action=rx.link(rx.button("Find a session to book", size="3"), href=routes.DISCOVER),
                 ),
             ),
             spacing="3",
