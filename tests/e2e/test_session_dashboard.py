@@ -13,12 +13,12 @@ from datetime import date, timedelta
 import pyotp
 from playwright.sync_api import Page, expect
 
-from tests.conftest import TEST_DATA_DIR
 from tests.e2e.helpers import open_page, run_in_e2e_app, sign_up_and_confirm
-from tests.e2e.test_accessibility import _serious_violations as serious_axe_violations
+from tests.e2e.session_steps import axe as _axe
+from tests.e2e.session_steps import create_session_type, open_storefront, set_weekly_hours
+from tests.e2e.session_steps import shoot as _shot
 
 PASSWORD = "correct horse battery staple"
-SCREENSHOTS = TEST_DATA_DIR / "screenshots"
 # A fan books and pays the creator's first session type through the services and the sandbox webhook, then the
 # session is moved two hours into the past so that it has taken place.
 SEED_PAID_BOOKING = """
@@ -103,62 +103,6 @@ def _run_with_the_app_settings(environment: dict[str, str], *arguments: str) -> 
     assert result.returncode == 0, result.stderr[-3000:]
 
 
-def _shot(page: Page, name: str) -> None:
-    """A full-page screenshot at desktop width and at 390 px (a phone)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def _axe(page: Page) -> list[str]:
-    """Serious axe findings once the pointer is off the links and earlier toasts have gone."""
-    page.mouse.move(0, 0)
-    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
-    return serious_axe_violations(page)
-
-
-def _open_storefront(page: Page, app_url: str, handle: str) -> None:
-    open_page(page, f"{app_url}/dashboard/sessions")
-    page.get_by_label("Handle").fill(handle)
-    page.get_by_label("Storefront name").fill("Sol Coaching")
-    page.get_by_role("button", name="Open my storefront").click()
-    expect(page.get_by_role("heading", name="Add your first product")).to_be_visible()
-
-
-def _create_session_type(page: Page) -> None:
-    page.get_by_role("link", name="Create a session type").click()
-    expect(page.get_by_role("heading", name="New session type")).to_be_visible()
-    page.get_by_label("Title", exact=True).fill("Portfolio review")
-    page.get_by_label("Length in minutes").fill("60")
-    page.get_by_label("Price", exact=True).fill("40")
-    page.get_by_label("Video link or location").fill("https://meet.example.com/sol")
-    page.get_by_label("Late cancellation fee %").fill("25")
-    page.get_by_label("Buffer minutes").focus()  # leaving the fee field shows the rules for what was typed
-    rules = page.get_by_role("region", name="Settlement rules")
-    expect(rules).to_contain_text("The money is held for you until the session is settled")
-    expect(rules).to_contain_text("late fee of 25% of the price ($10.00 of $40.00)")
-    _shot(page, "session-type-form")
-    assert _axe(page) == []
-    page.get_by_role("button", name="Save session type").click()
-    expect(page.get_by_text("“Portfolio review” saved.")).to_be_visible()
-    expect(page.get_by_text("60 min · $40.00")).to_be_visible()
-
-
-def _set_weekly_hours(page: Page) -> None:
-    weekly = page.get_by_role("form", name="Weekly hours")
-    weekly.get_by_label("Timezone").select_option("Europe/Berlin")
-    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
-        weekly.get_by_role("button", name=f"Add hours on {day}").click()
-    weekly.get_by_label("Monday from").fill("10:00")
-    weekly.get_by_label("Monday to").fill("18:00")
-    weekly.get_by_role("button", name="Save weekly hours").click()
-    expect(page.get_by_text("Weekly hours saved.")).to_be_visible()
-    expect(weekly.get_by_label("Monday from")).to_have_value("10:00")
-    expect(weekly.get_by_label("Tuesday to")).to_have_value("17:00")
-
-
 def _add_a_day_off(page: Page) -> str:
     day = (date.today() + timedelta(days=90)).isoformat()
     exception = page.get_by_role("form", name="Date that differs")
@@ -209,13 +153,13 @@ def test_a_creator_offers_a_session_and_marks_a_paid_booking_completed(
     handle = f"sol{secrets.token_hex(3)}"
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_up_and_confirm(page, app_url, email=f"{handle}@example.com", password=PASSWORD, name="Sol Coach")
-    _open_storefront(page, app_url, handle)
+    open_storefront(page, app_url, handle, name="Sol Coaching")
 
     page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Sessions").click()
     expect(page.get_by_role("heading", name="No sessions booked yet")).to_be_visible()
     expect(page.get_by_text("Held in escrow", exact=True)).to_be_visible()
-    _create_session_type(page)
-    _set_weekly_hours(page)
+    create_session_type(page, location="https://meet.example.com/sol", late_fee_percent=25)
+    set_weekly_hours(page, timezone="Europe/Berlin")
     day = _add_a_day_off(page)
     expect(page.get_by_role("button", name=f"Remove the hours of {day}")).to_be_visible()
     _shot(page, "session-types")
