@@ -167,6 +167,9 @@ def test_a_creator_offers_a_session_and_marks_a_paid_booking_completed(
 
     page.get_by_role("link", name="← Back to your sessions").click()
     expect(page.get_by_role("heading", name="No sessions booked yet")).to_be_visible()
+    expect(page.get_by_text("Times in Europe/Berlin.")).to_be_visible()  # the zone the hours were set in
+    expect(page.get_by_role("link", name="Manage session types")).to_be_visible()
+    expect(page.get_by_role("link", name="Create a session type")).to_have_count(0)
     _shot(page, "sessions-empty")
 
     _run_with_the_app_settings(app_environment, "-c", SEED_PAID_BOOKING, app_url, handle, f"{handle}-fan@example.com")

@@ -215,14 +215,34 @@ def _calendar() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        empty_state(
-            icon="calendar",
-            title="No sessions booked yet",
-            text="Offer a paid 1:1 session: set its length, price and your weekly hours, and fans can book it "
-            "from your storefront.",
-            action=rx.button(
-                rx.link("Create a session type", href=routes.DASHBOARD_SESSION_TYPES, underline="none"), as_child=True
+        rx.vstack(
+            rx.cond(State.timezone != "", rx.text("Times in ", State.timezone, ".", size="2", color_scheme="gray")),
+            rx.cond(
+                State.has_session_types,
+                empty_state(
+                    icon="calendar",
+                    title="No sessions booked yet",
+                    text="Your session types are on your storefront. Bookings show here as fans make them, with "
+                    "what you can do about each.",
+                    action=rx.button(
+                        rx.link("Manage session types", href=routes.DASHBOARD_SESSION_TYPES, underline="none"),
+                        as_child=True,
+                        variant="soft",
+                    ),
+                ),
+                empty_state(
+                    icon="calendar",
+                    title="No sessions booked yet",
+                    text="Offer a paid 1:1 session: set its length, price and your weekly hours, and fans can book "
+                    "it from your storefront.",
+                    action=rx.button(
+                        rx.link("Create a session type", href=routes.DASHBOARD_SESSION_TYPES, underline="none"),
+                        as_child=True,
+                    ),
+                ),
             ),
+            spacing="3",
+            width="100%",
         ),
     )
 

@@ -166,7 +166,11 @@ def _other_status() -> rx.Component:
                 rx.cond(
                     OrderPageState.is_tip,
                     "This tip was refunded.",
-                    "This order was refunded, so its files are no longer available.",
+                    rx.cond(
+                        OrderPageState.is_session,
+                        "This booking was refunded to you in full. We emailed you the details.",
+                        "This order was refunded, so its files are no longer available.",
+                    ),
                 ),
                 rx.cond(
                     OrderPageState.is_tip,

@@ -11,6 +11,7 @@ import reflex as rx
 from creatorly.errors import CreatorlyError
 from creatorly.services.creators.service import NotACreator
 from creatorly.services.sessions import creator_views, lifecycle
+from creatorly.services.sessions import service as sessions
 from creatorly.services.sessions.schemas import BookingView
 from creatorly.ui import routes
 from creatorly.ui.states.auth import AuthState
@@ -96,6 +97,7 @@ class SessionsDashboardState(rx.State):
     days: list[CalendarDay] = []
     money: list[MoneyCard] = []
     timezone: str = ""
+    has_session_types: bool = False  # the empty calendar leads to creating one only when there is none
     is_loading: bool = True
     is_working: bool = False
     reschedule_title: str = ""
@@ -112,6 +114,8 @@ class SessionsDashboardState(rx.State):
         try:
             views = await lifecycle.list_my_calendar(session_token=token, days=120)
             money = await creator_views.my_session_money(session_token=token)
+            offered = await sessions.list_my_session_types(session_token=token)
+            hours = await sessions.get_my_availability(session_token=token)
         except NotACreator:
             yield rx.redirect(routes.DASHBOARD_ONBOARDING)
             return
@@ -119,7 +123,8 @@ class SessionsDashboardState(rx.State):
             yield toast.error(error.message)
             return
         self.days = _calendar(views)
-        self.timezone = views[0].timezone if views else ""
+        self.timezone = views[0].timezone if views else hours.timezone
+        self.has_session_types = bool(offered)
         self.money = [
             MoneyCard(
                 currency=item.currency,
