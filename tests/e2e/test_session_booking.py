@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.helpers import open_page, run_in_e2e_app, sign_up_and_confirm
-from tests.e2e.session_steps import SCREENSHOTS, create_session_type, open_storefront, set_weekly_hours, shoot
+from tests.e2e.session_steps import SCREENSHOTS, axe, create_session_type, open_storefront, set_weekly_hours, shoot
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -91,6 +91,7 @@ def _fan_books_and_pays(page: Page, app_url: str, *, handle: str, fan_email: str
     expect(slot).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Free cancellation up to 24 hours before the start").first).to_be_visible()
     shoot(page, "session-booking")
+    assert axe(page) == []
 
     slot.click()
     expect(slot).to_have_attribute("aria-pressed", "true")
@@ -111,6 +112,7 @@ def _fan_books_and_pays(page: Page, app_url: str, *, handle: str, fan_email: str
     expect(page.get_by_test_id("booking-status")).to_have_text("Booked")
     expect(page.get_by_text("(America/New_York)")).to_be_visible()
     expect(page.get_by_role("link", name="https://meet.example.com/review")).to_be_visible()
+    assert axe(page) == []
     return page.url
 
 
@@ -151,6 +153,7 @@ def _fan_confirms_with_a_five(page: Page) -> None:
     expect(page.get_by_role("button", name="Report a problem")).to_be_visible()
     confirm.get_by_role("radio", name="5 out of 5").check()
     shoot(page, "session-fan-confirm")
+    assert axe(page) == []
     confirm.get_by_role("button", name="It happened").click()
     expect(page.get_by_text("5 out of 5")).to_be_visible()
     expect(page.get_by_role("region", name="Did the session happen?")).to_have_count(0)
@@ -179,6 +182,7 @@ def test_a_creator_sets_hours_a_fan_elsewhere_books_and_pays_and_the_confirmed_s
     # A booking link with a wrong key finds nothing (and says so).
     open_page(new_york_page, booking_url.split("?")[0] + "?key=not-the-key")
     expect(new_york_page.get_by_role("heading", name="We couldn't find that booking")).to_be_visible()
+    assert axe(new_york_page) == []
     open_page(new_york_page, booking_url)
 
     _run("into_past", public_id)
