@@ -150,6 +150,8 @@ async def test_a_creator_who_cancels_late_refunds_everything_and_gets_a_penalty(
     assert refund is not None and refund.amount == PRICE
     settled = await _state(booking)
     assert (settled.outcome, settled.penalty) == ("creator_cancelled_late", 2000)
+    [shown] = await lifecycle.list_my_calendar(session_token=token, days=120)  # the creator's calendar says so
+    assert (shown.public_id, shown.penalty_label) == (booking.public_id, "$20.00")
 
 
 async def test_a_fan_no_show_keeps_the_late_fee_for_the_creator(app_server: str) -> None:

@@ -110,7 +110,7 @@ async def list_my_calendar(*, session_token: str, from_iso: str = "", days: int 
         creator = await creators.creator_of(session, user.id)
         assert creator.id is not None
         rows = await repository.bookings_of_creator(session, creator.id, start=start, end=start + timedelta(days=days))
-        orders = await _orders_of(session, [booking.order_id for booking, _ in rows])
+        orders = await repository.orders_by_id(session, [booking.order_id for booking, _ in rows])
     now = utc_now()
     return [
         to_view(booking, session_type, creator, orders[booking.order_id], timezone=creator.timezone, now=now)
@@ -123,21 +123,12 @@ async def list_fan_bookings(*, session_token: str) -> list[BookingView]:
     user = await require_user(session_token)
     async with db.reads() as session:
         rows = await repository.bookings_of_fan(session, user_id=user.id, email=normalize_email(user.email))
-        orders = await _orders_of(session, [booking.order_id for booking, _, _ in rows])
+        orders = await repository.orders_by_id(session, [booking.order_id for booking, _, _ in rows])
     now = utc_now()
     return [
         to_view(booking, session_type, creator, orders[booking.order_id], timezone=booking.fan_timezone, now=now)
         for booking, session_type, creator in rows
     ]
-
-
-async def _orders_of(session: AsyncSession, order_ids: list[int]) -> dict[int, Order]:
-    found: dict[int, Order] = {}
-    for order_id in order_ids:
-        order = await session.get(Order, order_id)
-        if order is not None:
-            found[order_id] = order
-    return found
 
 
 def to_view(
@@ -182,6 +173,7 @@ def to_view(
         page_url=booking_page_url(booking.public_id),
         session_type_id=session_type.public_id,
         cancel_refund_text=_cancel_refund_text(order, session_type, is_late=allowed.cancel_is_late),
+        penalty_label=format_money(booking.penalty, order.currency) if booking.penalty > 0 else "",
     )
 
 

@@ -245,3 +245,11 @@ async def unsettled_ids(session: AsyncSession, *, now: datetime, limit: int) -> 
         .limit(limit)
     )
     return [int(row) for row in (await session.exec(statement)).all() if row is not None]
+
+
+async def orders_by_id(session: AsyncSession, order_ids: Sequence[int]) -> dict[int, Order]:
+    """The bookings' orders in one query (a calendar or a fan's library lists many)."""
+    if not order_ids:
+        return {}
+    rows = (await session.exec(select(Order).where(col(Order.id).in_(order_ids)))).all()
+    return {order.id: order for order in rows if order.id is not None}

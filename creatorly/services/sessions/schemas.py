@@ -140,6 +140,7 @@ class BookingView:
     page_url: str = ""
     session_type_id: str = ""  # the type's public id: its free slots, for a reschedule
     cancel_refund_text: str = ""  # what a cancel by the fan now would refund
+    penalty_label: str = ""  # "$20.00" recorded against the creator (a no-show or a late cancel), else ""
 
 
 @dataclass(frozen=True, slots=True)

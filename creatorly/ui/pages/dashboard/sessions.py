@@ -129,6 +129,15 @@ def _booking(booking: CalendarBooking) -> rx.Component:
             rx.text(booking.title, weight="medium"),
             rx.text(booking.fan_name, " · ", booking.fan_email, size="2", class_name="wrap-anywhere"),
             rx.cond(booking.note != "", rx.text("“", booking.note, "”", size="2", color_scheme="gray")),
+            rx.cond(
+                booking.penalty_label != "",
+                rx.callout(
+                    "Penalty recorded against you: " + booking.penalty_label + ". The fan was refunded in full.",
+                    icon="triangle_alert",
+                    color_scheme="red",
+                    size="1",
+                ),
+            ),
             rx.hstack(
                 _report_buttons(booking),
                 rx.cond(

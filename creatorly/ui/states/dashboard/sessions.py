@@ -41,6 +41,7 @@ class CalendarBooking:
     cancel_is_late: bool = False
     can_reschedule: bool = False
     can_report: bool = False
+    penalty_label: str = ""  # recorded against the creator (a no-show or a late cancel)
 
 
 @dataclass
@@ -88,6 +89,7 @@ def _calendar(views: list[BookingView]) -> list[CalendarDay]:
                 cancel_is_late=view.cancel_is_late,
                 can_reschedule=view.can_reschedule,
                 can_report=view.can_report,
+                penalty_label=view.penalty_label,
             )
         )
     return days
