@@ -14,6 +14,7 @@ from creatorly import db, queue
 from creatorly.config import settings
 from creatorly.models import LedgerTransaction, Order, Refund, SessionBooking
 from creatorly.models.enums import BookingStatus, OrderStatus
+from creatorly.services.analytics.figures import Period, Totals, figures, paid_orders
 from creatorly.services.audit.schemas import Actor
 from creatorly.services.ledger import service as ledger
 from creatorly.services.refunds import service as refunds
@@ -70,6 +71,14 @@ async def _money(creator_id: int) -> tuple[int, int, int]:
     return balance.escrow, balance.pending, balance.available
 
 
+async def _revenue(creator_id: int) -> Totals:
+    """The creator's dashboard totals for the last week."""
+    today = datetime.now(UTC).date()
+    async with db.reads() as session:
+        found = await figures(session, creator_id=creator_id, period=Period(today - timedelta(days=6), today))
+    return found.totals
+
+
 async def _settlements() -> int:
     async with db.transaction() as session:
         rows = (
@@ -112,6 +121,8 @@ async def test_completed_and_rated_five_moves_the_price_less_fees_to_pending_onc
     assert await _settlements() == 1 and await _refund_of(order) is None
     assert (await _state(booking)).status == BookingStatus.SETTLED
     assert (await given.fetch_order(order.public_id)).status == OrderStatus.PAID
+    totals = await _revenue(creator_id)  # gross counted once when paid; the creator's share added once settled
+    assert (totals.gross, totals.net, paid_orders(totals)) == ({"USD": PRICE}, {"USD": 3600 - FEE}, 1)
 
 
 async def test_nothing_is_due_before_the_end_or_within_the_fans_day_without_confirmation(app_server: str) -> None:
@@ -152,6 +163,7 @@ async def test_a_creator_who_cancels_late_refunds_everything_and_gets_a_penalty(
     assert (settled.outcome, settled.penalty) == ("creator_cancelled_late", 2000)
     [shown] = await lifecycle.list_my_calendar(session_token=token, days=120)  # the creator's calendar says so
     assert (shown.public_id, shown.penalty_label) == (booking.public_id, "$20.00")
+    assert (await _revenue(creator_id)).net == {"USD": -FEE}  # what the creator is left with: the provider's fee
 
 
 async def test_a_fan_no_show_keeps_the_late_fee_for_the_creator(app_server: str) -> None:

@@ -19,7 +19,11 @@ from sqlmodel.sql.expression import Select
 from creatorly.models.analytics import AnalyticsDaily
 from creatorly.services.analytics.rules import EventKind
 
-REVENUE_KINDS = frozenset({EventKind.PURCHASE, EventKind.TIP, EventKind.MEMBERSHIP_PAYMENT, EventKind.REFUND})
+# A session's gross counts when it is paid (a purchase, net 0: the money waits in escrow); its settlement adds
+# the creator's share to net, with no gross and no sale of its own.
+REVENUE_KINDS = frozenset(
+    {EventKind.PURCHASE, EventKind.TIP, EventKind.MEMBERSHIP_PAYMENT, EventKind.REFUND, EventKind.SESSION_SETTLED}
+)
 ORDER_KINDS = frozenset({EventKind.PURCHASE})
 PAYMENT_KINDS = frozenset({EventKind.PURCHASE, EventKind.TIP, EventKind.MEMBERSHIP_PAYMENT})
 VISITORS = "visitors"  # the funnel's first stage: the visitors conversion divides by, so its last step is that rate
@@ -209,7 +213,7 @@ async def _ranked(
             visitors[key] += int(kind_visitors or 0)
         elif kind in REVENUE_KINDS:
             _add(gross[key], currency, int(amount or 0))
-            if kind != EventKind.REFUND:
+            if kind in PAYMENT_KINDS:
                 sales[key] += int(events or 0)
         elif kind == EventKind.CHECKOUT_STARTED:
             checkouts[key] += int(events or 0)

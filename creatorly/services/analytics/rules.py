@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     MEMBERSHIP_STARTED = "membership_started"
     MEMBERSHIP_CANCELLED = "membership_cancelled"
     EMAIL_CAPTURE = "email_capture"
+    SESSION_SETTLED = "session_settled"  # the creator's share of a paid session, once settled (gross 0)
     VISIT = "visit"  # rollups only: any page view, so a visitor of several pages counts once a day
 
 

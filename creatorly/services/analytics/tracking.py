@@ -277,6 +277,20 @@ async def record_refund(session: AsyncSession, order: Order, *, amount: int, net
     )
 
 
+async def record_session_settled(session: AsyncSession, order: Order, *, net_amount: int, at: datetime) -> None:
+    """A settled session adds what the creator kept (negative when a full refund leaves them the provider's fee)
+    to net revenue on the day it settles; its gross was counted when it was paid."""
+    await record(
+        session,
+        order.creator_id,
+        EventKind.SESSION_SETTLED,
+        product_id=order.product_id,
+        net_amount=net_amount,
+        currency=order.currency,
+        at=at,
+    )
+
+
 async def record_membership(session: AsyncSession, creator_id: int, *, started: bool, at: datetime) -> None:
     """A membership started (paid or trial) or ended; a start is announced on the creator's open dashboards."""
     if started:

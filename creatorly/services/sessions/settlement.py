@@ -20,6 +20,7 @@ from creatorly.kit.money import format_money
 from creatorly.models import Order, SessionBooking, SessionType
 from creatorly.models.enums import BookingStatus
 from creatorly.observability import get_logger
+from creatorly.services.analytics import tracking
 from creatorly.services.audit import service as audit
 from creatorly.services.audit.schemas import Actor
 from creatorly.services.creators import service as creators
@@ -152,6 +153,7 @@ async def _post(
     )
     booking.penalty = settlement.penalty
     session.add(booking)
+    await tracking.record_session_settled(session, order, net_amount=settlement.to_creator, at=now)
     if settlement.to_fan_refund > 0:
         refund = await refunds.add_settlement_refund(
             session, order, amount=settlement.to_fan_refund, reason=f"Session settled: {outcome}"
