@@ -84,6 +84,20 @@ def _rules() -> rx.Component:
     )
 
 
+def _number_field(label: str, *, name: str, default: rx.Var[str], hint: str, low: int, high: int) -> rx.Component:
+    """A whole-number field with its range in the browser (the server checks it again) and its error."""
+    return field(
+        label,
+        name=name,
+        default_value=default,
+        hint=hint,
+        error=_error_for(name),
+        input_type="number",
+        min=low,
+        max=high,
+    )
+
+
 def _policy_field(label: str, *, name: str, default: rx.Var[str], hint: str = "", **props: object) -> rx.Component:
     return field(
         label,
@@ -117,37 +131,31 @@ def _currency_select() -> rx.Component:
 def _type_fields() -> rx.Component:
     return rx.grid(
         field("Title", name="title", default_value=State.form_title, error=_error_for("title"), required=True),
-        field(
+        _number_field(
             "Length in minutes",
             name="duration",
-            default_value=State.form_duration,
+            default=State.form_duration,
             hint="15 to 240 minutes.",
-            error=_error_for("duration"),
-            input_type="number",
-            min=15,
-            max=240,
+            low=15,
+            high=240,
         ),
         _policy_field("Price", name="price", default=State.form_price, hint="Like 40 or 39.99.", input_mode="decimal"),
         _currency_select(),
-        field(
+        _number_field(
             "Buffer minutes",
             name="buffer",
-            default_value=State.form_buffer,
+            default=State.form_buffer,
             hint="Kept free after each session (0 to 120).",
-            error=_error_for("buffer"),
-            input_type="number",
-            min=0,
-            max=120,
+            low=0,
+            high=120,
         ),
-        field(
+        _number_field(
             "Most sessions a day (optional)",
             name="max_per_day",
-            default_value=State.form_max_per_day,
+            default=State.form_max_per_day,
             hint="Empty: no daily limit.",
-            error=_error_for("max_per_day"),
-            input_type="number",
-            min=1,
-            max=24,
+            low=1,
+            high=24,
         ),
         field(
             "Video link or location",
